@@ -1,0 +1,102 @@
+# tcptool: plain make, gcc or clang.  User CFLAGS/CPPFLAGS/LDFLAGS come last.
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+DATADIR ?= $(PREFIX)/share
+MANDIR ?= $(DATADIR)/man
+BASHCOMPDIR ?= $(shell pkg-config --define-variable=datadir=$(DATADIR) --variable=completionsdir bash-completion 2>/dev/null || echo $(DATADIR)/bash-completion/completions)
+# Debian's zsh searches vendor-completions under /usr, site-functions under /usr/local.
+ZSHCOMPDIR ?= $(if $(filter /usr,$(PREFIX)),$(DATADIR)/zsh/vendor-completions,$(DATADIR)/zsh/site-functions)
+FISHCOMPDIR ?= $(DATADIR)/fish/vendor_completions.d
+INSTALL ?= install
+
+VERSION := 0.1.0
+CFLAGS ?= -O2 -g
+WARN := -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+	-Wpointer-arith -Wcast-align -Wwrite-strings -Wundef -Wvla
+HARDEN_CPPFLAGS := $(if $(findstring _FORTIFY_SOURCE,$(CPPFLAGS)),,-D_FORTIFY_SOURCE=2)
+ALL_CPPFLAGS = -D_GNU_SOURCE -DTCPTOOL_VERSION='"$(VERSION)"' -Isrc $(HARDEN_CPPFLAGS) $(CPPFLAGS)
+ALL_CFLAGS = -std=c17 $(WARN) -fstack-protector-strong -fPIE -Werror=format-security $(SAN_CFLAGS) $(CFLAGS)
+ALL_LDFLAGS = -pie -Wl,-z,relro -Wl,-z,now $(SAN_LDFLAGS) $(LDFLAGS)
+
+# make SAN=1: AddressSanitizer + UndefinedBehaviorSanitizer build in its own folder.
+ifeq ($(SAN),1)
+BUILD := build-san
+HARDEN_CPPFLAGS :=
+SAN_CFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
+SAN_LDFLAGS := -fsanitize=address,undefined
+export ASAN_OPTIONS := exitcode=86:detect_leaks=1
+export UBSAN_OPTIONS := exitcode=87:print_stacktrace=1
+else
+BUILD := build
+endif
+BIN := $(BUILD)/tcptool
+
+SRCS := $(wildcard src/*.c)
+OBJS := $(SRCS:src/%.c=$(BUILD)/%.o)
+
+.PHONY: all check demo install uninstall clean
+all: tcptool
+
+# ./tcptool is always the plain build; SAN=1 builds only $(BUILD)/tcptool.
+tcptool: $(BIN)
+ifneq ($(SAN),1)
+	cp $(BIN) $@
+endif
+
+$(BIN): $(OBJS)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(OBJS)
+
+$(BUILD)/%.o: src/%.c | $(BUILD)
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD):
+	mkdir -p $@
+
+-include $(OBJS:.o=.d)
+
+# bats: Debian's package when it is there, else a pinned npm install in .deps/.
+BATS_NPM_DIR ?= $(CURDIR)/.deps
+BATS_NPM_PKGS = bats@1.13.0 bats-support@0.3.0 bats-assert@2.2.4
+BATSFLAGS ?=
+check: $(BIN)
+	@if command -v bats >/dev/null && [ -f /usr/lib/bats/bats-assert/load.bash ] && [ -z "$(BATS_FROM_NPM)" ]; then \
+	  bats=bats; \
+	elif [ -x $(BATS_NPM_DIR)/node_modules/bats/bin/bats ]; then \
+	  bats=$(BATS_NPM_DIR)/node_modules/bats/bin/bats; \
+	elif command -v npm >/dev/null; then \
+	  npm install --no-save --no-audit --no-fund --prefix $(BATS_NPM_DIR) $(BATS_NPM_PKGS) >&2 || exit 1; \
+	  bats=$(BATS_NPM_DIR)/node_modules/bats/bin/bats; \
+	else \
+	  echo "tcptool: make check needs bats: apt-get install bats bats-support bats-assert (or npm)" >&2; exit 1; \
+	fi; \
+	echo "using $$($$bats --version), binary $(BIN)"; \
+	rm -rf $(BUILD)/test-report; mkdir -p $(BUILD)/test-report; \
+	TCPTOOL=$(CURDIR)/$(BIN) BATS_LIB_PATH=$(BATS_NPM_DIR)/node_modules:/usr/lib/bats \
+	  $$bats $(BATSFLAGS) --report-formatter tap -o $(BUILD)/test-report tests/; rc=$$?; \
+	awk '/^ok .*# skip/{s++;next} /^ok /{p++} /^not ok /{f++} END{printf "%d passed, %d failed, %d skipped\n",p,f,s}' \
+	  $(BUILD)/test-report/report.tap; exit $$rc
+
+# A listener, a client, both names and the handshake time, on loopback.
+demo: tcptool
+	@./tcptool listen -b 127.0.0.1 0 </dev/null >/dev/null 2>.demo-listen & \
+	for i in $$(seq 50); do port=$$(sed -n 's/^listening on 127.0.0.1:\([0-9]*\).*/\1/p' .demo-listen); \
+	  [ -n "$$port" ] && break; sleep 0.1; done; \
+	echo "$$ tcptool listen -b 127.0.0.1 0"; cat .demo-listen; \
+	echo "$$ tcptool connect --send 'hello' 127.0.0.1 $$port"; \
+	./tcptool connect --half-close --send hello 127.0.0.1 $$port; wait; \
+	echo "(the listener's side)"; sed 1d .demo-listen; rm -f .demo-listen
+
+install: tcptool
+	$(INSTALL) -Dm755 tcptool $(DESTDIR)$(BINDIR)/tcptool
+	$(INSTALL) -Dm644 man/tcptool.1 $(DESTDIR)$(MANDIR)/man1/tcptool.1
+	$(INSTALL) -Dm644 completions/tcptool.bash $(DESTDIR)$(BASHCOMPDIR)/tcptool
+	$(INSTALL) -Dm644 completions/_tcptool $(DESTDIR)$(ZSHCOMPDIR)/_tcptool
+	$(INSTALL) -Dm644 completions/tcptool.fish $(DESTDIR)$(FISHCOMPDIR)/tcptool.fish
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/tcptool $(DESTDIR)$(MANDIR)/man1/tcptool.1 \
+	  $(DESTDIR)$(BASHCOMPDIR)/tcptool $(DESTDIR)$(ZSHCOMPDIR)/_tcptool \
+	  $(DESTDIR)$(FISHCOMPDIR)/tcptool.fish
+
+clean:
+	rm -rf build build-san tcptool

@@ -1,0 +1,296 @@
+/* Command-line values shared by every command: parsers and the option loop. */
+#include "args.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <netdb.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+struct option_spec {
+	int id;
+	int short_name;
+	const char *long_name;
+	const char *metavar;
+	int commands;
+	const char *help;
+};
+
+static const struct option_spec option_specs[] = {
+#define OPT(id, sh, lo, meta, cmds, help) { OPT_##id, sh, lo, meta, cmds, help },
+#include "options.def"
+#undef OPT
+};
+
+#define N_OPTIONS (sizeof(option_specs) / sizeof(option_specs[0]))
+
+void options_init(struct options *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->family = AF_UNSPEC;
+	o->backlog = 128;
+	o->timeout_ms = -1;
+	o->source_port = -1;
+}
+
+void usage_error(const char *cmd_name, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("tcptool: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	if (cmd_name)
+		fprintf(stderr, "\nTry 'tcptool %s --help' for more information.\n", cmd_name);
+	else
+		fputs("\nTry 'tcptool --help' for more information.\n", stderr);
+}
+
+static bool all_digits(const char *s)
+{
+	if (*s == '\0')
+		return false;
+	for (; *s; s++)
+		if (!isdigit((unsigned char)*s))
+			return false;
+	return true;
+}
+
+const char *parse_port(const char *s, int *port)
+{
+	if (*s == '\0')
+		return "empty";
+	if (all_digits(s)) {
+		if (strlen(s) > 5 || atoi(s) > 65535)
+			return "out of range 0-65535";
+		*port = atoi(s);
+		return NULL;
+	}
+	if (*s == '-' || *s == '+')
+		return "out of range 0-65535";
+	/* A service name from /etc/services, such as "http". */
+	struct servent *se = getservbyname(s, "tcp");
+	if (se == NULL)
+		return "not a number or a known TCP service name";
+	*port = ntohs((unsigned short)se->s_port);
+	return NULL;
+}
+
+const char *parse_duration(const char *s, long long *ms)
+{
+	/* N[.N][ms|s|m|h]; checked by hand because strtod also takes hex, inf and nan. */
+	const char *p = s;
+	int dots = 0, digits = 0;
+
+	for (; isdigit((unsigned char)*p) || *p == '.'; p++) {
+		if (*p == '.')
+			dots++;
+		else
+			digits++;
+	}
+	if (digits == 0 || dots > 1)
+		return *s == '-' ? "negative" : "expected a number with an optional unit ms, s, m or h";
+
+	double scale;
+	if (*p == '\0' || strcmp(p, "s") == 0)
+		scale = 1000;
+	else if (strcmp(p, "ms") == 0)
+		scale = 1;
+	else if (strcmp(p, "m") == 0)
+		scale = 60000;
+	else if (strcmp(p, "h") == 0)
+		scale = 3600000;
+	else
+		return "unknown unit (use ms, s, m or h)";
+
+	if (digits > 12)
+		return "too large";
+	double v = strtod(s, NULL) * scale;
+	if (v > INT_MAX)
+		return "too large (at most 24 days)";
+	*ms = (long long)(v + 0.5);
+	if (*ms == 0 && v > 0)
+		*ms = 1;
+	return NULL;
+}
+
+const char *parse_count(const char *s, long long min, long long max, long long *n)
+{
+	static char range[64];
+
+	if (!all_digits(s) || strlen(s) > 18) {
+		if (*s == '-' && all_digits(s + 1))
+			return "negative";
+		return all_digits(s) ? "too large" : "not a whole number";
+	}
+	long long v = strtoll(s, NULL, 10);
+	if (v < min || v > max) {
+		snprintf(range, sizeof(range), "out of range %lld-%lld", min, max);
+		return range;
+	}
+	*n = v;
+	return NULL;
+}
+
+static bool apply_common(int c, struct options *o)
+{
+	switch (c) {
+	case '4': o->family = AF_INET; return true;
+	case '6': o->family = AF_INET6; return true;
+	case 'v': o->verbose++; return true;
+	case 'q': o->quiet = true; return true;
+	case OPT_JSON: o->json = true; return true;
+	default: return false;
+	}
+}
+
+bool args_common(const char *word, struct options *o)
+{
+	if (strcmp(word, "--json") == 0)
+		return apply_common(OPT_JSON, o);
+	if (strcmp(word, "--verbose") == 0)
+		return apply_common('v', o);
+	if (strcmp(word, "--quiet") == 0)
+		return apply_common('q', o);
+	if (word[0] != '-' || word[1] == '\0' || word[1] == '-')
+		return false;
+	for (const char *p = word + 1; *p; p++)
+		if (!strchr("46vq", *p))
+			return false;
+	for (const char *p = word + 1; *p; p++)
+		apply_common(*p, o);
+	return true;
+}
+
+/* Stores one option's value; returns false after printing a usage error. */
+static bool apply_option(int id, const char *arg, const char *cmd_name, struct options *o)
+{
+	const char *why = NULL;
+	const char *what = NULL;
+	long long n;
+
+	if (apply_common(id, o))
+		return true;
+	switch (id) {
+	case 'h': o->help = true; break;
+	case 'b': o->bind_addr = arg; break;
+	case 'k': o->keep_open = true; break;
+	case 's': o->source_addr = arg; break;
+	case OPT_HALF_CLOSE: o->half_close = true; break;
+	case OPT_SEND: o->send_text = arg; break;
+	case OPT_BACKLOG:
+		what = "backlog";
+		if ((why = parse_count(arg, 0, 65535, &n)) == NULL)
+			o->backlog = (int)n;
+		break;
+	case 'p':
+		what = "source port";
+		why = parse_port(arg, &o->source_port);
+		break;
+	case 'w':
+		what = "timeout";
+		why = parse_duration(arg, &o->timeout_ms);
+		if (why == NULL && o->timeout_ms == 0)
+			why = "must be greater than zero";
+		break;
+	case OPT_ACCEPT_DELAY:
+		what = "accept delay";
+		why = parse_duration(arg, &o->accept_delay_ms);
+		break;
+	default:
+		usage_error(cmd_name, "%s: option not handled", cmd_name);
+		return false;
+	}
+	if (why) {
+		usage_error(cmd_name, "invalid %s '%s': %s", what, arg, why);
+		return false;
+	}
+	return true;
+}
+
+static const struct option_spec *spec_by_id(int id)
+{
+	for (size_t i = 0; i < N_OPTIONS; i++)
+		if (option_specs[i].id == id || option_specs[i].short_name == id)
+			return &option_specs[i];
+	return NULL;
+}
+
+int args_parse(int cmd, const char *cmd_name, int argc, char **argv, struct options *o)
+{
+	struct option longopts[N_OPTIONS + 1];
+	char shortopts[2 * N_OPTIONS + 2];
+	size_t nl = 0, ns = 0;
+
+	shortopts[ns++] = ':'; /* report a missing argument as ':' */
+	for (size_t i = 0; i < N_OPTIONS; i++) {
+		const struct option_spec *sp = &option_specs[i];
+		if (!(sp->commands & cmd))
+			continue;
+		int val = sp->short_name ? sp->short_name : sp->id;
+		if (sp->long_name)
+			longopts[nl++] = (struct option){ sp->long_name,
+				sp->metavar ? required_argument : no_argument, NULL, val };
+		if (sp->short_name) {
+			shortopts[ns++] = (char)sp->short_name;
+			if (sp->metavar)
+				shortopts[ns++] = ':';
+		}
+	}
+	longopts[nl] = (struct option){ 0 };
+	shortopts[ns] = '\0';
+
+	opterr = 0;
+	optind = 1;
+	for (;;) {
+		int c = getopt_long(argc, argv, shortopts, longopts, NULL);
+		if (c == -1)
+			break;
+		if (c == '?') {
+			if (optopt && optopt < 256)
+				usage_error(cmd_name, "%s: unknown option '-%c'", cmd_name, optopt);
+			else
+				usage_error(cmd_name, "%s: unknown option '%s'", cmd_name, argv[optind - 1]);
+			return -1;
+		}
+		if (c == ':') {
+			const struct option_spec *sp = spec_by_id(optopt);
+			if (sp && sp->long_name)
+				usage_error(cmd_name, "%s: option '--%s' needs %s", cmd_name,
+					    sp->long_name, sp->metavar);
+			else
+				usage_error(cmd_name, "%s: option '-%c' needs an argument", cmd_name, optopt);
+			return -1;
+		}
+		if (!apply_option(c, optarg, cmd_name, o))
+			return -1;
+	}
+	return optind;
+}
+
+void args_print_help(int must_have, int must_not_have)
+{
+	for (size_t i = 0; i < N_OPTIONS; i++) {
+		const struct option_spec *sp = &option_specs[i];
+		char left[48];
+		int n = 0;
+
+		if ((sp->commands & must_have) != must_have || (sp->commands & must_not_have))
+			continue;
+		if (sp->short_name && sp->long_name)
+			n = snprintf(left, sizeof(left), "-%c, --%s", sp->short_name, sp->long_name);
+		else if (sp->short_name)
+			n = snprintf(left, sizeof(left), "-%c", sp->short_name);
+		else
+			n = snprintf(left, sizeof(left), "    --%s", sp->long_name);
+		if (sp->metavar && n > 0 && (size_t)n < sizeof(left))
+			snprintf(left + n, sizeof(left) - (size_t)n, " %s", sp->metavar);
+		printf("  %-24s %s\n", left, sp->help);
+	}
+}

@@ -1,0 +1,82 @@
+/* Command-line values shared by every command: parsers and the option loop. */
+#ifndef TCPTOOL_ARGS_H
+#define TCPTOOL_ARGS_H
+
+#include <stdbool.h>
+
+/* Exit statuses, documented under EXIT STATUS in tcptool(1). */
+enum {
+	EXIT_OK = 0,
+	EXIT_NETWORK = 1,   /* connection failed or broke */
+	EXIT_USAGE = 2,     /* usage error or invalid argument */
+	EXIT_RESOLVE = 3,   /* name resolution failed */
+	EXIT_TIMEOUT = 4,   /* timed out */
+};
+
+/* Command bits, for the option table. */
+enum {
+	CMD_LISTEN = 1 << 0,
+	CMD_CONNECT = 1 << 1,
+	CMD_TOP = 1 << 30,  /* understood before COMMAND */
+	CMD_ALL = ~0,       /* common options: everywhere */
+};
+
+enum option_id {
+	OPT_NONE_ = 256, /* above every short option letter */
+#define OPT(id, sh, lo, meta, cmds, help) OPT_##id,
+#include "options.def"
+#undef OPT
+};
+
+/* Everything the command line can say; one struct for every command. */
+struct options {
+	int family;            /* AF_UNSPEC, AF_INET or AF_INET6 */
+	int verbose;
+	bool quiet;
+	bool json;
+	bool help;
+	const char *bind_addr;
+	int backlog;
+	bool keep_open;
+	long long accept_delay_ms;
+	bool half_close;
+	long long timeout_ms;  /* -1: none */
+	const char *source_addr;
+	int source_port;       /* -1: any */
+	const char *send_text;
+};
+
+void options_init(struct options *o);
+
+/*
+ * Returns true when 'word' is a common option (-4 -6 -v -q --json, and
+ * bundles of the short ones), applying it to 'o'.
+ */
+bool args_common(const char *word, struct options *o);
+
+/*
+ * Parses argv of command 'cmd' (a CMD_* bit) into 'o', permuting operands
+ * to the end.  Returns the index of the first operand, or -1 after printing
+ * a usage error.
+ */
+int args_parse(int cmd, const char *cmd_name, int argc, char **argv, struct options *o);
+
+/*
+ * Prints the --help lines of the options whose command mask has every bit
+ * of must_have and none of must_not_have.
+ */
+void args_print_help(int must_have, int must_not_have);
+
+/*
+ * Value parsers: they print nothing.  Each stores the value and returns
+ * NULL, or returns why the text is not valid ("out of range 0-65535").
+ */
+const char *parse_port(const char *s, int *port);
+const char *parse_duration(const char *s, long long *ms);
+const char *parse_count(const char *s, long long min, long long max, long long *n);
+
+/* Prints a usage error and the hint for 'cmd_name' (NULL: top level). */
+void usage_error(const char *cmd_name, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+#endif

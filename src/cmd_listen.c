@@ -1,0 +1,162 @@
+/* tcptool listen: wait for a client on PORT and relay stdin/stdout with it. */
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "commands.h"
+#include "relay.h"
+#include "report.h"
+#include "session.h"
+#include "sock.h"
+
+static void report_listening(const struct report *r, int fd, int backlog)
+{
+	struct sock_names n;
+	bool dual = sock_is_dual_stack(fd);
+
+	sock_names(fd, &n);
+	struct field f[] = {
+		F_STR("local", n.local), F_BOOL("dual_stack", dual), F_INT("backlog", backlog), F_END,
+	};
+	report_event(r, "listening", f, "listening on %s%s", n.local, dual ? " (IPv4 and IPv6)" : "");
+}
+
+/* Sleeps for --accept-delay, then shows how many clients the kernel queued meanwhile. */
+static void accept_delay(const struct report *r, int lfd, long long ms)
+{
+	struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000 };
+	struct tcp_info ti;
+	char d[32];
+
+	report_event(r, "accept_wait", (struct field[]){ F_MS("delay_ms", ms * 1000000), F_END },
+		     "waiting %s ms before accept(); the kernel completes handshakes into the "
+		     "accept queue meanwhile", format_ms(ms * 1000000, d, sizeof(d)));
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+	/* On a listening socket tcp_info holds the accept queue: unacked now, sacked at most. */
+	if (sock_tcp_info(lfd, &ti) == 0) {
+		struct field f[] = { F_INT("queued", ti.tcpi_unacked), F_INT("backlog", ti.tcpi_sacked), F_END };
+		report_event(r, "accept_queue", f, "accept queue: %u connection%s waiting (backlog %u)",
+			     ti.tcpi_unacked, ti.tcpi_unacked == 1 ? "" : "s", ti.tcpi_sacked);
+	}
+}
+
+/*
+ * Waits up to timeout_ms (-1: forever) for a client and accepts it.
+ * Returns the non-blocking client socket, or -1 with errno (ETIMEDOUT).
+ */
+static int accept_client(int lfd, long long timeout_ms)
+{
+	int64_t deadline = now_ns() + timeout_ms * 1000000;
+
+	for (;;) {
+		int cfd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (cfd >= 0)
+			return cfd;
+		/* A client that reset while queued is gone; wait for the next one. */
+		if (errno != EAGAIN && errno != EINTR && errno != ECONNABORTED)
+			return -1;
+		struct pollfd pfd = { .fd = lfd, .events = POLLIN };
+		int wait = -1;
+		if (timeout_ms >= 0) {
+			int64_t left = deadline - now_ns();
+			if (left <= 0) {
+				errno = ETIMEDOUT;
+				return -1;
+			}
+			wait = (int)((left + 999999) / 1000000);
+		}
+		if (poll(&pfd, 1, wait) < 0 && errno != EINTR)
+			return -1;
+	}
+}
+
+static void report_accepted(const struct report *r, const struct sock_names *n)
+{
+	struct field f[] = { F_STR("local", n->local), F_STR("peer", n->peer), F_END };
+
+	report_event(r, "accepted", f, "connection from %s to %s", n->peer, n->local);
+}
+
+/* Reports why listening failed; returns the exit status. */
+static int listen_failed(const struct report *r, const char *addr, int port, int gai_err)
+{
+	int err = errno;
+	const char *why = sock_explain(err, PHASE_BIND);
+
+	if (gai_err) {
+		report_error(r, "cannot resolve bind address '%s': %s", addr,
+			     gai_err == EAI_SYSTEM ? strerror(err) : gai_strerror(gai_err));
+		return sock_resolve_error_is_name(gai_err) ? EXIT_RESOLVE : EXIT_NETWORK;
+	}
+	report_error(r, "listen on %s port %d: %s%s%s%s", addr ? addr : "any address", port,
+		     strerror(err), why ? " (" : "", why ? why : "", why ? ")" : "");
+	return EXIT_NETWORK;
+}
+
+int cmd_listen(int argc, char **argv, const struct options *o)
+{
+	struct report r;
+	struct relay_io io = { .in_fd = -1 };
+	int port, gai_err, status = EXIT_OK;
+	const char *why;
+	char ms[32];
+
+	if (argc < 1) {
+		usage_error("listen", "listen: missing PORT");
+		return EXIT_USAGE;
+	}
+	if (argc > 1) {
+		usage_error("listen", "listen: unexpected argument '%s'", argv[1]);
+		return EXIT_USAGE;
+	}
+	if ((why = parse_port(argv[0], &port)) != NULL) {
+		usage_error("listen", "invalid port '%s': %s", argv[0], why);
+		return EXIT_USAGE;
+	}
+
+	report_init(&r, stderr, o->json, o->quiet, o->verbose);
+	int lfd = sock_listen(o->bind_addr, port, o->family, o->backlog, &gai_err);
+	if (lfd < 0)
+		return listen_failed(&r, o->bind_addr, port, gai_err);
+	report_listening(&r, lfd, o->backlog);
+
+	if (relay_io_init(&io, STDIN_FILENO, STDOUT_FILENO, NULL, 0) < 0) {
+		report_error(&r, "%s", strerror(errno));
+		close(lfd);
+		return EXIT_NETWORK;
+	}
+	do {
+		if (o->accept_delay_ms > 0)
+			accept_delay(&r, lfd, o->accept_delay_ms);
+		int cfd = accept_client(lfd, o->timeout_ms);
+		if (cfd < 0) {
+			if (errno == ETIMEDOUT) {
+				report_error(&r, "no client connected within %s ms",
+					     format_ms(o->timeout_ms * 1000000, ms, sizeof(ms)));
+				status = EXIT_TIMEOUT;
+			} else {
+				report_error(&r, "accept: %s", strerror(errno));
+				status = EXIT_NETWORK;
+			}
+			break;
+		}
+		struct sock_names names;
+		enum relay_end end;
+		sock_names(cfd, &names);
+		report_accepted(&r, &names);
+		session_report_tcp_info(&r, cfd);
+		status = session_relay(&r, cfd, &names, &io, o, &end);
+		close(cfd);
+		/* With -k one client's trouble is its own, but a broken stdout ends us. */
+		if (end == END_INPUT_ERROR || end == END_OUTPUT_ERROR)
+			break;
+	} while (o->keep_open);
+
+	relay_io_free(&io);
+	close(lfd);
+	return status;
+}

@@ -1,0 +1,145 @@
+/* tcptool: the command table, common options, help and dispatch. */
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "args.h"
+#include "commands.h"
+
+#ifndef TCPTOOL_VERSION
+#define TCPTOOL_VERSION "0.1.0"
+#endif
+
+struct command {
+	const char *name;
+	int (*fn)(int argc, char **argv, const struct options *o);
+	int bit;              /* CMD_* */
+	const char *usage;    /* after "tcptool NAME" */
+	const char *summary;
+	const char *details;  /* a few lines for NAME --help */
+};
+
+static const struct command commands[] = {
+	{ "listen", cmd_listen, CMD_LISTEN,
+	  "[-b ADDR] [--backlog N] [-k] [--half-close] [-w DUR] [--accept-delay DUR] PORT",
+	  "wait for a client and relay stdin/stdout with it, like nc -l",
+	  "Binds PORT (0 picks a free one), prints the name it listens on, accepts a\n"
+	  "client and relays: stdin to the client, the client's bytes to stdout.\n"
+	  "Events (names, FINs, byte counts, who closed first) go to stderr.\n" },
+	{ "connect", cmd_connect, CMD_CONNECT,
+	  "[--half-close] [-w DUR] [-s ADDR] [-p PORT] [--send TEXT] HOST PORT",
+	  "connect to HOST PORT and relay stdin/stdout, like nc",
+	  "Connects (trying every address HOST resolves to), prints both names and\n"
+	  "the handshake time, then relays until the peer closes.  On stdin EOF it\n"
+	  "keeps reading; with --half-close it first sends FIN.\n" },
+};
+
+#define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static const struct command *find_command(const char *name)
+{
+	for (size_t i = 0; i < N_COMMANDS; i++)
+		if (strcmp(commands[i].name, name) == 0)
+			return &commands[i];
+	return NULL;
+}
+
+static void print_main_help(void)
+{
+	printf("Usage: tcptool [-4|-6] [-v] [-q] [--json] COMMAND [OPTIONS] ARGS\n"
+	       "       tcptool --help | --version | help COMMAND | COMMAND --help\n"
+	       "\n"
+	       "A TCP multi-tool: relay data like netcat and show what the kernel knows\n"
+	       "about the connection: both names, the handshake time, how it ended.\n"
+	       "\n"
+	       "Commands:\n");
+	for (size_t i = 0; i < N_COMMANDS; i++)
+		printf("  %-10s %s\n", commands[i].name, commands[i].summary);
+	printf("\nCommon options (before or after COMMAND):\n");
+	args_print_help(CMD_TOP, 0);
+	printf("\nDurations (DUR): 250ms, 2s, 1m, 1h; a bare number means seconds.\n"
+	       "Exit status: 0 success, 1 connection failed or broke, 2 usage error,\n"
+	       "3 name not resolved, 4 timed out.\n"
+	       "\nSee tcptool(1) for the events, JSON keys and examples.\n");
+}
+
+static void print_command_help(const struct command *c)
+{
+	printf("Usage: tcptool %s %s\n\n%s\nOptions:\n", c->name, c->usage, c->details);
+	args_print_help(c->bit, CMD_TOP);
+	printf("\nCommon options:\n");
+	args_print_help(c->bit | CMD_TOP, 0);
+	printf("\nDurations (DUR): 250ms, 2s, 1m, 1h; a bare number means seconds.\n"
+	       "See tcptool(1) for the events, JSON keys and exit statuses.\n");
+}
+
+/* Top-level words before COMMAND: common options, --help, --version. */
+int main(int argc, char **argv)
+{
+	struct options o;
+	int i;
+
+	/* A peer that vanishes must give EPIPE, not kill us. */
+	signal(SIGPIPE, SIG_IGN);
+	options_init(&o);
+	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+			print_main_help();
+			return EXIT_OK;
+		}
+		if (strcmp(argv[i], "--version") == 0) {
+			printf("tcptool %s\n", TCPTOOL_VERSION);
+			return EXIT_OK;
+		}
+		if (strcmp(argv[i], "--") == 0) {
+			i++;
+			break;
+		}
+		if (!args_common(argv[i], &o)) {
+			usage_error(NULL, "unknown option '%s'", argv[i]);
+			return EXIT_USAGE;
+		}
+	}
+	if (i == argc) {
+		usage_error(NULL, "missing COMMAND");
+		return EXIT_USAGE;
+	}
+
+	const char *name = argv[i];
+	if (strcmp(name, "help") == 0) {
+		if (i + 1 == argc) {
+			print_main_help();
+			return EXIT_OK;
+		}
+		const struct command *c = find_command(argv[i + 1]);
+		if (c == NULL) {
+			usage_error(NULL, "unknown command '%s'", argv[i + 1]);
+			return EXIT_USAGE;
+		}
+		print_command_help(c);
+		return EXIT_OK;
+	}
+	const struct command *c = find_command(name);
+	if (c == NULL) {
+		usage_error(NULL, "unknown command '%s'", name);
+		return EXIT_USAGE;
+	}
+
+	/* The command's own argv: its name in [0], as getopt expects. */
+	int cargc = argc - i;
+	char **cargv = argv + i;
+	int first = args_parse(c->bit, c->name, cargc, cargv, &o);
+	if (first < 0)
+		return EXIT_USAGE;
+	if (o.help) {
+		print_command_help(c);
+		return EXIT_OK;
+	}
+	int status = c->fn(cargc - first, cargv + first, &o);
+	/* Data on stdout that never got out is a failure too. */
+	if (fflush(stdout) != 0 && status == EXIT_OK) {
+		perror("tcptool: write to stdout");
+		status = EXIT_NETWORK;
+	}
+	return status;
+}

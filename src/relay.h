@@ -1,0 +1,84 @@
+/*
+ * The relay between the local side (stdin/stdout) and a connected socket.
+ * It never loses, duplicates or reorders a byte, and holds at most two
+ * fixed buffers however slow either side is.
+ */
+#ifndef TCPTOOL_RELAY_H
+#define TCPTOOL_RELAY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define RELAY_BUF_SIZE (128 * 1024)
+
+struct relay_buf {
+	char *data;
+	size_t head, tail, cap;  /* bytes [head, tail) wait to be written */
+};
+
+/*
+ * The local side.  It outlives one connection, so bytes read from stdin
+ * but not yet sent, and stdin's EOF, carry over to the next client.
+ */
+struct relay_io {
+	int in_fd;           /* -1: nothing to read */
+	int out_fd;
+	bool in_eof;
+	struct relay_buf up;   /* local input on its way to the socket */
+	struct relay_buf down; /* socket input on its way to out_fd */
+};
+
+enum relay_event {
+	RELAY_INPUT_EOF,   /* local input ended; the connection stays open */
+	RELAY_FIN_SENT,    /* local input ended and we shut down our side */
+	RELAY_PEER_FIN,    /* the peer closed its side */
+	RELAY_PEER_RESET,  /* the peer reset the connection */
+};
+
+enum relay_closer { CLOSER_NONE, CLOSER_PEER, CLOSER_US };
+
+enum relay_end {
+	END_PEER_CLOSED,   /* the peer's FIN, everything delivered */
+	END_RESET,         /* ECONNRESET or EPIPE on the socket */
+	END_SOCKET_ERROR,  /* another socket error */
+	END_INPUT_ERROR,   /* reading in_fd failed */
+	END_OUTPUT_ERROR,  /* writing out_fd failed */
+	END_IDLE_TIMEOUT,  /* nothing moved for idle_timeout_ms */
+};
+
+struct relay_result {
+	uint64_t bytes_in;     /* read from the socket */
+	uint64_t bytes_out;    /* written to the socket */
+	int64_t duration_ns;
+	enum relay_closer first_fin;
+	enum relay_end end;
+	int err;               /* errno for the error ends */
+};
+
+typedef void relay_event_fn(void *ctx, enum relay_event ev, const struct relay_result *so_far);
+
+struct relay_opts {
+	bool half_close;       /* shutdown(SHUT_WR) once local input is sent */
+	int idle_timeout_ms;   /* -1: none */
+	relay_event_fn *on_event;
+	void *ctx;
+};
+
+/*
+ * Sets up the local side.  'preload' (may be NULL) is sent before anything
+ * read from in_fd; pass in_fd -1 to send only it.  Returns 0, or -1 with
+ * errno set when memory runs out.
+ */
+int relay_io_init(struct relay_io *io, int in_fd, int out_fd, const char *preload, size_t len);
+void relay_io_free(struct relay_io *io);
+
+/*
+ * Relays between io and the non-blocking connected socket 'sock' until the
+ * peer has closed and everything it sent is written out, or an error or
+ * the idle timeout ends it.  Fills *res either way; returns 0 when the end
+ * is END_PEER_CLOSED, -1 otherwise.  Does not close sock.
+ */
+int relay_run(int sock, struct relay_io *io, const struct relay_opts *o, struct relay_result *res);
+
+#endif

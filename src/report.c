@@ -1,0 +1,143 @@
+/* The one place that renders events and errors, as lines or JSON. */
+#include "report.h"
+
+#include <inttypes.h>
+#include <stdarg.h>
+#include <string.h>
+
+#include "sock.h"
+
+void report_init(struct report *r, FILE *out, bool json, bool quiet, int verbose)
+{
+	r->out = out;
+	r->json = json;
+	r->quiet = quiet;
+	r->verbose = verbose;
+	r->t0_ns = now_ns();
+}
+
+char *format_ms(int64_t ns, char *buf, size_t size)
+{
+	if (ns < 0)
+		ns = 0;
+	/* Integer arithmetic keeps the rounding exact: 51500 ns -> 0.052. */
+	int64_t us = (ns + 500) / 1000;
+	snprintf(buf, size, "%" PRId64 ".%03" PRId64, us / 1000, us % 1000);
+	return buf;
+}
+
+/* A bounded appender that keeps counting past the end, like snprintf. */
+struct out {
+	char *buf;
+	size_t size, len;
+};
+
+static void put(struct out *o, const char *s, size_t n)
+{
+	if (o->len < o->size) {
+		size_t room = o->size - o->len - 1;
+		memcpy(o->buf + o->len, s, n < room ? n : room);
+		o->buf[o->len + (n < room ? n : room)] = '\0';
+	}
+	o->len += n;
+}
+
+static void puts_(struct out *o, const char *s) { put(o, s, strlen(s)); }
+
+static void put_json_string(struct out *o, const char *s)
+{
+	char esc[8];
+
+	put(o, "\"", 1);
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		switch (*p) {
+		case '"': puts_(o, "\\\""); break;
+		case '\\': puts_(o, "\\\\"); break;
+		case '\n': puts_(o, "\\n"); break;
+		case '\r': puts_(o, "\\r"); break;
+		case '\t': puts_(o, "\\t"); break;
+		default:
+			if (*p < 0x20 || *p == 0x7f) {
+				snprintf(esc, sizeof(esc), "\\u%04x", *p);
+				puts_(o, esc);
+			} else {
+				put(o, (const char *)p, 1);
+			}
+		}
+	}
+	put(o, "\"", 1);
+}
+
+size_t report_format(char *buf, size_t size, bool json, const char *event, int64_t t_ns,
+		     const char *human, const struct field *fields)
+{
+	struct out o = { buf, size, 0 };
+	char num[32];
+
+	if (size)
+		buf[0] = '\0';
+	if (!json) {
+		puts_(&o, human);
+		return o.len;
+	}
+	puts_(&o, "{\"event\":");
+	put_json_string(&o, event);
+	snprintf(num, sizeof(num), ",\"t\":%.6f", (double)t_ns / 1e9);
+	puts_(&o, num);
+	for (const struct field *f = fields; f && f->key; f++) {
+		if (f->type == FIELD_STR && f->s == NULL)
+			continue;
+		put(&o, ",", 1);
+		put_json_string(&o, f->key);
+		put(&o, ":", 1);
+		switch (f->type) {
+		case FIELD_STR: put_json_string(&o, f->s); break;
+		case FIELD_INT: snprintf(num, sizeof(num), "%" PRId64, f->i); puts_(&o, num); break;
+		case FIELD_MS: puts_(&o, format_ms(f->i, num, sizeof(num))); break;
+		case FIELD_BOOL: puts_(&o, f->i ? "true" : "false"); break;
+		}
+	}
+	put(&o, "}", 1);
+	return o.len;
+}
+
+static void emit_line(FILE *out, const char *line)
+{
+	fputs(line, out);
+	fputc('\n', out);
+	fflush(out);
+}
+
+void report_event(const struct report *r, const char *event, const struct field *fields,
+		  const char *human_fmt, ...)
+{
+	char human[1024], line[4096];
+	va_list ap;
+
+	if (r->quiet)
+		return;
+	va_start(ap, human_fmt);
+	vsnprintf(human, sizeof(human), human_fmt, ap);
+	va_end(ap);
+	report_format(line, sizeof(line), r->json, event, now_ns() - r->t0_ns, human, fields);
+	emit_line(r->out, line);
+}
+
+void report_error(const struct report *r, const char *fmt, ...)
+{
+	char msg[1024], line[4096];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (r->json) {
+		struct field f[] = { F_STR("message", msg), F_END };
+		report_format(line, sizeof(line), true, "error", now_ns() - r->t0_ns, msg, f);
+		emit_line(r->out, line);
+		if (r->out == stderr)
+			return;
+	}
+	fprintf(stderr, "tcptool: %s\n", msg);
+	fflush(stderr);
+}

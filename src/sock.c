@@ -1,0 +1,352 @@
+/* The core socket layer: resolve, listen, dial, names, tcp_info. */
+#include "sock.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+int64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* Copies host without the brackets of "[::1]" into buf. */
+static const char *strip_brackets(const char *host, char *buf, size_t size)
+{
+	size_t n = strlen(host);
+
+	if (n >= 2 && host[0] == '[' && host[n - 1] == ']' && n - 2 < size) {
+		memcpy(buf, host + 1, n - 2);
+		buf[n - 2] = '\0';
+		return buf;
+	}
+	return host;
+}
+
+bool sock_is_numeric(const char *host)
+{
+	char buf[256];
+	struct in6_addr a6;
+	struct in_addr a4;
+
+	host = strip_brackets(host, buf, sizeof(buf));
+	if (inet_pton(AF_INET, host, &a4) == 1)
+		return true;
+	/* An IPv6 literal may carry a zone: fe80::1%eth0. */
+	char plain[INET6_ADDRSTRLEN + 1];
+	size_t n = strcspn(host, "%");
+	if (n >= sizeof(plain))
+		return false;
+	memcpy(plain, host, n);
+	plain[n] = '\0';
+	return inet_pton(AF_INET6, plain, &a6) == 1;
+}
+
+int sock_resolve(const char *host, int port, int family, bool passive,
+		 struct addrinfo **res, int64_t *took_ns)
+{
+	char hostbuf[256], portbuf[8];
+	struct addrinfo hints = {
+		.ai_family = family,
+		.ai_socktype = SOCK_STREAM,
+		.ai_protocol = IPPROTO_TCP,
+		.ai_flags = AI_NUMERICSERV | (passive ? AI_PASSIVE : 0),
+	};
+
+	if (host)
+		host = strip_brackets(host, hostbuf, sizeof(hostbuf));
+	snprintf(portbuf, sizeof(portbuf), "%d", port);
+	int64_t t0 = now_ns();
+	int rc = getaddrinfo(host, portbuf, &hints, res);
+	if (took_ns)
+		*took_ns = now_ns() - t0;
+	return rc;
+}
+
+bool sock_resolve_error_is_name(int gai_err)
+{
+	return gai_err != EAI_SYSTEM && gai_err != EAI_MEMORY && gai_err != EAI_FAMILY;
+}
+
+char *sock_name(const struct sockaddr *sa, char *buf, size_t size)
+{
+	char host[INET6_ADDRSTRLEN];
+
+	/* Copies, because a struct sockaddr pointer promises no alignment. */
+	if (sa->sa_family == AF_INET) {
+		struct sockaddr_in in;
+		memcpy(&in, sa, sizeof(in));
+		inet_ntop(AF_INET, &in.sin_addr, host, sizeof(host));
+		snprintf(buf, size, "%s:%u", host, ntohs(in.sin_port));
+	} else if (sa->sa_family == AF_INET6) {
+		struct sockaddr_in6 in6;
+		memcpy(&in6, sa, sizeof(in6));
+		unsigned port = ntohs(in6.sin6_port);
+		if (IN6_IS_ADDR_V4MAPPED(&in6.sin6_addr)) {
+			inet_ntop(AF_INET, &in6.sin6_addr.s6_addr[12], host, sizeof(host));
+			snprintf(buf, size, "%s:%u", host, port);
+			return buf;
+		}
+		inet_ntop(AF_INET6, &in6.sin6_addr, host, sizeof(host));
+		char zone[IF_NAMESIZE + 2] = "";
+		if (in6.sin6_scope_id) {
+			char ifname[IF_NAMESIZE];
+			if (if_indextoname(in6.sin6_scope_id, ifname))
+				snprintf(zone, sizeof(zone), "%%%s", ifname);
+			else
+				snprintf(zone, sizeof(zone), "%%%u", in6.sin6_scope_id);
+		}
+		snprintf(buf, size, "[%s%s]:%u", host, zone, port);
+	} else {
+		snprintf(buf, size, "(family %d)", sa->sa_family);
+	}
+	return buf;
+}
+
+int sock_local(int fd, struct endpoint *ep)
+{
+	ep->len = sizeof(ep->addr);
+	return getsockname(fd, (struct sockaddr *)&ep->addr, &ep->len);
+}
+
+int sock_peer(int fd, struct endpoint *ep)
+{
+	ep->len = sizeof(ep->addr);
+	return getpeername(fd, (struct sockaddr *)&ep->addr, &ep->len);
+}
+
+void sock_names(int fd, struct sock_names *n)
+{
+	struct endpoint ep;
+
+	strcpy(n->local, "?");
+	strcpy(n->peer, "?");
+	if (sock_local(fd, &ep) == 0)
+		sock_name((struct sockaddr *)&ep.addr, n->local, sizeof(n->local));
+	if (sock_peer(fd, &ep) == 0)
+		sock_name((struct sockaddr *)&ep.addr, n->peer, sizeof(n->peer));
+}
+
+int sock_set_nonblocking(int fd)
+{
+	int flags = fcntl(fd, F_GETFL);
+
+	if (flags < 0)
+		return -1;
+	return fcntl(fd, F_SETFL, flags | O_NONBLOCK);
+}
+
+/* socket, SO_REUSEADDR, [IPV6_V6ONLY], bind, listen.  -1 with errno. */
+static int listen_on(const struct sockaddr *sa, socklen_t len, int v6only, int backlog)
+{
+	int one = 1;
+	int fd = socket(sa->sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_TCP);
+
+	if (fd < 0)
+		return -1;
+	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0)
+		goto fail;
+	if (sa->sa_family == AF_INET6 &&
+	    setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &v6only, sizeof(v6only)) < 0)
+		goto fail;
+	if (bind(fd, sa, len) < 0 || listen(fd, backlog) < 0)
+		goto fail;
+	return fd;
+fail:;
+	int saved = errno;
+	close(fd);
+	errno = saved;
+	return -1;
+}
+
+int sock_listen(const char *bind_addr, int port, int family, int backlog, int *gai_err)
+{
+	*gai_err = 0;
+	if (bind_addr == NULL) {
+		struct sockaddr_in6 any6 = { .sin6_family = AF_INET6, .sin6_port = htons((uint16_t)port),
+					     .sin6_addr = IN6ADDR_ANY_INIT };
+		struct sockaddr_in any4 = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port),
+					    .sin_addr.s_addr = htonl(INADDR_ANY) };
+		if (family != AF_INET) {
+			int fd = listen_on((struct sockaddr *)&any6, sizeof(any6), family == AF_INET6, backlog);
+			/* Without IPv6 in the kernel, the dual-stack socket becomes IPv4 only. */
+			if (fd >= 0 || family == AF_INET6 || errno != EAFNOSUPPORT)
+				return fd;
+		}
+		return listen_on((struct sockaddr *)&any4, sizeof(any4), 0, backlog);
+	}
+
+	struct addrinfo *res;
+	*gai_err = sock_resolve(bind_addr, port, family, true, &res, NULL);
+	if (*gai_err)
+		return -1;
+	int fd = -1;
+	for (struct addrinfo *ai = res; ai; ai = ai->ai_next) {
+		fd = listen_on(ai->ai_addr, ai->ai_addrlen, 1, backlog);
+		if (fd >= 0)
+			break;
+	}
+	int saved = errno;
+	freeaddrinfo(res);
+	errno = saved;
+	return fd;
+}
+
+bool sock_is_dual_stack(int fd)
+{
+	struct endpoint ep;
+	int v6only = 1;
+	socklen_t len = sizeof(v6only);
+
+	if (sock_local(fd, &ep) < 0 || ep.addr.ss_family != AF_INET6)
+		return false;
+	if (getsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &v6only, &len) < 0)
+		return false;
+	return v6only == 0;
+}
+
+/* Binds fd to the dial source: a local address of fd's family and/or a port. */
+static int bind_source(int fd, int family, const struct dial_opts *o)
+{
+	struct sockaddr_storage ss = { .ss_family = (sa_family_t)family };
+	socklen_t len = family == AF_INET ? sizeof(struct sockaddr_in) : sizeof(struct sockaddr_in6);
+	int one = 1;
+
+	if (o->source) {
+		const struct addrinfo *ai = o->source;
+		while (ai && ai->ai_family != family)
+			ai = ai->ai_next;
+		if (ai == NULL) {
+			errno = EAFNOSUPPORT;
+			return -1;
+		}
+		memcpy(&ss, ai->ai_addr, ai->ai_addrlen);
+		len = ai->ai_addrlen;
+	}
+	if (o->source_port >= 0) {
+		if (family == AF_INET)
+			((struct sockaddr_in *)&ss)->sin_port = htons((uint16_t)o->source_port);
+		else
+			((struct sockaddr_in6 *)&ss)->sin6_port = htons((uint16_t)o->source_port);
+		/* A fixed source port is often still in TIME_WAIT from the last run. */
+		if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0)
+			return -1;
+	}
+	return bind(fd, (struct sockaddr *)&ss, len);
+}
+
+/* Waits for a non-blocking connect to finish; returns 0 or -1 with errno. */
+static int finish_connect(int fd, int timeout_ms)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLOUT };
+	int64_t deadline = now_ns() + (int64_t)timeout_ms * 1000000;
+	int err = 0;
+	socklen_t len = sizeof(err);
+
+	for (;;) {
+		int wait = -1;
+		if (timeout_ms >= 0) {
+			int64_t left = deadline - now_ns();
+			wait = left <= 0 ? 0 : (int)((left + 999999) / 1000000);
+		}
+		int n = poll(&pfd, 1, wait);
+		if (n > 0)
+			break;
+		if (n == 0) {
+			errno = ETIMEDOUT;
+			return -1;
+		}
+		if (errno != EINTR)
+			return -1;
+	}
+	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
+		return -1;
+	if (err) {
+		errno = err;
+		return -1;
+	}
+	return 0;
+}
+
+int sock_dial(const struct addrinfo *to, const struct dial_opts *o, int64_t *took_ns)
+{
+	int err = EADDRNOTAVAIL;
+
+	for (const struct addrinfo *ai = to; ai; ai = ai->ai_next) {
+		int64_t t0 = now_ns();
+		int fd = socket(ai->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_TCP);
+		int rc = fd < 0 ? -1 : 0;
+
+		if (rc == 0 && (o->source || o->source_port >= 0))
+			rc = bind_source(fd, ai->ai_family, o);
+		if (rc == 0) {
+			t0 = now_ns();
+			rc = connect(fd, ai->ai_addr, ai->ai_addrlen);
+			if (rc < 0 && errno == EINPROGRESS)
+				rc = finish_connect(fd, o->timeout_ms);
+		}
+		int64_t took = now_ns() - t0;
+		err = rc < 0 ? errno : 0;
+		if (o->on_attempt)
+			o->on_attempt(o->ctx, ai->ai_addr, err, took);
+		if (rc == 0) {
+			*took_ns = took;
+			return fd;
+		}
+		if (fd >= 0)
+			close(fd);
+	}
+	errno = err;
+	return -1;
+}
+
+int sock_tcp_info(int fd, struct tcp_info *ti)
+{
+	socklen_t len = sizeof(*ti);
+
+	/* An older kernel fills less than we ask for; the rest stays zero. */
+	memset(ti, 0, sizeof(*ti));
+	return getsockopt(fd, IPPROTO_TCP, TCP_INFO, ti, &len);
+}
+
+const char *sock_state_name(int state)
+{
+	static const char *const names[] = {
+		[1] = "ESTABLISHED", [2] = "SYN_SENT", [3] = "SYN_RECV",
+		[4] = "FIN_WAIT1", [5] = "FIN_WAIT2", [6] = "TIME_WAIT",
+		[7] = "CLOSE", [8] = "CLOSE_WAIT", [9] = "LAST_ACK",
+		[10] = "LISTEN", [11] = "CLOSING", [12] = "NEW_SYN_RECV",
+	};
+
+	if (state > 0 && (size_t)state < sizeof(names) / sizeof(names[0]))
+		return names[state];
+	return "UNKNOWN";
+}
+
+const char *sock_explain(int err, enum sock_phase phase)
+{
+	switch (err) {
+	case ECONNREFUSED: return "nothing listens there: the peer answered the SYN with RST";
+	case ETIMEDOUT:
+		return phase == PHASE_CONNECT ? "the SYN got no answer"
+					      : "the peer stopped acknowledging our data";
+	case ECONNRESET: return "the peer aborted the connection with RST";
+	case EPIPE: return "the connection can no longer carry data from us";
+	case EHOSTUNREACH: return "no route to the host";
+	case ENETUNREACH: return "no route to that network";
+	case EADDRINUSE: return "another socket holds that address and port";
+	case EADDRNOTAVAIL: return "that address is not one of this host's";
+	case EACCES:
+		return phase == PHASE_BIND ? "ports below 1024 need root or CAP_NET_BIND_SERVICE" : NULL;
+	case EAFNOSUPPORT: return "no address of that family to use";
+	default: return NULL;
+	}
+}

@@ -1,0 +1,111 @@
+/*
+ * The core socket layer: resolve, listen, dial, names, tcp_info.
+ * It never prints and never exits: functions return -1 with errno set
+ * (or a getaddrinfo code where they say so) and the caller decides.
+ */
+#ifndef TCPTOOL_SOCK_H
+#define TCPTOOL_SOCK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <net/if.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+
+/* Longest name sock_name() writes: "[v6%scope]:65535". */
+#define SOCK_NAME_MAX (INET6_ADDRSTRLEN + IF_NAMESIZE + 10)
+
+struct endpoint {
+	struct sockaddr_storage addr;
+	socklen_t len;
+};
+
+/* Nanoseconds on CLOCK_MONOTONIC. */
+int64_t now_ns(void);
+
+/*
+ * Resolves host and port for a TCP socket.  host may be NULL (any address,
+ * with 'passive') and may carry brackets ("[::1]").  Stores the list in
+ * *res and the time the lookup took in *took_ns.  Returns 0, or a
+ * getaddrinfo error code (EAI_*).
+ */
+int sock_resolve(const char *host, int port, int family, bool passive,
+		 struct addrinfo **res, int64_t *took_ns);
+
+/* True when host is a literal address, so there is no name to resolve. */
+bool sock_is_numeric(const char *host);
+
+/* True when a getaddrinfo error means the name does not resolve. */
+bool sock_resolve_error_is_name(int gai_err);
+
+/*
+ * Writes "127.0.0.1:9999" or "[::1]:9999" to buf; IPv4-mapped IPv6
+ * addresses print as IPv4.  Returns buf.
+ */
+char *sock_name(const struct sockaddr *sa, char *buf, size_t size);
+
+/* The socket's own name and its peer's, as endpoints. */
+int sock_local(int fd, struct endpoint *ep);
+int sock_peer(int fd, struct endpoint *ep);
+
+/* Both names of a connection as text, read once while it is connected. */
+struct sock_names {
+	char local[SOCK_NAME_MAX];
+	char peer[SOCK_NAME_MAX];
+};
+
+/* Fills n; a name the kernel no longer knows reads "?". */
+void sock_names(int fd, struct sock_names *n);
+
+/*
+ * Binds and listens.  With bind_addr NULL and family AF_UNSPEC this makes
+ * one dual-stack socket on [::] (falling back to 0.0.0.0 where IPv6 is
+ * off).  Sets SO_REUSEADDR.  Returns the socket, or -1 with errno set;
+ * *gai_err is set instead when bind_addr does not resolve.
+ */
+int sock_listen(const char *bind_addr, int port, int family, int backlog,
+		int *gai_err);
+
+/* True when a listening socket accepts IPv4 as well as IPv6. */
+bool sock_is_dual_stack(int fd);
+
+/* Called for every address dial tries: err 0 means it connected. */
+typedef void dial_attempt_fn(void *ctx, const struct sockaddr *addr, int err,
+			     int64_t took_ns);
+
+struct dial_opts {
+	int timeout_ms;               /* per address; -1: the kernel's own */
+	const struct addrinfo *source; /* local addresses to bind, or NULL */
+	int source_port;              /* -1: any */
+	dial_attempt_fn *on_attempt;  /* may be NULL */
+	void *ctx;
+};
+
+/*
+ * Connects to each address of 'to' in turn until one answers, with a
+ * non-blocking connect() bounded by timeout_ms.  Returns a connected,
+ * non-blocking socket and its handshake time in *took_ns, or -1 with errno
+ * of the last failure (ETIMEDOUT when the timeout ran out).
+ */
+int sock_dial(const struct addrinfo *to, const struct dial_opts *o, int64_t *took_ns);
+
+/* Puts fd in non-blocking mode; returns 0 or -1. */
+int sock_set_nonblocking(int fd);
+
+/*
+ * Reads TCP_INFO, zero-filling fields an older kernel does not return.
+ * Returns 0 or -1 with errno set.
+ */
+int sock_tcp_info(int fd, struct tcp_info *ti);
+
+/* "ESTABLISHED", "FIN_WAIT2" ... for tcpi_state. */
+const char *sock_state_name(int state);
+
+enum sock_phase { PHASE_BIND, PHASE_CONNECT, PHASE_TRANSFER };
+
+/* What errno means in TCP terms at that phase, or NULL: nothing to add. */
+const char *sock_explain(int err, enum sock_phase phase);
+
+#endif
