@@ -40,7 +40,7 @@ all: tcptool
 # ./tcptool is always the plain build; SAN=1 builds only $(BUILD)/tcptool.
 tcptool: $(BIN)
 ifneq ($(SAN),1)
-	cp $(BIN) $@
+	cp $(BIN) $@.tmp && mv -f $@.tmp $@
 endif
 
 $(BIN): $(OBJS)

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "diag.h"
 #include "relay.h"
 #include "report.h"
 #include "session.h"
@@ -81,17 +82,48 @@ static void report_accepted(const struct report *r, const struct sock_names *n)
 	report_event(r, "accepted", f, "connection from %s to %s", n->peer, n->local);
 }
 
+/* Says who holds a port that is in use, as far as this user can see. */
+static void describe_port_use(int port, char *buf, size_t size)
+{
+	struct diag_port_use use;
+	size_t n = 0;
+
+	buf[0] = '\0';
+	if (diag_port_use(port, &use) < 0)
+		return;
+	if (use.owners > 0) {
+		for (int i = 0; i < use.owners && n < size; i++)
+			n += (size_t)snprintf(buf + n, size - n, "%s%s (pid %d)", i ? ", " : "",
+					      use.comm[i], (int)use.pid[i]);
+		if (n < size)
+			snprintf(buf + n, size - n, " listen%s there", use.owners == 1 ? "s" : "");
+	} else if (use.listening > 0) {
+		snprintf(buf, size, "a process of another user listens there");
+	} else if (use.other > 0) {
+		snprintf(buf, size, "%d connection%s still use%s it", use.other,
+			 use.other == 1 ? "" : "s", use.other == 1 ? "s" : "");
+	} else if (use.time_wait > 0) {
+		snprintf(buf, size, "only %d TIME_WAIT leftover%s, and SO_REUSEADDR is set",
+			 use.time_wait, use.time_wait == 1 ? "" : "s");
+	}
+}
+
 /* Reports why listening failed; returns the exit status. */
 static int listen_failed(const struct report *r, const char *addr, int port, int gai_err)
 {
 	int err = errno;
 	const char *why = sock_explain(err, PHASE_BIND);
+	char who[256] = "";
 
 	if (gai_err) {
 		report_error(r, "cannot resolve bind address '%s': %s", addr,
 			     gai_err == EAI_SYSTEM ? strerror(err) : gai_strerror(gai_err));
 		return sock_resolve_error_is_name(gai_err) ? EXIT_RESOLVE : EXIT_NETWORK;
 	}
+	if (err == EADDRINUSE)
+		describe_port_use(port, who, sizeof(who));
+	if (who[0])
+		why = who;
 	report_error(r, "listen on %s port %d: %s%s%s%s", addr ? addr : "any address", port,
 		     strerror(err), why ? " (" : "", why ? why : "", why ? ")" : "");
 	return EXIT_NETWORK;

@@ -1,0 +1,29 @@
+/*
+ * What the host knows about its TCP sockets.  For now: who holds a local
+ * port, read from /proc/net/tcp{,6} and matched to processes through the
+ * socket inodes in /proc/PID/fd.
+ */
+#ifndef TCPTOOL_DIAG_H
+#define TCPTOOL_DIAG_H
+
+#include <sys/types.h>
+
+#define DIAG_MAX_OWNERS 4
+
+struct diag_port_use {
+	int listening;        /* sockets listening on the port */
+	int time_wait;        /* TIME_WAIT leftovers on it */
+	int other;            /* sockets in any other state */
+	int owners;           /* processes found for the listeners */
+	pid_t pid[DIAG_MAX_OWNERS];
+	char comm[DIAG_MAX_OWNERS][32];
+};
+
+/*
+ * Fills *use with the sockets bound to local TCP port 'port' and the
+ * processes that hold the listening ones (only those this user may see).
+ * Returns 0, or -1 with errno set when /proc/net/tcp cannot be read.
+ */
+int diag_port_use(int port, struct diag_port_use *use);
+
+#endif
