@@ -78,13 +78,14 @@ check: $(BIN)
 
 # A listener, a client, both names and the handshake time, on loopback.
 demo: tcptool
-	@./tcptool listen -b 127.0.0.1 0 </dev/null >/dev/null 2>.demo-listen & \
+	@rm -f .demo-*; ./tcptool listen -b 127.0.0.1 0 </dev/null >.demo-received 2>.demo-listen & \
 	for i in $$(seq 50); do port=$$(sed -n 's/^listening on 127.0.0.1:\([0-9]*\).*/\1/p' .demo-listen); \
 	  [ -n "$$port" ] && break; sleep 0.1; done; \
-	echo "$$ tcptool listen -b 127.0.0.1 0"; cat .demo-listen; \
-	echo "$$ tcptool connect --send 'hello' 127.0.0.1 $$port"; \
-	./tcptool connect --half-close --send hello 127.0.0.1 $$port; wait; \
-	echo "(the listener's side)"; sed 1d .demo-listen; rm -f .demo-listen
+	echo "$$ tcptool listen -b 127.0.0.1 0 &"; cat .demo-listen; \
+	echo "$$ tcptool connect --half-close --send hello 127.0.0.1 $$port"; \
+	./tcptool connect --half-close --send hello 127.0.0.1 $$port 2>&1; wait; \
+	echo "(the listener's events)"; sed 1d .demo-listen; \
+	echo "(the listener's stdout)"; cat .demo-received; echo; rm -f .demo-*
 
 install: tcptool
 	$(INSTALL) -Dm755 tcptool $(DESTDIR)$(BINDIR)/tcptool

@@ -46,21 +46,26 @@ struct session_ctx {
 static void on_relay_event(void *ctx, enum relay_event ev, const struct relay_result *so_far)
 {
 	const struct session_ctx *s = ctx;
-	const char *what = s->o->send_text ? "sent --send text" : "stdin closed";
+	unsigned long long out = so_far->bytes_out;
+	char what[64];
 	struct field f[] = {
 		F_INT("bytes_in", so_far->bytes_in),
 		F_INT("bytes_out", so_far->bytes_out),
 		F_END,
 	};
 
+	if (s->o->send_text)
+		snprintf(what, sizeof(what), "--send text sent (%llu bytes)", out);
+	else
+		snprintf(what, sizeof(what), "stdin ended after %llu bytes", out);
 	switch (ev) {
 	case RELAY_INPUT_EOF:
-		report_event(s->r, "input_eof", f, "%s after %llu bytes; reading until the peer closes",
-			     what, (unsigned long long)so_far->bytes_out);
+		report_event(s->r, "input_eof", f, "%s; still reading until the peer closes "
+			     "(no FIN without --half-close)", what);
 		break;
 	case RELAY_FIN_SENT:
-		report_event(s->r, "fin_sent", f, "%s after %llu bytes: sent FIN (shutdown SHUT_WR); "
-			     "reading until the peer closes", what, (unsigned long long)so_far->bytes_out);
+		report_event(s->r, "fin_sent", f, "%s: sent FIN with shutdown(SHUT_WR); "
+			     "still reading until the peer closes", what);
 		break;
 	case RELAY_PEER_FIN:
 		report_event(s->r, "peer_fin", f, "peer closed its side (FIN) after sending %llu bytes",
