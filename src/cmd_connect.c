@@ -124,8 +124,8 @@ int cmd_connect(int argc, char **argv, const struct options *o)
 		snprintf(target, sizeof(target), "%s%s%s:%d", bare_v6 ? "[" : "", argv[0],
 			 bare_v6 ? "]" : "", port);
 		if (err == ETIMEDOUT && o->timeout_ms > 0)
-			report_error(&r, "connect %s: timed out after %s ms (the SYN got no answer)",
-				     target, format_ms(o->timeout_ms * 1000000, ms, sizeof(ms)));
+			report_error(&r, "connect %s: timed out after %s (the SYN got no answer)",
+				     target, format_duration(o->timeout_ms, ms, sizeof(ms)));
 		else
 			report_error(&r, "connect %s: %s%s%s%s", target, strerror(err),
 				     explain ? " (" : "", explain ? explain : "", explain ? ")" : "");

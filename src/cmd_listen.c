@@ -167,8 +167,8 @@ int cmd_listen(int argc, char **argv, const struct options *o)
 		int cfd = accept_client(lfd, o->timeout_ms);
 		if (cfd < 0) {
 			if (errno == ETIMEDOUT) {
-				report_error(&r, "no client connected within %s ms",
-					     format_ms(o->timeout_ms * 1000000, ms, sizeof(ms)));
+				report_error(&r, "no client connected within %s",
+					     format_duration(o->timeout_ms, ms, sizeof(ms)));
 				status = EXIT_TIMEOUT;
 			} else {
 				report_error(&r, "accept: %s", strerror(errno));

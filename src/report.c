@@ -26,6 +26,17 @@ char *format_ms(int64_t ns, char *buf, size_t size)
 	return buf;
 }
 
+char *format_duration(long long ms, char *buf, size_t size)
+{
+	if (ms < 1000)
+		snprintf(buf, size, "%lldms", ms);
+	else if (ms % 1000 == 0)
+		snprintf(buf, size, "%llds", ms / 1000);
+	else
+		snprintf(buf, size, "%lld.%03llds", ms / 1000, ms % 1000);
+	return buf;
+}
+
 /* A bounded appender that keeps counting past the end, like snprintf. */
 struct out {
 	char *buf;

@@ -57,4 +57,7 @@ void report_error(const struct report *r, const char *fmt, ...) __attribute__((f
 /* Formats nanoseconds as milliseconds with three decimals: "0.052". */
 char *format_ms(int64_t ns, char *buf, size_t size);
 
+/* Formats a user-given duration in ms for a message: "250ms", "2s", "1.5s". */
+char *format_duration(long long ms, char *buf, size_t size);
+
 #endif

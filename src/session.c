@@ -134,8 +134,8 @@ int session_relay(const struct report *r, int sock, const struct sock_names *nam
 	case END_PEER_CLOSED:
 		return EXIT_OK;
 	case END_IDLE_TIMEOUT:
-		report_error(r, "idle for %s ms: nothing sent or received, giving up",
-			     format_ms((int64_t)o->timeout_ms * 1000000, dur, sizeof(dur)));
+		report_error(r, "idle for %s: nothing sent or received, giving up",
+			     format_duration(o->timeout_ms, dur, sizeof(dur)));
 		return EXIT_TIMEOUT;
 	case END_INPUT_ERROR:
 		report_error(r, "read from stdin: %s", strerror(res.err));
