@@ -52,6 +52,46 @@ void usage_error(const char *cmd_name, const char *fmt, ...)
 		fputs("\nTry 'tcptool --help' for more information.\n", stderr);
 }
 
+bool args_operands(const char *cmd_name, int argc, char **argv, const char *names)
+{
+	int want = 0;
+	const char *missing = NULL;
+
+	for (const char *p = names; *p; want++) {
+		if (want == argc)
+			missing = p;
+		p += strcspn(p, " ");
+		p += strspn(p, " ");
+	}
+	if (argc > want) {
+		usage_error(cmd_name, "%s: unexpected argument '%s'", cmd_name, argv[want]);
+		return false;
+	}
+	if (missing) {
+		/* "HOST PORT" -> "HOST and PORT" */
+		char list[128];
+		snprintf(list, sizeof(list), "%s", missing);
+		char *last = strrchr(list, ' ');
+		if (last) {
+			*last = '\0';
+			usage_error(cmd_name, "%s: missing %s and %s", cmd_name, list, last + 1);
+		} else {
+			usage_error(cmd_name, "%s: missing %s", cmd_name, list);
+		}
+		return false;
+	}
+	return true;
+}
+
+bool args_port_operand(const char *cmd_name, const char *text, int *port)
+{
+	const char *why = parse_port(text, port);
+
+	if (why)
+		usage_error(cmd_name, "invalid port '%s': %s", text, why);
+	return why == NULL;
+}
+
 static bool all_digits(const char *s)
 {
 	if (*s == '\0')
@@ -222,6 +262,21 @@ static const struct option_spec *spec_by_id(int id)
 	return NULL;
 }
 
+/* True when word is an option of cmd whose value is the next word ("-w", "--send"). */
+static bool needs_value(const char *word, int cmd)
+{
+	for (size_t i = 0; i < N_OPTIONS; i++) {
+		const struct option_spec *sp = &option_specs[i];
+		if (!(sp->commands & cmd) || !sp->metavar)
+			continue;
+		if (word[0] == '-' && word[1] == sp->short_name && word[1] && word[2] == '\0')
+			return true;
+		if (sp->long_name && word[0] == '-' && word[1] == '-' && strcmp(word + 2, sp->long_name) == 0)
+			return true;
+	}
+	return false;
+}
+
 int args_parse(int cmd, const char *cmd_name, int argc, char **argv, struct options *o)
 {
 	struct option longopts[N_OPTIONS + 1];
@@ -246,6 +301,17 @@ int args_parse(int cmd, const char *cmd_name, int argc, char **argv, struct opti
 	longopts[nl] = (struct option){ 0 };
 	shortopts[ns] = '\0';
 
+	/* An operand "-1" would read as an unknown option; say what it really is. */
+	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
+		const char *w = argv[i];
+		if (i > 1 && needs_value(argv[i - 1], cmd))
+			continue;
+		if (w[0] == '-' && all_digits(w + 1) && strspn(w + 1, "46") != strlen(w + 1)) {
+			usage_error(cmd_name, "%s: invalid argument '%s': negative numbers are not valid",
+				    cmd_name, w);
+			return -1;
+		}
+	}
 	opterr = 0;
 	optind = 1;
 	for (;;) {

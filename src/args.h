@@ -75,6 +75,16 @@ const char *parse_port(const char *s, int *port);
 const char *parse_duration(const char *s, long long *ms);
 const char *parse_count(const char *s, long long min, long long max, long long *n);
 
+/*
+ * Checks that a command got exactly the operands named in 'names'
+ * ("HOST PORT"); prints "missing ..." or "unexpected argument ..." and
+ * returns false otherwise.
+ */
+bool args_operands(const char *cmd_name, int argc, char **argv, const char *names);
+
+/* Parses a PORT operand; prints the usage error and returns false if invalid. */
+bool args_port_operand(const char *cmd_name, const char *text, int *port);
+
 /* Prints a usage error and the hint for 'cmd_name' (NULL: top level). */
 void usage_error(const char *cmd_name, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

@@ -83,20 +83,10 @@ int cmd_connect(int argc, char **argv, const struct options *o)
 	struct relay_io io = { .in_fd = -1 };
 	int64_t resolve_ns = 0, handshake_ns = 0;
 	int port, status, fd = -1;
-	const char *why;
 
-	if (argc < 2) {
-		usage_error("connect", "connect: missing %s", argc == 0 ? "HOST and PORT" : "PORT");
+	if (!args_operands("connect", argc, argv, "HOST PORT") ||
+	    !args_port_operand("connect", argv[1], &port))
 		return EXIT_USAGE;
-	}
-	if (argc > 2) {
-		usage_error("connect", "connect: unexpected argument '%s'", argv[2]);
-		return EXIT_USAGE;
-	}
-	if ((why = parse_port(argv[1], &port)) != NULL) {
-		usage_error("connect", "invalid port '%s': %s", argv[1], why);
-		return EXIT_USAGE;
-	}
 
 	report_init(&r, stderr, o->json, o->quiet, o->verbose);
 	status = resolve(&r, "host", argv[0], port, o->family, false, &peers, &resolve_ns);

@@ -134,21 +134,11 @@ int cmd_listen(int argc, char **argv, const struct options *o)
 	struct report r;
 	struct relay_io io = { .in_fd = -1 };
 	int port, gai_err, status = EXIT_OK;
-	const char *why;
 	char ms[32];
 
-	if (argc < 1) {
-		usage_error("listen", "listen: missing PORT");
+	if (!args_operands("listen", argc, argv, "PORT") ||
+	    !args_port_operand("listen", argv[0], &port))
 		return EXIT_USAGE;
-	}
-	if (argc > 1) {
-		usage_error("listen", "listen: unexpected argument '%s'", argv[1]);
-		return EXIT_USAGE;
-	}
-	if ((why = parse_port(argv[0], &port)) != NULL) {
-		usage_error("listen", "invalid port '%s': %s", argv[0], why);
-		return EXIT_USAGE;
-	}
 
 	report_init(&r, stderr, o->json, o->quiet, o->verbose);
 	int lfd = sock_listen(o->bind_addr, port, o->family, o->backlog, &gai_err);
