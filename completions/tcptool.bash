@@ -1,0 +1,140 @@
+# bash completion for tcptool(1)                            -*- shell-script -*-
+# Options mirror src/options.def; tests/docs.bats fails when they drift.
+
+# Sets words and cword to the words as typed: bash splits "::1" and
+# "--timeout=5s" at ':' and '=' (COMP_WORDBREAKS); this joins them again.
+_tcptool_words()
+{
+    local line=${COMP_LINE:0:COMP_POINT} rest lead w i
+    rest=$line
+    words=()
+    for ((i = 0; i < ${#COMP_WORDS[@]} && i <= COMP_CWORD; i++)); do
+        w=${COMP_WORDS[i]}
+        lead=${rest%%[![:space:]]*}
+        rest=${rest#"$lead"}
+        if ((${#words[@]} > 0)) && [[ -z $lead ]]; then
+            words[${#words[@]} - 1]+=$w
+        else
+            words+=("$w")
+        fi
+        rest=${rest#"$w"}
+    done
+    # The cursor right after a space starts a new, empty word.
+    [[ $line == *[[:space:]] && -n ${words[${#words[@]} - 1]} ]] && words+=("")
+    cword=$((${#words[@]} - 1))
+}
+
+# COMPREPLY := the words of $1 that start with $cur.
+_tcptool_reply()
+{
+    mapfile -t COMPREPLY < <(compgen -W "$1" -- "$cur")
+}
+
+_tcptool()
+{
+    local -a words
+    local cword cur prev cmd='' i w nargs=0 dashdash=''
+    local common='-4 -6 -v --verbose -q --quiet --json -h --help'
+    local top="$common --version"
+    local listen_opts='-b --bind --backlog -k --keep-open --accept-delay --half-close -w --timeout'
+    local connect_opts='--half-close -w --timeout -s --source -p --source-port --send'
+    local with_value='-b|--bind|--backlog|--accept-delay|-w|--timeout|-s|--source|-p|--source-port|--send'
+    local durations='500ms 1s 5s 30s'
+    local addresses='127.0.0.1 ::1 0.0.0.0 ::'
+
+    COMPREPLY=()
+    _tcptool_words
+    cur=${words[cword]}
+    prev=''
+    ((cword > 0)) && prev=${words[cword - 1]}
+
+    # The command, and how many operands follow it before the cursor.
+    for ((i = 1; i < cword; i++)); do
+        w=${words[i]}
+        if [[ -z $cmd ]]; then
+            [[ $w == -* ]] || cmd=$w
+            continue
+        fi
+        if [[ -n $dashdash || $w != -* || $w == - ]]; then
+            nargs=$((nargs + 1))
+        elif [[ $w == -- ]]; then
+            dashdash=1
+        elif [[ $w == @($with_value) ]]; then
+            ((i++))
+        fi
+    done
+
+    case $prev in
+    '<' | '>' | '>>' | [0-9]'>' | [0-9]'>>' | '<>')
+        mapfile -t COMPREPLY < <(compgen -f -- "$cur")
+        return 0
+        ;;
+    esac
+
+    if [[ -n $cmd && -z $dashdash ]]; then
+        # A value: the word after an option, or --option=value.
+        local opt=$prev value=$cur
+        if [[ $cur == --*=* ]]; then
+            opt=${cur%%=*}
+            value=${cur#*=}
+        elif [[ $prev != @($with_value) ]]; then
+            opt=''
+        fi
+        if [[ -n $opt ]]; then
+            case $opt in
+            -w | --timeout | --accept-delay) mapfile -t COMPREPLY < <(compgen -W "$durations" -- "$value") ;;
+            -b | --bind | -s | --source) mapfile -t COMPREPLY < <(compgen -W "$addresses" -- "$value") ;;
+            esac
+            [[ $cur == --*=* ]] && COMPREPLY=("${COMPREPLY[@]/#/$opt=}")
+            _tcptool_ltrim
+            return 0
+        fi
+    fi
+
+    case $cmd in
+    '')
+        if [[ $cur == -* ]]; then
+            _tcptool_reply "$top"
+        else
+            _tcptool_reply 'listen connect help'
+        fi
+        ;;
+    help)
+        ((nargs == 0)) && _tcptool_reply 'listen connect'
+        ;;
+    listen)
+        if [[ $cur == -* && -z $dashdash ]]; then
+            _tcptool_reply "$listen_opts $common"
+        elif ((nargs == 0)); then
+            mapfile -t COMPREPLY < <(compgen -A service -- "$cur")
+        fi
+        ;;
+    connect)
+        if [[ $cur == -* && -z $dashdash ]]; then
+            _tcptool_reply "$connect_opts $common"
+        elif ((nargs == 0)); then
+            mapfile -t COMPREPLY < <(compgen -A hostname -- "$cur")
+        elif ((nargs == 1)); then
+            mapfile -t COMPREPLY < <(compgen -A service -- "$cur")
+        fi
+        ;;
+    esac
+    _tcptool_ltrim
+    return 0
+}
+
+# Bash replaces only the part after the last ':' or '=' that is in
+# COMP_WORDBREAKS, so drop what comes before it ("::1" -> "1" after "::").
+_tcptool_ltrim()
+{
+    local breaks='' head
+    [[ $COMP_WORDBREAKS == *:* ]] && breaks+=':'
+    [[ $COMP_WORDBREAKS == *=* ]] && breaks+='='
+    [[ -n $breaks && $cur == *["$breaks"]* ]] || return 0
+    head=${cur%"${cur##*["$breaks"]}"}
+    COMPREPLY=("${COMPREPLY[@]#"$head"}")
+}
+
+complete -F _tcptool tcptool
+
+# ex: filetype=sh

@@ -1,0 +1,85 @@
+# fish completion for tcptool(1)
+# Options mirror src/options.def; tests/docs.bats fails when they drift.
+
+# Prints the command (listen, connect, help) once it has been typed.
+# Options before the command take no value, so it is the first other word.
+function __tcptool_command
+    for t in (commandline -opc)[2..-1]
+        if not string match -q -- '-*' $t
+            echo $t
+            return 0
+        end
+    end
+    return 1
+end
+
+function __tcptool_using
+    test "$(__tcptool_command)" = "$argv[1]"
+end
+
+# Prints how many operands (HOST, PORT, ...) follow the command so far.
+function __tcptool_operands
+    set -l n 0
+    set -l seen 0
+    set -l skip 0
+    set -l dashdash 0
+    for t in (commandline -opc)[2..-1]
+        if test $seen -eq 0
+            string match -q -- '-*' $t; or set seen 1
+        else if test $skip -eq 1
+            set skip 0
+        else if test $dashdash -eq 1; or not string match -q -- '-?*' $t
+            set n (math $n + 1)
+        else if test "$t" = --
+            set dashdash 1
+        else if contains -- $t -b --bind --backlog --accept-delay -w --timeout -s --source -p --source-port --send
+            set skip 1
+        end
+    end
+    echo $n
+end
+
+# TCP service names from /etc/services, for PORT.
+function __tcptool_services
+    string replace -rf '^([^#\s]+)\s+\d+/tcp\b.*' '$1' </etc/services 2>/dev/null
+end
+
+set -l durations '500ms 1s 5s 30s'
+set -l addresses '127.0.0.1 ::1 0.0.0.0 ::'
+set -l listen '__tcptool_using listen'
+set -l connect '__tcptool_using connect'
+
+complete -c tcptool -f
+
+# Commands, and the commands "help" knows.
+complete -c tcptool -n 'not __tcptool_command' -a listen -d 'wait for a client and relay stdin/stdout with it, like nc -l'
+complete -c tcptool -n 'not __tcptool_command' -a connect -d 'connect to HOST PORT and relay stdin/stdout, like nc'
+complete -c tcptool -n 'not __tcptool_command' -a help -d 'show the help, or the help of a command'
+complete -c tcptool -n '__tcptool_using help; and test (__tcptool_operands) -eq 0' -a 'listen connect'
+
+# Common options, before or after the command.
+complete -c tcptool -n 'not __tcptool_using help' -s 4 -d 'use IPv4 only'
+complete -c tcptool -n 'not __tcptool_using help' -s 6 -d 'use IPv6 only'
+complete -c tcptool -n 'not __tcptool_using help' -s v -l verbose -d 'more detail: every address tried, tcp_info'
+complete -c tcptool -n 'not __tcptool_using help' -s q -l quiet -d 'no event lines, only data and errors'
+complete -c tcptool -n 'not __tcptool_using help' -l json -d 'events as JSON objects, one per line'
+complete -c tcptool -n 'not __tcptool_using help' -s h -l help -d 'show the help and exit'
+complete -c tcptool -n 'not __tcptool_command' -l version -d 'show the version and exit'
+
+# listen [-b ADDR] [--backlog N] [-k] [--half-close] [-w DUR] [--accept-delay DUR] PORT
+complete -c tcptool -n $listen -s b -l bind -x -a $addresses -d 'listen on ADDR only (default: every address)'
+complete -c tcptool -n $listen -l backlog -x -d 'accept queue length passed to listen() (default 128)'
+complete -c tcptool -n $listen -s k -l keep-open -d 'after a client leaves, accept the next one'
+complete -c tcptool -n $listen -l accept-delay -x -a $durations -d 'wait DUR before each accept(); clients queue meanwhile'
+complete -c tcptool -n $listen -l half-close -d 'on stdin EOF send FIN, keep reading until the peer closes'
+complete -c tcptool -n $listen -s w -l timeout -x -a $durations -d 'give up after DUR without a connection or without data'
+complete -c tcptool -n "$listen; and test (__tcptool_operands) -eq 0" -a '(__tcptool_services)' -d port
+
+# connect [--half-close] [-w DUR] [-s ADDR] [-p PORT] [--send TEXT] HOST PORT
+complete -c tcptool -n $connect -l half-close -d 'on stdin EOF send FIN, keep reading until the peer closes'
+complete -c tcptool -n $connect -s w -l timeout -x -a $durations -d 'give up after DUR without a connection or without data'
+complete -c tcptool -n $connect -s s -l source -x -a $addresses -d 'connect from local address ADDR'
+complete -c tcptool -n $connect -s p -l source-port -x -d 'connect from local port PORT'
+complete -c tcptool -n $connect -l send -x -d 'send TEXT instead of reading stdin, then act as at stdin EOF'
+complete -c tcptool -n "$connect; and test (__tcptool_operands) -eq 0" -a '(__fish_print_hostnames)' -d host
+complete -c tcptool -n "$connect; and test (__tcptool_operands) -eq 1" -a '(__tcptool_services)' -d port
