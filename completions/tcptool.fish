@@ -71,12 +71,12 @@ complete -c tcptool -n $listen -s b -l bind -x -a $addresses -d 'listen on ADDR 
 complete -c tcptool -n $listen -l backlog -x -d 'accept queue length passed to listen() (default 128)'
 complete -c tcptool -n $listen -s k -l keep-open -d 'after a client leaves, accept the next one'
 complete -c tcptool -n $listen -l accept-delay -x -a $durations -d 'wait DUR before each accept(); clients queue meanwhile'
-complete -c tcptool -n $listen -l half-close -d 'on stdin EOF send FIN, keep reading until the peer closes'
+complete -c tcptool -n $listen -l half-close -d 'close each direction on its own: FIN on stdin EOF, keep sending after the peer FIN'
 complete -c tcptool -n $listen -s w -l timeout -x -a $durations -d 'give up after DUR without a connection or without data'
 complete -c tcptool -n "$listen; and test (__tcptool_operands) -eq 0" -a '(__tcptool_services)' -d port
 
 # connect [--half-close] [-w DUR] [-s ADDR] [-p PORT] [--send TEXT] HOST PORT
-complete -c tcptool -n $connect -l half-close -d 'on stdin EOF send FIN, keep reading until the peer closes'
+complete -c tcptool -n $connect -l half-close -d 'close each direction on its own: FIN on stdin EOF, keep sending after the peer FIN'
 complete -c tcptool -n $connect -s w -l timeout -x -a $durations -d 'give up after DUR without a connection or without data'
 complete -c tcptool -n $connect -s s -l source -x -a $addresses -d 'connect from local address ADDR'
 complete -c tcptool -n $connect -s p -l source-port -x -d 'connect from local port PORT'

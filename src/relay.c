@@ -191,8 +191,13 @@ int relay_run(int sock, struct relay_io *io, const struct relay_opts *o, struct 
 		maybe_input_done(&r);
 		if (r.done)
 			break;
-		/* The peer has closed: finish once its data is out and ours is sent. */
-		if (r.net_eof && buf_len(&io->down) == 0 && buf_len(&io->up) == 0) {
+		/*
+		 * The peer has closed: finish once its data is out and ours is sent.
+		 * With half-close its FIN ends only its direction; ours runs on to
+		 * local EOF and our own FIN.
+		 */
+		if (r.net_eof && buf_len(&io->down) == 0 && buf_len(&io->up) == 0 &&
+		    (!o->half_close || r.input_done_seen)) {
 			finish(&r, END_PEER_CLOSED, 0);
 			break;
 		}
@@ -200,7 +205,7 @@ int relay_run(int sock, struct relay_io *io, const struct relay_opts *o, struct 
 		struct pollfd pfd[3] = {
 			{ .fd = -1 }, { .fd = -1 }, { .fd = -1 },
 		};
-		if (!io->in_eof && !r.net_eof && buf_room(&io->up) > 0)
+		if (!io->in_eof && (!r.net_eof || o->half_close) && buf_room(&io->up) > 0)
 			pfd[0] = (struct pollfd){ .fd = io->in_fd, .events = POLLIN };
 		pfd[1].fd = sock;
 		if (!r.net_eof && buf_room(&io->down) > 0)

@@ -59,7 +59,11 @@ struct relay_result {
 typedef void relay_event_fn(void *ctx, enum relay_event ev, const struct relay_result *so_far);
 
 struct relay_opts {
-	bool half_close;       /* shutdown(SHUT_WR) once local input is sent */
+	/*
+	 * Each direction closes on its own: shutdown(SHUT_WR) once local input
+	 * is sent, and the peer's FIN does not stop local input.
+	 */
+	bool half_close;
 	int idle_timeout_ms;   /* -1: none */
 	relay_event_fn *on_event;
 	void *ctx;
@@ -75,8 +79,9 @@ void relay_io_free(struct relay_io *io);
 
 /*
  * Relays between io and the non-blocking connected socket 'sock' until the
- * peer has closed and everything it sent is written out, or an error or
- * the idle timeout ends it.  Fills *res either way; returns 0 when the end
+ * peer has closed and everything it sent is written out (with half_close:
+ * and local input has ended and our FIN is sent), or an error or the idle
+ * timeout ends it.  Fills *res either way; returns 0 when the end
  * is END_PEER_CLOSED, -1 otherwise.  Does not close sock.
  */
 int relay_run(int sock, struct relay_io *io, const struct relay_opts *o, struct relay_result *res);

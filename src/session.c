@@ -64,8 +64,9 @@ static void on_relay_event(void *ctx, enum relay_event ev, const struct relay_re
 			     "(no FIN without --half-close)", what);
 		break;
 	case RELAY_FIN_SENT:
-		report_event(s->r, "fin_sent", f, "%s: sent FIN with shutdown(SHUT_WR); "
-			     "still reading until the peer closes", what);
+		report_event(s->r, "fin_sent", f, "%s: sent FIN with shutdown(SHUT_WR); %s", what,
+			     so_far->first_fin == CLOSER_PEER ? "both directions are closed now"
+							      : "still reading until the peer closes");
 		break;
 	case RELAY_PEER_FIN:
 		report_event(s->r, "peer_fin", f, "peer closed its side (FIN) after sending %llu bytes",
