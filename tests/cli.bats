@@ -1,0 +1,371 @@
+#!/usr/bin/env bats
+# The command line of tcptool: help, version, usage errors and the exact
+# messages for invalid values, common options before and after COMMAND.
+# Only the tests at the end open sockets (loopback, or a fresh network
+# namespace).
+
+setup() {
+	load helpers/common
+	_common_setup
+}
+
+teardown() {
+	_common_teardown
+}
+
+# assert_usage CMD MESSAGE: the last `run` was a usage error of CMD (empty
+# for the top level): status 2, nothing on stdout, and on stderr exactly
+# "tcptool: MESSAGE" and the hint.
+assert_usage() {
+	local hint="Try 'tcptool --help' for more information."
+	[[ -n $1 ]] && hint="Try 'tcptool $1 --help' for more information."
+	assert_equal "$status" 2
+	assert_equal "$output" ""
+	assert_equal "$stderr" "tcptool: $2"$'\n'"$hint"
+}
+
+# --- help and version -------------------------------------------------------
+
+@test "--help prints the usage and every command to stdout, exit 0" {
+	run -0 --separate-stderr "$TCPTOOL" --help
+	assert_equal "$stderr" ""
+	assert_line --index 0 --regexp '^Usage: tcptool '
+	assert_line --regexp '^  listen +'
+	assert_line --regexp '^  connect +'
+	assert_output --partial 'Exit status'
+}
+
+@test "-h is --help" {
+	run -0 --separate-stderr "$TCPTOOL" --help
+	local long=$output
+	run -0 --separate-stderr "$TCPTOOL" -h
+	assert_equal "$stderr" ""
+	assert_equal "$output" "$long"
+}
+
+@test "help without a command is --help" {
+	run -0 --separate-stderr "$TCPTOOL" --help
+	local long=$output
+	run -0 --separate-stderr "$TCPTOOL" help
+	assert_equal "$stderr" ""
+	assert_equal "$output" "$long"
+}
+
+@test "--version prints 'tcptool VERSION' to stdout, exit 0" {
+	run -0 --separate-stderr "$TCPTOOL" --version
+	assert_equal "$stderr" ""
+	assert_output --regexp '^tcptool [0-9]+\.[0-9]+\.[0-9]+$'
+}
+
+@test "help COMMAND, COMMAND --help and COMMAND -h print the same command help" {
+	local cmd
+	for cmd in listen connect; do
+		run -0 --separate-stderr "$TCPTOOL" help "$cmd"
+		assert_equal "$stderr" ""
+		assert_line --index 0 --partial "Usage: tcptool $cmd "
+		local via_help=$output
+		run -0 --separate-stderr "$TCPTOOL" "$cmd" --help
+		assert_equal "$stderr" ""
+		assert_equal "$output" "$via_help"
+		run -0 --separate-stderr "$TCPTOOL" "$cmd" -h
+		assert_equal "$output" "$via_help"
+	done
+}
+
+@test "listen --help lists every listen option" {
+	run -0 --separate-stderr "$TCPTOOL" listen --help
+	local o
+	for o in --bind --backlog --keep-open --half-close --timeout --accept-delay \
+		' -4 ' ' -6 ' --verbose --quiet --json; do
+		assert_output --partial -- "$o"
+	done
+	refute_output --partial -- --send
+	refute_output --partial -- --source
+}
+
+@test "connect --help lists every connect option" {
+	run -0 --separate-stderr "$TCPTOOL" connect --help
+	local o
+	for o in --half-close --timeout --source --source-port --send \
+		' -4 ' ' -6 ' --verbose --quiet --json; do
+		assert_output --partial -- "$o"
+	done
+	refute_output --partial -- --backlog
+	refute_output --partial -- --keep-open
+}
+
+@test "--help wins over a missing operand and over common options" {
+	run -0 --separate-stderr "$TCPTOOL" -4 -v connect --help
+	assert_line --index 0 --partial 'Usage: tcptool connect '
+	run -0 --separate-stderr "$TCPTOOL" listen -q --json --help
+	assert_line --index 0 --partial 'Usage: tcptool listen '
+	assert_equal "$stderr" ""
+}
+
+# --- unknown commands and options --------------------------------------------
+
+@test "no command: usage error" {
+	run --separate-stderr "$TCPTOOL"
+	assert_usage "" "missing COMMAND"
+	run --separate-stderr "$TCPTOOL" -v -q
+	assert_usage "" "missing COMMAND"
+}
+
+@test "unknown command: usage error, nothing on stdout" {
+	run --separate-stderr "$TCPTOOL" frobnicate 1 2
+	assert_usage "" "unknown command 'frobnicate'"
+}
+
+@test "a command is matched exactly, never by prefix" {
+	run --separate-stderr "$TCPTOOL" lis 0
+	assert_usage "" "unknown command 'lis'"
+	run --separate-stderr "$TCPTOOL" connectx 127.0.0.1 1
+	assert_usage "" "unknown command 'connectx'"
+}
+
+@test "help with an unknown command: usage error" {
+	run --separate-stderr "$TCPTOOL" help nosuch
+	assert_usage "" "unknown command 'nosuch'"
+}
+
+@test "unknown option before the command: usage error with the general hint" {
+	run --separate-stderr "$TCPTOOL" --frob listen 0
+	assert_usage "" "unknown option '--frob'"
+	run --separate-stderr "$TCPTOOL" -x listen 0
+	assert_usage "" "unknown option '-x'"
+}
+
+@test "unknown option after the command: usage error with the command's hint" {
+	run --separate-stderr "$TCPTOOL" listen --frob 0
+	assert_usage listen "listen: unknown option '--frob'"
+	run --separate-stderr "$TCPTOOL" connect -x 127.0.0.1 1
+	assert_usage connect "connect: unknown option '-x'"
+}
+
+@test "an option of one command is unknown to the other" {
+	run --separate-stderr "$TCPTOOL" listen --send hi 0
+	assert_usage listen "listen: unknown option '--send'"
+	run --separate-stderr "$TCPTOOL" listen -s 127.0.0.1 0
+	assert_usage listen "listen: unknown option '-s'"
+	run --separate-stderr "$TCPTOOL" connect -k 127.0.0.1 1
+	assert_usage connect "connect: unknown option '-k'"
+	run --separate-stderr "$TCPTOOL" connect --backlog 5 127.0.0.1 1
+	assert_usage connect "connect: unknown option '--backlog'"
+}
+
+@test "--version is a top-level option only" {
+	run --separate-stderr "$TCPTOOL" listen --version
+	assert_usage listen "listen: unknown option '--version'"
+}
+
+# --- operands ----------------------------------------------------------------
+
+@test "missing operands" {
+	run --separate-stderr "$TCPTOOL" listen
+	assert_usage listen "listen: missing PORT"
+	run --separate-stderr "$TCPTOOL" connect
+	assert_usage connect "connect: missing HOST and PORT"
+	run --separate-stderr "$TCPTOOL" connect 127.0.0.1
+	assert_usage connect "connect: missing PORT"
+	run --separate-stderr "$TCPTOOL" -q connect -w 1s
+	assert_usage connect "connect: missing HOST and PORT"
+}
+
+@test "extra operands" {
+	run --separate-stderr "$TCPTOOL" listen 0 1
+	assert_usage listen "listen: unexpected argument '1'"
+	run --separate-stderr "$TCPTOOL" connect 127.0.0.1 1 2
+	assert_usage connect "connect: unexpected argument '2'"
+}
+
+# BUG: tcptool ignores what follows 'help COMMAND' (exit 0), while every
+# command rejects an extra operand.
+@test "help COMMAND with an extra operand: usage error" {
+	run --separate-stderr "$TCPTOOL" help listen extra
+	assert_equal "$status" 2
+	assert_equal "$output" ""
+	assert_line --index 0 --partial "'extra'"
+}
+
+@test "missing option argument" {
+	run --separate-stderr "$TCPTOOL" listen -w
+	assert_usage listen "listen: option '--timeout' needs DUR"
+	run --separate-stderr "$TCPTOOL" listen 0 --backlog
+	assert_usage listen "listen: option '--backlog' needs N"
+	run --separate-stderr "$TCPTOOL" listen 0 --accept-delay
+	assert_usage listen "listen: option '--accept-delay' needs DUR"
+	run --separate-stderr "$TCPTOOL" listen 0 -b
+	assert_usage listen "listen: option '--bind' needs ADDR"
+	run --separate-stderr "$TCPTOOL" connect 127.0.0.1 1 --send
+	assert_usage connect "connect: option '--send' needs TEXT"
+	run --separate-stderr "$TCPTOOL" connect 127.0.0.1 1 -s
+	assert_usage connect "connect: option '--source' needs ADDR"
+	run --separate-stderr "$TCPTOOL" connect 127.0.0.1 1 -p
+	assert_usage connect "connect: option '--source-port' needs PORT"
+}
+
+# --- invalid values: the exact line -------------------------------------------
+
+@test "invalid PORT operands" {
+	run --separate-stderr "$TCPTOOL" listen 99999
+	assert_usage listen "invalid port '99999': out of range 0-65535"
+	run --separate-stderr "$TCPTOOL" listen 65536
+	assert_usage listen "invalid port '65536': out of range 0-65535"
+	run --separate-stderr "$TCPTOOL" connect 127.0.0.1 99999
+	assert_usage connect "invalid port '99999': out of range 0-65535"
+	run --separate-stderr "$TCPTOOL" listen -- -1
+	assert_usage listen "invalid port '-1': out of range 0-65535"
+	run --separate-stderr "$TCPTOOL" listen abc-not-a-service
+	assert_usage listen "invalid port 'abc-not-a-service': not a number or a known TCP service name"
+	run --separate-stderr "$TCPTOOL" connect 127.0.0.1 abc-not-a-service
+	assert_usage connect "invalid port 'abc-not-a-service': not a number or a known TCP service name"
+	run --separate-stderr "$TCPTOOL" listen ''
+	assert_usage listen "invalid port '': empty"
+	run --separate-stderr "$TCPTOOL" connect 127.0.0.1 ''
+	assert_usage connect "invalid port '': empty"
+	run --separate-stderr "$TCPTOOL" listen 0x50
+	assert_usage listen "invalid port '0x50': not a number or a known TCP service name"
+}
+
+@test "a negative PORT without -- is a usage error, not an option" {
+	run --separate-stderr "$TCPTOOL" listen -1
+	assert_equal "$status" 2
+	assert_equal "$output" ""
+	assert_equal "${#stderr_lines[@]}" 2
+	assert_regex "${stderr_lines[0]}" "^tcptool: .*'-1'"
+	assert_equal "${stderr_lines[1]}" "Try 'tcptool listen --help' for more information."
+	run --separate-stderr "$TCPTOOL" connect 127.0.0.1 -1
+	assert_equal "$status" 2
+	assert_regex "${stderr_lines[0]}" "^tcptool: .*'-1'"
+	assert_equal "${stderr_lines[1]}" "Try 'tcptool connect --help' for more information."
+}
+
+@test "invalid source port" {
+	run --separate-stderr "$TCPTOOL" connect -p 99999 127.0.0.1 1
+	assert_usage connect "invalid source port '99999': out of range 0-65535"
+	run --separate-stderr "$TCPTOOL" connect -p -1 127.0.0.1 1
+	assert_usage connect "invalid source port '-1': out of range 0-65535"
+	run --separate-stderr "$TCPTOOL" connect -p nosuch-service 127.0.0.1 1
+	assert_usage connect "invalid source port 'nosuch-service': not a number or a known TCP service name"
+}
+
+@test "invalid durations for -w" {
+	run --separate-stderr "$TCPTOOL" listen -w 0 0
+	assert_usage listen "invalid timeout '0': must be greater than zero"
+	run --separate-stderr "$TCPTOOL" connect -w 0ms 127.0.0.1 1
+	assert_usage connect "invalid timeout '0ms': must be greater than zero"
+	run --separate-stderr "$TCPTOOL" listen -w -1 0
+	assert_usage listen "invalid timeout '-1': negative"
+	run --separate-stderr "$TCPTOOL" listen -w 5x 0
+	assert_usage listen "invalid timeout '5x': unknown unit (use ms, s, m or h)"
+	run --separate-stderr "$TCPTOOL" connect -w 1e3 127.0.0.1 1
+	assert_usage connect "invalid timeout '1e3': unknown unit (use ms, s, m or h)"
+	run --separate-stderr "$TCPTOOL" listen -w 99999999999 0
+	assert_usage listen "invalid timeout '99999999999': too large (at most 24 days)"
+	run --separate-stderr "$TCPTOOL" listen -w 2147483648ms 0
+	assert_usage listen "invalid timeout '2147483648ms': too large (at most 24 days)"
+	run --separate-stderr "$TCPTOOL" listen -w 1.5.5 0
+	assert_usage listen "invalid timeout '1.5.5': expected a number with an optional unit ms, s, m or h"
+	run --separate-stderr "$TCPTOOL" listen -w '' 0
+	assert_usage listen "invalid timeout '': expected a number with an optional unit ms, s, m or h"
+	run --separate-stderr "$TCPTOOL" listen --timeout=inf 0
+	assert_usage listen "invalid timeout 'inf': expected a number with an optional unit ms, s, m or h"
+}
+
+@test "invalid --accept-delay" {
+	run --separate-stderr "$TCPTOOL" listen --accept-delay -1 0
+	assert_usage listen "invalid accept delay '-1': negative"
+	run --separate-stderr "$TCPTOOL" listen --accept-delay 5x 0
+	assert_usage listen "invalid accept delay '5x': unknown unit (use ms, s, m or h)"
+	run --separate-stderr "$TCPTOOL" listen --accept-delay 99999999999 0
+	assert_usage listen "invalid accept delay '99999999999': too large (at most 24 days)"
+}
+
+@test "invalid --backlog" {
+	run --separate-stderr "$TCPTOOL" listen --backlog -1 0
+	assert_usage listen "invalid backlog '-1': negative"
+	run --separate-stderr "$TCPTOOL" listen --backlog 70000 0
+	assert_usage listen "invalid backlog '70000': out of range 0-65535"
+	run --separate-stderr "$TCPTOOL" listen --backlog x 0
+	assert_usage listen "invalid backlog 'x': not a whole number"
+	run --separate-stderr "$TCPTOOL" listen --backlog '' 0
+	assert_usage listen "invalid backlog '': not a whole number"
+}
+
+@test "a usage error is reported before any socket is opened" {
+	# An invalid value after a valid PORT: nothing listens, nothing prints.
+	run --separate-stderr timeout 5 "$TCPTOOL" listen -b 127.0.0.1 0 --backlog x
+	assert_usage listen "invalid backlog 'x': not a whole number"
+}
+
+# --- common options before and after the command ------------------------------
+
+# listen_fails_fast ARGS...: listen on loopback with a 100 ms timeout and no
+# client: exit 4 whatever the common options say.
+listen_fails_fast() {
+	run -4 --separate-stderr timeout 10 "$TCPTOOL" "$@"
+	assert_equal "$output" ""
+}
+
+@test "-4 before and after the command, and after the operand" {
+	local args
+	for args in "-4 listen -w 100ms 0" "listen -4 -w 100ms 0" "listen -w 100ms 0 -4"; do
+		# shellcheck disable=SC2086
+		listen_fails_fast $args
+		assert_regex "${stderr_lines[0]}" '^listening on 0\.0\.0\.0:[1-9][0-9]*$'
+		assert_equal "${stderr_lines[1]}" "tcptool: no client connected within 100ms"
+	done
+}
+
+@test "-6 before and after the command" {
+	local args
+	for args in "-6 listen -w 100ms 0" "listen -w 100ms -6 0"; do
+		# shellcheck disable=SC2086
+		listen_fails_fast $args
+		assert_regex "${stderr_lines[0]}" '^listening on \[::\]:[1-9][0-9]*$'
+	done
+}
+
+@test "-q before and after the command: only the error line" {
+	local args
+	for args in "-q listen -b 127.0.0.1 -w 100ms 0" "listen -b 127.0.0.1 -w 100ms -q 0" \
+		"listen --quiet -b 127.0.0.1 -w 100ms 0"; do
+		# shellcheck disable=SC2086
+		listen_fails_fast $args
+		assert_equal "$stderr" "tcptool: no client connected within 100ms"
+	done
+}
+
+@test "--json before and after the command" {
+	local args
+	for args in "--json listen -b 127.0.0.1 -w 100ms 0" "listen -b 127.0.0.1 -w 100ms --json 0"; do
+		# shellcheck disable=SC2086
+		listen_fails_fast $args
+		printf '%s\n' "$stderr" >"$BATS_TEST_TMPDIR/events"
+		json_check "$BATS_TEST_TMPDIR/events" \
+			'ev["listening"][0]["local"].startswith("127.0.0.1:")' \
+			'ev["error"][0]["message"] == "no client connected within 100ms"'
+	done
+}
+
+@test "grouped common flags before the command: -4q" {
+	listen_fails_fast -4q listen -w 100ms 0
+	assert_equal "$stderr" "tcptool: no client connected within 100ms"
+}
+
+@test "-- before the command ends the common options" {
+	run -0 --separate-stderr "$TCPTOOL" -- help listen
+	assert_line --index 0 --partial 'Usage: tcptool listen '
+}
+
+# --- service names --------------------------------------------------------------
+
+@test "a service name is a port: http is 80" {
+	can_unshare_net || skip "unshare -n is not permitted here"
+	# A fresh network namespace: port 80 is free and nothing leaves the host.
+	run -4 --separate-stderr timeout 10 unshare -n "$TCPTOOL" listen -4 -w 100ms http
+	assert_equal "${stderr_lines[0]}" "listening on 0.0.0.0:80"
+	run -1 --separate-stderr timeout 10 unshare -n sh -c \
+		'ip link set lo up && exec "$0" connect -w 1s 127.0.0.1 http' "$TCPTOOL"
+	assert_regex "$stderr" "^tcptool: connect 127\.0\.0\.1:80: Connection refused"
+}

@@ -1,0 +1,217 @@
+# Shared helpers for the tcptool bats suites: loading the libraries,
+# background processes in their own process groups, bounded waits for
+# listeners, and a teardown that leaves nothing running.
+#
+# Every wait here is bounded.  Background processes get fd 3 closed (bats
+# waits for fd 3 otherwise) and write to files in $BATS_TEST_TMPDIR.
+
+_common_setup() {
+	bats_require_minimum_version 1.5.0
+	bats_load_library bats-support
+	bats_load_library bats-assert
+
+	: "${TCPTOOL:=$BATS_TEST_DIRNAME/../tcptool}"
+	export TCPTOOL
+	PEER="$BATS_TEST_DIRNAME/helpers/peer.py"
+	# Foreground network commands run under this bound (seconds).
+	T_MAX=${T_MAX:-20}
+	[[ -x $TCPTOOL ]] || fail "no tcptool binary at '$TCPTOOL' (run make, or set TCPTOOL)"
+}
+
+_common_teardown() {
+	# Close the fds a test may have opened on FIFOs or /dev/tcp.
+	exec 4>&- 5>&- 6>&-
+	stop_all_bg
+}
+
+# start_bg [-i FILE] NAME CMD [ARGS...]
+# Starts CMD in the background in a new session (so in its own process
+# group, whose id is its pid), stdin from FILE (default /dev/null), stdout
+# and stderr to $BATS_TEST_TMPDIR/NAME.out and NAME.err.  The pid goes to
+# NAME.pid and to the list that stop_all_bg empties.
+start_bg() {
+	local in=/dev/null
+	if [[ $1 == -i ]]; then
+		in=$2
+		shift 2
+	fi
+	local name=$1
+	shift
+	local d=$BATS_TEST_TMPDIR
+	: >"$d/$name.out"
+	: >"$d/$name.err"
+	# bats runs without job control, so setsid needs no fork and $! is the
+	# process itself: its pid is also its process group id.
+	setsid "$@" <"$in" >"$d/$name.out" 2>"$d/$name.err" 3>&- 4>&- 5>&- 6>&- &
+	local pid=$!
+	echo "$pid" >"$d/$name.pid"
+	echo "$pid" >>"$d/bg.pids"
+}
+
+# bg_pid NAME: the pid of a process started with start_bg.
+bg_pid() {
+	cat "$BATS_TEST_TMPDIR/$1.pid"
+}
+
+# wait_bg NAME [TENTHS]: waits (bounded, default 10 s) for a start_bg
+# process to end and returns its exit status; 124 if it is still running.
+wait_bg() {
+	local pid n=${2:-100}
+	pid=$(bg_pid "$1")
+	while ((n-- > 0)) && kill -0 "$pid" 2>/dev/null; do
+		# A zombie counts as ended; wait below collects it.
+		[[ $(ps -o stat= -p "$pid" 2>/dev/null) == Z* ]] && break
+		sleep 0.1
+	done
+	if kill -0 "$pid" 2>/dev/null && [[ $(ps -o stat= -p "$pid" 2>/dev/null) != Z* ]]; then
+		echo "# $1 (pid $pid) still running" >&2
+		return 124
+	fi
+	local rc=0
+	wait "$pid" || rc=$?
+	return "$rc"
+}
+
+# bg_running NAME: true while the process is alive (and not a zombie).
+bg_running() {
+	local pid
+	pid=$(bg_pid "$1")
+	kill -0 "$pid" 2>/dev/null && [[ $(ps -o stat= -p "$pid" 2>/dev/null) != Z* ]]
+}
+
+# stop_all_bg: TERM then KILL every process group start_bg created.
+stop_all_bg() {
+	local f=$BATS_TEST_TMPDIR/bg.pids pid
+	[[ -f $f ]] || return 0
+	while read -r pid; do
+		kill -TERM -- "-$pid" 2>/dev/null || continue
+		for _ in {1..20}; do
+			kill -0 -- "-$pid" 2>/dev/null || break
+			sleep 0.05
+		done
+		kill -KILL -- "-$pid" 2>/dev/null
+	done <"$f"
+	while read -r pid; do
+		wait "$pid" 2>/dev/null
+	done <"$f"
+	rm -f "$f"
+	return 0
+}
+
+# wait_for_port FILE|NAME [TRIES]: prints the port of the first
+# "listening on ADDR:PORT" line (or JSON "listening" event) in FILE, or in
+# $BATS_TEST_TMPDIR/NAME.err.  Polls TRIES times (default 200) every 0.05 s;
+# fails with the file's content when no such line appears.
+wait_for_port() {
+	local f=$1 n=${2:-200} line port
+	[[ $f == */* ]] || f=$BATS_TEST_TMPDIR/$f.err
+	while ((n-- > 0)); do
+		if [[ -s $f ]]; then
+			line=$(grep -m1 -E '^listening on |"event":"listening"' "$f" || true)
+			port=$(sed -nE 's/^listening on .*:([0-9]+)( \(IPv4 and IPv6\))?$/\1/p;
+				s/.*"local":"[^"]*:([0-9]+)".*/\1/p' <<<"$line")
+			if [[ -n $port ]]; then
+				echo "$port"
+				return 0
+			fi
+		fi
+		sleep 0.05
+	done
+	echo "# no 'listening on' line in $f:" >&2
+	sed 's/^/#   /' "$f" >&2 2>/dev/null
+	return 1
+}
+
+# wait_for_line FILE|NAME.err REGEX [TRIES]: waits (bounded) until a line of
+# the file matches the extended REGEX.
+wait_for_line() {
+	local f=$1 re=$2 n=${3:-200}
+	[[ $f == */* ]] || f=$BATS_TEST_TMPDIR/$f
+	while ((n-- > 0)); do
+		grep -qE -- "$re" "$f" 2>/dev/null && return 0
+		sleep 0.05
+	done
+	echo "# no line matching '$re' in $f:" >&2
+	sed 's/^/#   /' "$f" >&2 2>/dev/null
+	return 1
+}
+
+# wait_for_listen PORT [TRIES]: waits until something listens on PORT,
+# without connecting to it (a one-shot listener would take that as its
+# client): polls ss.
+wait_for_listen() {
+	local p=$1 n=${2:-200}
+	while ((n-- > 0)); do
+		[[ -n $(ss -Htln "sport = :$p") ]] && return 0
+		sleep 0.05
+	done
+	echo "# nothing listens on port $p" >&2
+	return 1
+}
+
+# free_port [ADDR]: a port that was free on ADDR (default 127.0.0.1) a
+# moment ago.  Racy, so only for tools that cannot pick their own port.
+free_port() {
+	python3 "$PEER" free-port "${1:-127.0.0.1}"
+}
+
+# start_listener NAME [TCPTOOL ARGS...]: starts "tcptool listen ARGS" as
+# NAME (stdin from $LISTEN_STDIN, default /dev/null) and sets $port.
+start_listener() {
+	local name=$1
+	shift
+	start_bg -i "${LISTEN_STDIN:-/dev/null}" "$name" "$TCPTOOL" listen "$@"
+	port=$(wait_for_port "$name")
+}
+
+# tt ARGS...: tcptool in the foreground, bounded by timeout.
+tt() {
+	timeout -k 1 "$T_MAX" "$TCPTOOL" "$@"
+}
+
+# show NAME: prints a background process's stderr and stdout sizes, for
+# failure output.
+show() {
+	local d=$BATS_TEST_TMPDIR
+	echo "--- $1 stderr:"
+	cat "$d/$1.err" 2>/dev/null
+	echo "--- $1 stdout: $(wc -c <"$d/$1.out" 2>/dev/null) bytes"
+}
+
+# json_check FILE PYTHON-EXPR...: every line of FILE must be a JSON object;
+# each expression (over 'ev', a dict from event name to the list of objects
+# with that name) must be true.
+json_check() {
+	local f=$1
+	shift
+	python3 - "$f" "$@" <<'EOF'
+import json, sys
+path, exprs = sys.argv[1], sys.argv[2:]
+ev = {}
+with open(path) as fh:
+    for n, line in enumerate(fh, 1):
+        try:
+            obj = json.loads(line)
+        except ValueError as e:
+            sys.exit("line %d is not JSON (%s): %r" % (n, e, line))
+        if not isinstance(obj, dict) or "event" not in obj or "t" not in obj:
+            sys.exit("line %d lacks event or t: %r" % (n, line))
+        ev.setdefault(obj["event"], []).append(obj)
+for e in exprs:
+    if not eval(e, {"ev": ev}):
+        sys.exit("false: %s\nevents: %s" % (e, json.dumps(ev, indent=1)))
+EOF
+}
+
+# big_file NAME SIZE: a file of SIZE (head -c syntax) random bytes, made
+# once per .bats file.
+big_file() {
+	local f=$BATS_FILE_TMPDIR/$1
+	[[ -s $f ]] || head -c "$2" /dev/urandom >"$f"
+	echo "$f"
+}
+
+# can_unshare_net: true when we may create a network namespace.
+can_unshare_net() {
+	unshare -n true 2>/dev/null
+}
