@@ -4,6 +4,7 @@
 #
 # Every wait here is bounded.  Background processes get fd 3 closed (bats
 # waits for fd 3 otherwise) and write to files in $BATS_TEST_TMPDIR.
+# Tests keep their own FIFO and /dev/tcp descriptors on fds 7-9.
 
 _common_setup() {
 	bats_require_minimum_version 1.5.0
@@ -14,13 +15,14 @@ _common_setup() {
 	export TCPTOOL
 	PEER="$BATS_TEST_DIRNAME/helpers/peer.py"
 	# Foreground network commands run under this bound (seconds).
-	T_MAX=${T_MAX:-20}
+	T_MAX=${T_MAX:-10}
 	[[ -x $TCPTOOL ]] || fail "no tcptool binary at '$TCPTOOL' (run make, or set TCPTOOL)"
 }
 
 _common_teardown() {
-	# Close the fds a test may have opened on FIFOs or /dev/tcp.
-	exec 4>&- 5>&- 6>&-
+	# Close the fds a test may have opened on FIFOs or /dev/tcp (bats
+	# itself uses 3 and 4).
+	exec 7>&- 8>&- 9>&-
 	stop_all_bg
 }
 
@@ -42,7 +44,7 @@ start_bg() {
 	: >"$d/$name.err"
 	# bats runs without job control, so setsid needs no fork and $! is the
 	# process itself: its pid is also its process group id.
-	setsid "$@" <"$in" >"$d/$name.out" 2>"$d/$name.err" 3>&- 4>&- 5>&- 6>&- &
+	setsid "$@" <"$in" >"$d/$name.out" 2>"$d/$name.err" 3>&- 7>&- 8>&- 9>&- &
 	local pid=$!
 	echo "$pid" >"$d/$name.pid"
 	echo "$pid" >>"$d/bg.pids"
@@ -55,21 +57,28 @@ bg_pid() {
 
 # wait_bg NAME [TENTHS]: waits (bounded, default 10 s) for a start_bg
 # process to end and returns its exit status; 124 if it is still running.
+# Call it directly, never through `run`: a subshell cannot wait for it.
 wait_bg() {
 	local pid n=${2:-100}
 	pid=$(bg_pid "$1")
-	while ((n-- > 0)) && kill -0 "$pid" 2>/dev/null; do
-		# A zombie counts as ended; wait below collects it.
-		[[ $(ps -o stat= -p "$pid" 2>/dev/null) == Z* ]] && break
+	while ((n-- > 0)) && bg_running "$1"; do
 		sleep 0.1
 	done
-	if kill -0 "$pid" 2>/dev/null && [[ $(ps -o stat= -p "$pid" 2>/dev/null) != Z* ]]; then
+	if bg_running "$1"; then
 		echo "# $1 (pid $pid) still running" >&2
 		return 124
 	fi
 	local rc=0
 	wait "$pid" || rc=$?
 	return "$rc"
+}
+
+# assert_bg_exit NAME STATUS [TENTHS]: the start_bg process NAME ends
+# (bounded wait) with exit status STATUS.
+assert_bg_exit() {
+	local rc=0
+	wait_bg "$1" "${3:-}" || rc=$?
+	((rc == $2)) || fail "$1 exited with $rc, expected $2"$'\n'"$(show "$1")"
 }
 
 # bg_running NAME: true while the process is alive (and not a zombie).
