@@ -1,7 +1,10 @@
 /* tcptool: the command table, common options, help and dispatch. */
+#include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "args.h"
 #include "commands.h"
@@ -73,6 +76,25 @@ static void print_command_help(const struct command *c)
 	       "See tcptool(1) for the events, JSON keys and exit statuses.\n");
 }
 
+/*
+ * A closed fd 0, 1 or 2 would be handed to the next socket, and the relay
+ * would then read or write the network as if it were stdin or stdout.  Fill
+ * the gaps with /dev/null opened read-only: reading gives EOF, as a closed
+ * stdin should, and writing fails with EBADF, as a closed stdout does.
+ */
+static void reserve_std_fds(void)
+{
+	for (int fd = 0; fd <= 2; fd++) {
+		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+			continue;
+		int nul = open("/dev/null", O_RDONLY);
+		if (nul >= 0 && nul != fd) {
+			dup2(nul, fd);
+			close(nul);
+		}
+	}
+}
+
 /* Top-level words before COMMAND: common options, --help, --version. */
 int main(int argc, char **argv)
 {
@@ -81,6 +103,7 @@ int main(int argc, char **argv)
 
 	/* A peer that vanishes must give EPIPE, not kill us. */
 	signal(SIGPIPE, SIG_IGN);
+	reserve_std_fds();
 	options_init(&o);
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
 		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
@@ -114,6 +137,10 @@ int main(int argc, char **argv)
 		const struct command *c = find_command(argv[i + 1]);
 		if (c == NULL) {
 			usage_error(NULL, "unknown command '%s'", argv[i + 1]);
+			return EXIT_USAGE;
+		}
+		if (i + 2 < argc) {
+			usage_error(NULL, "help: unexpected argument '%s'", argv[i + 2]);
 			return EXIT_USAGE;
 		}
 		print_command_help(c);

@@ -221,9 +221,7 @@ D() { echo "$BATS_TEST_TMPDIR/$1"; }
 	assert_equal "$(cat "$(D l.out)")" "bye"
 }
 
-# BUG: with fd 0 closed, the listening socket itself becomes fd 0 and the
-# relay polls it as stdin: after the client's FIN, listen --half-close waits
-# for ever, and so does the client.
+# With fd 0 closed, the next socket would become fd 0 and pass for stdin.
 @test "a closed stdin is an empty one" {
 	start_bg l sh -c 'exec "$0" listen --half-close -b 127.0.0.1 0 <&-' "$TCPTOOL"
 	port=$(wait_for_port l)
