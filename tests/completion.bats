@@ -15,28 +15,33 @@ setup() {
 	[[ -x $TCPTOOL ]] || fail "no tcptool binary at $TCPTOOL (run make, or set TCPTOOL)"
 }
 
-# Completes the words given (the last one is being typed) with the bash
-# completion, without bash-completion's library; prints one match a line.
+# Each complete_SHELL takes a command line as typed ("tcptool connect --ti",
+# a trailing space for a new word) and prints the matches, one a line.
+
 complete_bash() {
+	local -a words
+	read -ra words <<<"$1"
+	[[ $1 == *" " ]] && words+=("")
 	# shellcheck disable=SC2016 # expanded by the inner bash
 	timeout 10 bash --norc --noprofile -c 'source "$1"; shift; complete -p tcptool >/dev/null || exit 3
 		COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); COMP_LINE="$*"; COMP_POINT=${#COMP_LINE}
 		_tcptool tcptool "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD - 1]}"
-		printf "%s\n" "${COMPREPLY[@]}"' _ "$COMPDIR/tcptool.bash" "$@" | sed '/^$/d' | sort -u
+		printf "%s\n" "${COMPREPLY[@]}"' _ "$COMPDIR/tcptool.bash" "${words[@]}" | sed '/^$/d' | sort -u
 }
 
-# Completes a command line in a real zsh in a pty (helpers/zcomplete.zsh).
+# A real zsh in a pty (helpers/zcomplete.zsh).
 complete_zsh() {
 	timeout 10 zsh -f "$BATS_TEST_DIRNAME/helpers/zcomplete.zsh" "$COMPDIR" "$1" | sed '/^$/d' | sort -u
 }
 
-# Completes a command line with fish; prints the matches without descriptions.
+# fish's own completer; the matches without their descriptions.
 complete_fish() {
 	# shellcheck disable=SC2016 # expanded by fish
 	timeout 10 fish --no-config -c 'source $argv[1]; and complete -C $argv[2]' \
 		"$COMPDIR/tcptool.fish" "$1" | cut -f1 | sort -u
 }
 
+need_bash() { :; }
 need_zsh() {
 	command -v zsh >/dev/null || skip "zsh not installed"
 	zsh -fc 'zmodload zsh/zpty' 2>/dev/null || skip "zsh has no zsh/zpty module"
@@ -87,122 +92,70 @@ same_set() {
 	assert_success
 }
 
-# --- bash -------------------------------------------------------------------
+# --- the same cases in every shell ------------------------------------------
 
-@test "bash: commands" {
-	complete_bash tcptool '' | same_set "tcptool " "$(help_commands; echo help)"
-	complete_bash tcptool li | same_set "tcptool li" listen
+# Each case takes the shell's name: it uses complete_SHELL and need_SHELL.
+
+case_commands() {
+	"need_$1"
+	"complete_$1" 'tcptool ' | same_set "$1: tcptool " "$(help_commands; echo help)"
+	"complete_$1" 'tcptool li' | same_set "$1: tcptool li" listen
 }
 
-@test "bash: tcptool connect --ti, tcptool listen --ke" {
-	run complete_bash tcptool connect --ti
+case_prefixes() {
+	"need_$1"
+	run "complete_$1" 'tcptool connect --ti'
 	assert_success
 	assert_output -- --timeout
-	run complete_bash tcptool listen --ke
+	run "complete_$1" 'tcptool listen --ke'
 	assert_output -- --keep-open
 }
 
-@test "bash: each command offers exactly the long options of its --help" {
+case_exact_options() {
+	"need_$1"
 	local cmd
-	complete_bash tcptool -- | same_set "tcptool --" "$(long_options)"
+	"complete_$1" 'tcptool --' | same_set "$1: tcptool --" "$(long_options)"
 	for cmd in $(help_commands); do
-		complete_bash tcptool "$cmd" -- | same_set "tcptool $cmd --" "$(long_options "$cmd")"
+		"complete_$1" "tcptool $cmd --" | same_set "$1: tcptool $cmd --" "$(long_options "$cmd")"
 	done
-	run complete_bash tcptool listen --
+	run "complete_$1" 'tcptool listen --'
 	assert_line -- --accept-delay
-	run complete_bash tcptool connect --
+	run "complete_$1" 'tcptool connect --'
 	refute_line -- --accept-delay
 }
 
-@test "bash: tcptool help offers the commands" {
-	complete_bash tcptool help '' | same_set "tcptool help " "$(help_commands)"
+case_help() {
+	"need_$1"
+	"complete_$1" 'tcptool help ' | same_set "$1: tcptool help " "$(help_commands)"
 }
 
-@test "bash: values for durations and addresses, hosts for connect" {
-	complete_bash tcptool connect -w '' | same_set "connect -w" $'500ms\n1s\n5s\n30s'
-	complete_bash tcptool listen --accept-delay '' | same_set "listen --accept-delay" $'500ms\n1s\n5s\n30s'
-	complete_bash tcptool listen -b '' | same_set "listen -b" $'127.0.0.1\n::1\n0.0.0.0\n::'
-	complete_bash tcptool connect --source 127 | same_set "connect --source 127" 127.0.0.1
-	run complete_bash tcptool -v connect -w 1s localh
+case_values() {
+	"need_$1"
+	"complete_$1" 'tcptool connect -w ' | same_set "$1: connect -w" $'500ms\n1s\n5s\n30s'
+	"complete_$1" 'tcptool listen --accept-delay ' | same_set "$1: listen --accept-delay" $'500ms\n1s\n5s\n30s'
+	"complete_$1" 'tcptool listen -b ' | same_set "$1: listen -b" $'127.0.0.1\n::1\n0.0.0.0\n::'
+}
+
+@test "bash: commands" { case_commands bash; }
+@test "bash: tcptool connect --ti, tcptool listen --ke" { case_prefixes bash; }
+@test "bash: each command offers exactly the long options of its --help" { case_exact_options bash; }
+@test "bash: tcptool help offers the commands" { case_help bash; }
+@test "bash: values for durations and addresses" { case_values bash; }
+
+@test "bash: source addresses and host names for connect" {
+	complete_bash 'tcptool connect --source 127' | same_set "connect --source 127" 127.0.0.1
+	run complete_bash 'tcptool -v connect -w 1s localh'
 	assert_line localhost
 }
 
-# --- zsh --------------------------------------------------------------------
+@test "zsh: commands" { case_commands zsh; }
+@test "zsh: tcptool connect --ti, tcptool listen --ke" { case_prefixes zsh; }
+@test "zsh: each command offers exactly the long options of its --help" { case_exact_options zsh; }
+@test "zsh: tcptool help offers the commands" { case_help zsh; }
+@test "zsh: values for durations and addresses" { case_values zsh; }
 
-@test "zsh: commands" {
-	need_zsh
-	complete_zsh 'tcptool ' | same_set "tcptool " "$(help_commands; echo help)"
-}
-
-@test "zsh: tcptool connect --ti, tcptool listen --ke" {
-	need_zsh
-	run complete_zsh 'tcptool connect --ti'
-	assert_success
-	assert_output -- --timeout
-	run complete_zsh 'tcptool listen --ke'
-	assert_output -- --keep-open
-}
-
-@test "zsh: each command offers exactly the long options of its --help" {
-	need_zsh
-	local cmd
-	complete_zsh 'tcptool --' | same_set "tcptool --" "$(long_options)"
-	for cmd in $(help_commands); do
-		complete_zsh "tcptool $cmd --" | same_set "tcptool $cmd --" "$(long_options "$cmd")"
-	done
-	run complete_zsh 'tcptool listen --'
-	assert_line -- --accept-delay
-	run complete_zsh 'tcptool connect --'
-	refute_line -- --accept-delay
-}
-
-@test "zsh: tcptool help offers the commands" {
-	need_zsh
-	complete_zsh 'tcptool help ' | same_set "tcptool help " "$(help_commands)"
-}
-
-@test "zsh: values for durations and addresses" {
-	need_zsh
-	complete_zsh 'tcptool connect -w ' | same_set "connect -w" $'500ms\n1s\n5s\n30s'
-	complete_zsh 'tcptool listen -b ' | same_set "listen -b" $'127.0.0.1\n::1\n0.0.0.0\n::'
-}
-
-# --- fish -------------------------------------------------------------------
-
-@test "fish: commands" {
-	need_fish
-	complete_fish 'tcptool ' | same_set "tcptool " "$(help_commands; echo help)"
-}
-
-@test "fish: tcptool connect --ti, tcptool listen --ke" {
-	need_fish
-	run complete_fish 'tcptool connect --ti'
-	assert_success
-	assert_output -- --timeout
-	run complete_fish 'tcptool listen --ke'
-	assert_output -- --keep-open
-}
-
-@test "fish: each command offers exactly the long options of its --help" {
-	need_fish
-	local cmd
-	complete_fish 'tcptool --' | same_set "tcptool --" "$(long_options)"
-	for cmd in $(help_commands); do
-		complete_fish "tcptool $cmd --" | same_set "tcptool $cmd --" "$(long_options "$cmd")"
-	done
-	run complete_fish 'tcptool listen --'
-	assert_line -- --accept-delay
-	run complete_fish 'tcptool connect --'
-	refute_line -- --accept-delay
-}
-
-@test "fish: tcptool help offers the commands" {
-	need_fish
-	complete_fish 'tcptool help ' | same_set "tcptool help " "$(help_commands)"
-}
-
-@test "fish: values for durations and addresses" {
-	need_fish
-	complete_fish 'tcptool connect -w ' | same_set "connect -w" $'500ms\n1s\n5s\n30s'
-	complete_fish 'tcptool listen -b ' | same_set "listen -b" $'127.0.0.1\n::1\n0.0.0.0\n::'
-}
+@test "fish: commands" { case_commands fish; }
+@test "fish: tcptool connect --ti, tcptool listen --ke" { case_prefixes fish; }
+@test "fish: each command offers exactly the long options of its --help" { case_exact_options fish; }
+@test "fish: tcptool help offers the commands" { case_help fish; }
+@test "fish: values for durations and addresses" { case_values fish; }
