@@ -37,6 +37,7 @@ assert_usage() {
 
 @test "-h is --help" {
 	run -0 --separate-stderr "$TCPTOOL" --help
+	assert_line --index 0 --regexp '^Usage: tcptool '
 	local long=$output
 	run -0 --separate-stderr "$TCPTOOL" -h
 	assert_equal "$stderr" ""
@@ -45,6 +46,7 @@ assert_usage() {
 
 @test "help without a command is --help" {
 	run -0 --separate-stderr "$TCPTOOL" --help
+	assert_line --index 0 --regexp '^Usage: tcptool '
 	local long=$output
 	run -0 --separate-stderr "$TCPTOOL" help
 	assert_equal "$stderr" ""
