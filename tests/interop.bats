@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# shellcheck disable=SC2030,SC2031,SC2154 # bats: every @test runs in a subshell; run sets $stderr
 # tcptool with other TCP programs on loopback: OpenBSD netcat, the Python
 # socket programs of the tutorials tcptool grew from, and bash's /dev/tcp.
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# shellcheck disable=SC2030,SC2031,SC2154 # bats: every @test runs in a subshell; run sets $stderr
 # tcptool listen against real clients on loopback (127.0.0.1, 127.0.0.2,
 # ::1): names, address families, relay, half-close, -k, -w, the accept
 # queue, the event formats and the failure paths.
@@ -223,6 +224,7 @@ D() { echo "$BATS_TEST_TMPDIR/$1"; }
 
 # With fd 0 closed, the next socket would become fd 0 and pass for stdin.
 @test "a closed stdin is an empty one" {
+	# shellcheck disable=SC2016 # $0 and $1 belong to the inner shell
 	start_bg l sh -c 'exec "$0" listen --half-close -b 127.0.0.1 0 <&-' "$TCPTOOL"
 	port=$(wait_for_port l)
 	run -0 --separate-stderr timeout 3 "$TCPTOOL" connect --half-close --send x 127.0.0.1 "$port"
@@ -247,11 +249,11 @@ D() { echo "$BATS_TEST_TMPDIR/$1"; }
 }
 
 @test "-k with -w: exits 4 when no further client comes" {
-	start_listener l -k -w 500ms -b 127.0.0.1 0
+	start_listener l -k -w 1s -b 127.0.0.1 0
 	run -0 --separate-stderr tt connect --half-close --send 'one' 127.0.0.1 "$port"
 	assert_bg_exit l 4
 	assert_equal "$(cat "$(D l.out)")" "one"
-	assert_equal "$(tail -n1 "$(D l.err)")" "tcptool: no client connected within 500ms"
+	assert_equal "$(tail -n1 "$(D l.err)")" "tcptool: no client connected within 1s"
 }
 
 # --- -w -----------------------------------------------------------------------------
@@ -265,13 +267,21 @@ D() { echo "$BATS_TEST_TMPDIR/$1"; }
 }
 
 @test "-w: a client that goes idle during the relay ends it with exit 4" {
-	start_listener l --json -w 300ms -b 127.0.0.1 0
-	start_bg c python3 "$PEER" idle-client 127.0.0.1 "$port"
+	mkfifo "$(D fifo)"
+	# The client's stdin stays open and empty: neither side sends anything.
+	exec 7<>"$(D fifo)"
+	# -w also bounds the wait for the client, so leave it time to connect.
+	start_listener l --json -w 1s -b 127.0.0.1 0
+	start_bg -i "$(D fifo)" c "$TCPTOOL" connect 127.0.0.1 "$port"
 	assert_bg_exit l 4
 	json_check "$(D l.err)" \
+		'len(ev["accepted"]) == 1' \
 		'ev["closed"][0]["end"] == "timeout"' \
 		'ev["closed"][0]["first_fin"] == "none"' \
-		'ev["error"][0]["message"] == "idle for 300ms: nothing sent or received, giving up"'
+		'ev["closed"][0]["bytes_in"] == 0 and ev["closed"][0]["bytes_out"] == 0' \
+		'ev["error"][0]["message"] == "idle for 1s: nothing sent or received, giving up"'
+	# The listener's close is the client's end.
+	assert_bg_exit c 0
 }
 
 @test "-w counts idle time only: a slow but steady client is served" {
@@ -431,6 +441,7 @@ D() { echo "$BATS_TEST_TMPDIR/$1"; }
 @test "stdout that goes away: exit 1, no hang" {
 	local big
 	big=$(big_file big 64M)
+	# shellcheck disable=SC2016 # $0 and $1 belong to the inner shell
 	start_bg l bash -c '"$0" listen -b 127.0.0.1 0 | head -c 10 >"$1"; exit "${PIPESTATUS[0]}"' \
 		"$TCPTOOL" "$(D head.out)"
 	port=$(wait_for_port l)
@@ -441,6 +452,7 @@ D() { echo "$BATS_TEST_TMPDIR/$1"; }
 }
 
 @test "a closed stdout: exit 1 with a write error" {
+	# shellcheck disable=SC2016 # $0 and $1 belong to the inner shell
 	start_bg l sh -c 'exec "$0" listen -b 127.0.0.1 0 >&-' "$TCPTOOL"
 	port=$(wait_for_port l)
 	run --separate-stderr tt connect --half-close --send data 127.0.0.1 "$port"
