@@ -248,6 +248,30 @@ D() { echo "$BATS_TEST_TMPDIR/$1"; }
 	assert_output --partial "127.0.0.1:$port"
 }
 
+@test "-k: a client's RST is its own trouble; the next client is served" {
+	# The resetting client waits for a byte from us, so it is surely accepted.
+	printf 'x' >"$(D in)"
+	LISTEN_STDIN=$(D in) start_listener l -k -b 127.0.0.1 0
+	run -0 timeout "$T_MAX" python3 "$PEER" rst-client 127.0.0.1 "$port" 1000
+	wait_for_line l.err 'peer reset the connection \(RST\)'
+	run -0 --separate-stderr tt connect --half-close --send after 127.0.0.1 "$port"
+	wait_for_line l.err '^closed .*: 5 bytes in, '
+	bg_running l || fail "listen -k ended after a reset: $(show l)"
+	[[ $(cat "$(D l.out)") == *after ]] || fail "$(show l)"
+}
+
+@test "-k --half-close: stdin is shared; once it has ended, the next client gets FIN at once" {
+	printf 'only once' >"$(D in)"
+	LISTEN_STDIN=$(D in) start_listener l -k --half-close -b 127.0.0.1 0
+	run -0 --separate-stderr tt connect --half-close --send one 127.0.0.1 "$port"
+	assert_output "only once"
+	run -0 --separate-stderr tt connect --half-close --send two 127.0.0.1 "$port"
+	assert_output ""
+	assert_regex "$stderr" "peer closed its side \(FIN\) after sending 0 bytes"
+	wait_for_line l.err '^closed .*: 3 bytes in, 0 bytes out '
+	assert_equal "$(cat "$(D l.out)")" "onetwo"
+}
+
 @test "-k with -w: exits 4 when no further client comes" {
 	start_listener l -k -w 1s -b 127.0.0.1 0
 	run -0 --separate-stderr tt connect --half-close --send 'one' 127.0.0.1 "$port"
@@ -336,6 +360,7 @@ D() { echo "$BATS_TEST_TMPDIR/$1"; }
 	# Linux admits backlog + 1 connections: one filler fills the queue.
 	start_bg f1 python3 "$PEER" idle-client 127.0.0.1 "$port"
 	wait_for_line f1.out '^connected$'
+	wait_for_accept_queue "$port" 1
 	run -4 --separate-stderr tt connect -w 1s 127.0.0.1 "$port"
 	assert_equal "$stderr" "tcptool: connect 127.0.0.1:$port: timed out after 1s (the SYN got no answer)"
 }

@@ -158,6 +158,19 @@ wait_for_listen() {
 	return 1
 }
 
+# wait_for_accept_queue PORT N [TRIES]: waits until the listener on PORT
+# has N connections in its accept queue (ss shows them as Recv-Q).
+wait_for_accept_queue() {
+	local p=$1 want=$2 n=${3:-200} q
+	while ((n-- > 0)); do
+		q=$(ss -Htln "sport = :$p" | awk 'NR == 1 { print $2 }')
+		[[ $q == "$want" ]] && return 0
+		sleep 0.05
+	done
+	echo "# accept queue of port $p: '${q:-none}', not $want" >&2
+	return 1
+}
+
 # free_port [ADDR]: a port that was free on ADDR (default 127.0.0.1) a
 # moment ago.  Racy, so only for tools that cannot pick their own port.
 free_port() {
@@ -223,4 +236,14 @@ big_file() {
 # can_unshare_net: true when we may create a network namespace.
 can_unshare_net() {
 	unshare -n true 2>/dev/null
+}
+
+# localhost_in_hosts [ADDR]: true when /etc/hosts names localhost (for ADDR,
+# if given) and the hosts database reads files first, so that resolving
+# "localhost" never sends a DNS query.
+localhost_in_hosts() {
+	grep -qE '^hosts:[[:space:]]+files' /etc/nsswitch.conf 2>/dev/null || return 1
+	awk -v want="${1:-}" '!/^[[:space:]]*#/ && (want == "" || $1 == want) {
+		for (i = 2; i <= NF; i++) if ($i == "localhost") found = 1 }
+		END { exit !found }' /etc/hosts
 }
