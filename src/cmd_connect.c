@@ -13,6 +13,7 @@
 struct dial_ctx {
 	const struct report *r;
 	int attempts_left;
+	char answered[SOCK_NAME_MAX];  /* the address that connected */
 };
 
 /* Each failed address is worth a line when another one follows (or with -v). */
@@ -22,6 +23,8 @@ static void on_attempt(void *ctx, const struct sockaddr *addr, int err, int64_t 
 	char name[SOCK_NAME_MAX], ms[32];
 
 	d->attempts_left--;
+	if (err == 0)
+		sock_name(addr, d->answered, sizeof(d->answered));
 	if (err == 0 || (d->attempts_left == 0 && d->r->verbose == 0))
 		return;
 	sock_name(addr, name, sizeof(name));
@@ -95,7 +98,7 @@ int cmd_connect(int argc, char **argv, const struct options *o)
 	if (status)
 		goto out;
 
-	struct dial_ctx dctx = { &r, count_addresses(peers) };
+	struct dial_ctx dctx = { &r, count_addresses(peers), "?" };
 	struct dial_opts dopts = {
 		.timeout_ms = (int)o->timeout_ms,
 		.source = source,
@@ -103,7 +106,8 @@ int cmd_connect(int argc, char **argv, const struct options *o)
 		.on_attempt = on_attempt,
 		.ctx = &dctx,
 	};
-	fd = sock_dial(peers, &dopts, &handshake_ns);
+	int late_err;
+	fd = sock_dial(peers, &dopts, &handshake_ns, &late_err);
 	if (fd < 0) {
 		int err = errno;
 		const char *explain = sock_explain(err, PHASE_CONNECT);
@@ -124,6 +128,9 @@ int cmd_connect(int argc, char **argv, const struct options *o)
 	}
 	struct sock_names names;
 	sock_names(fd, &names);
+	/* A peer that already reset has no name left in the kernel. */
+	if (strcmp(names.peer, "?") == 0)
+		memcpy(names.peer, dctx.answered, sizeof(names.peer));
 	report_connected(&r, &names, argv[0], resolve_ns, handshake_ns);
 	session_report_tcp_info(&r, fd);
 
@@ -134,7 +141,7 @@ int cmd_connect(int argc, char **argv, const struct options *o)
 		status = EXIT_NETWORK;
 		goto out;
 	}
-	status = session_relay(&r, fd, &names, &io, o, NULL);
+	status = session_relay(&r, fd, &names, &io, o, late_err, NULL);
 out:
 	relay_io_free(&io);
 	if (fd >= 0)

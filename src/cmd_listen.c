@@ -171,7 +171,7 @@ int cmd_listen(int argc, char **argv, const struct options *o)
 		sock_names(cfd, &names);
 		report_accepted(&r, &names);
 		session_report_tcp_info(&r, cfd);
-		status = session_relay(&r, cfd, &names, &io, o, &end);
+		status = session_relay(&r, cfd, &names, &io, o, 0, &end);
 		close(cfd);
 		/* With -k one client's trouble is its own, but a broken stdout ends us. */
 		if (end == END_INPUT_ERROR || end == END_OUTPUT_ERROR)

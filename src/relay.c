@@ -133,6 +133,9 @@ static void recv_down(struct relay *r)
 		b->tail += (size_t)n;
 		r->res->bytes_in += (uint64_t)n;
 		r->last_activity = now_ns();
+	} else if (n == 0 && r->o->pending_err) {
+		emit(r, RELAY_PEER_RESET);
+		finish(r, END_RESET, r->o->pending_err);
 	} else if (n == 0) {
 		r->net_eof = true;
 		if (r->res->first_fin == CLOSER_NONE)

@@ -65,6 +65,7 @@ struct relay_opts {
 	 */
 	bool half_close;
 	int idle_timeout_ms;   /* -1: none */
+	int pending_err;       /* a reset already known (sock_dial's late_err): EOF is this, not FIN */
 	relay_event_fn *on_event;
 	void *ctx;
 };

@@ -113,12 +113,13 @@ static void report_closed(const struct report *r, const struct sock_names *n,
 }
 
 int session_relay(const struct report *r, int sock, const struct sock_names *names,
-		  struct relay_io *io, const struct options *o, enum relay_end *end)
+		  struct relay_io *io, const struct options *o, int pending_err, enum relay_end *end)
 {
 	struct session_ctx ctx = { r, o };
 	struct relay_opts ro = {
 		.half_close = o->half_close,
 		.idle_timeout_ms = (int)o->timeout_ms,
+		.pending_err = pending_err,
 		.on_event = on_relay_event,
 		.ctx = &ctx,
 	};

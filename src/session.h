@@ -19,6 +19,6 @@ void session_report_tcp_info(const struct report *r, int fd);
  * closing summary.  Returns the exit status for how the connection ended.
  */
 int session_relay(const struct report *r, int sock, const struct sock_names *names,
-		  struct relay_io *io, const struct options *o, enum relay_end *end);
+		  struct relay_io *io, const struct options *o, int pending_err, enum relay_end *end);
 
 #endif

@@ -243,8 +243,12 @@ static int bind_source(int fd, int family, const struct dial_opts *o)
 	return bind(fd, (struct sockaddr *)&ss, len);
 }
 
-/* Waits for a non-blocking connect to finish; returns 0 or -1 with errno. */
-static int finish_connect(int fd, int timeout_ms)
+/*
+ * Waits for a non-blocking connect to finish; returns 0 or -1 with errno.
+ * ECONNRESET means the handshake completed and the peer then reset; that
+ * is a connection, so it returns 0 with the error in *late_err.
+ */
+static int finish_connect(int fd, int timeout_ms, int *late_err)
 {
 	struct pollfd pfd = { .fd = fd, .events = POLLOUT };
 	int64_t deadline = now_ns() + (int64_t)timeout_ms * 1000000;
@@ -269,6 +273,10 @@ static int finish_connect(int fd, int timeout_ms)
 	}
 	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
 		return -1;
+	if (err == ECONNRESET) {
+		*late_err = err;
+		return 0;
+	}
 	if (err) {
 		errno = err;
 		return -1;
@@ -276,10 +284,12 @@ static int finish_connect(int fd, int timeout_ms)
 	return 0;
 }
 
-int sock_dial(const struct addrinfo *to, const struct dial_opts *o, int64_t *took_ns)
+int sock_dial(const struct addrinfo *to, const struct dial_opts *o, int64_t *took_ns,
+	      int *late_err)
 {
 	int err = EADDRNOTAVAIL;
 
+	*late_err = 0;
 	for (const struct addrinfo *ai = to; ai; ai = ai->ai_next) {
 		int64_t t0 = now_ns();
 		int fd = socket(ai->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_TCP);
@@ -291,7 +301,7 @@ int sock_dial(const struct addrinfo *to, const struct dial_opts *o, int64_t *too
 			t0 = now_ns();
 			rc = connect(fd, ai->ai_addr, ai->ai_addrlen);
 			if (rc < 0 && errno == EINPROGRESS)
-				rc = finish_connect(fd, o->timeout_ms);
+				rc = finish_connect(fd, o->timeout_ms, late_err);
 		}
 		int64_t took = now_ns() - t0;
 		err = rc < 0 ? errno : 0;

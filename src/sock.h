@@ -88,8 +88,13 @@ struct dial_opts {
  * non-blocking connect() bounded by timeout_ms.  Returns a connected,
  * non-blocking socket and its handshake time in *took_ns, or -1 with errno
  * of the last failure (ETIMEDOUT when the timeout ran out).
+ *
+ * A peer that accepts and resets at once has still completed the
+ * handshake: the socket is returned, with the reset in *late_err (else 0),
+ * because the data sent before the RST can still be read.
  */
-int sock_dial(const struct addrinfo *to, const struct dial_opts *o, int64_t *took_ns);
+int sock_dial(const struct addrinfo *to, const struct dial_opts *o, int64_t *took_ns,
+	      int *late_err);
 
 /* Puts fd in non-blocking mode; returns 0 or -1. */
 int sock_set_nonblocking(int fd);

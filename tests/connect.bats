@@ -380,8 +380,7 @@ HS='in [0-9]+\.[0-9]{3} ms' # a handshake or duration time
 }
 
 @test "the server resets after our request, while we only read: exit 1" {
-	# The server resets once our byte is in, so the relay is surely running
-	# (a reset before connect() returns is reported as a connect failure).
+	# The server resets once our byte is in, so the relay is surely running.
 	start_bg s python3 "$PEER" rst-server 1000 1
 	port=$(wait_for_port s)
 	run -1 --separate-stderr tt connect --send '?' 127.0.0.1 "$port"
@@ -389,6 +388,23 @@ HS='in [0-9]+\.[0-9]{3} ms' # a handshake or duration time
 	assert_regex "$stderr" "tcptool: connection broke: Connection reset by peer \(the peer aborted the connection with RST\)"
 	((${#output} <= 1000))
 	assert_bg_exit s 0
+}
+
+# The RST can arrive before connect() has returned: the handshake still
+# completed, and the bytes sent before the RST must reach stdout.
+@test "a server that sends and resets at once: its bytes arrive, then the reset, exit 1" {
+	local round
+	# Not "i": bats 1.8.2's run overwrites it.
+	for round in $(seq 15); do
+		start_bg "s$round" python3 "$PEER" rst-server 1000 0
+		port=$(wait_for_port "s$round")
+		run -1 --separate-stderr tt connect 127.0.0.1 "$port" </dev/null
+		assert_equal "${#output}" 1000
+		assert_regex "$stderr" "connected to 127\.0\.0\.1:$port from"
+		assert_regex "$stderr" "peer reset the connection \(RST\)"
+		assert_regex "$stderr" "tcptool: connection broke: Connection reset by peer"
+		assert_bg_exit "s$round" 0
+	done
 }
 
 @test "stdout that goes away (| head -c 10): exit 1, no hang" {
