@@ -13,8 +13,6 @@ teardown() {
 	_common_teardown
 }
 
-D() { echo "$BATS_TEST_TMPDIR/$1"; }
-
 HS='in [0-9]+\.[0-9]{3} ms' # a handshake or duration time
 
 # --- names and families ------------------------------------------------------------

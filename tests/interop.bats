@@ -13,8 +13,6 @@ teardown() {
 	_common_teardown
 }
 
-D() { echo "$BATS_TEST_TMPDIR/$1"; }
-
 need_nc() {
 	[[ -x $NC ]] || skip "no netcat at $NC"
 	# -N (shutdown on stdin EOF) is OpenBSD netcat's.

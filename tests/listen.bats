@@ -13,8 +13,6 @@ teardown() {
 	_common_teardown
 }
 
-D() { echo "$BATS_TEST_TMPDIR/$1"; }
-
 # --- the listening name ---------------------------------------------------------
 
 @test "-b 127.0.0.1 0: a free port is picked, printed, and really listens" {

@@ -50,6 +50,11 @@ start_bg() {
 	echo "$pid" >>"$d/bg.pids"
 }
 
+# D NAME: the path of NAME in this test's own temporary folder.
+D() {
+	echo "$BATS_TEST_TMPDIR/$1"
+}
+
 # bg_pid NAME: the pid of a process started with start_bg.
 bg_pid() {
 	cat "$BATS_TEST_TMPDIR/$1.pid"
