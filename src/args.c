@@ -112,7 +112,7 @@ const char *parse_port(const char *s, int *port)
 		*port = atoi(s);
 		return NULL;
 	}
-	if (*s == '-' || *s == '+')
+	if (*s == '-' && all_digits(s + 1))
 		return "out of range 0-65535";
 	/* A service name from /etc/services, such as "http". */
 	struct servent *se = getservbyname(s, "tcp");
