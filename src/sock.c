@@ -3,7 +3,6 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
@@ -133,15 +132,6 @@ void sock_names(int fd, struct sock_names *n)
 		sock_name((struct sockaddr *)&ep.addr, n->local, sizeof(n->local));
 	if (sock_peer(fd, &ep) == 0)
 		sock_name((struct sockaddr *)&ep.addr, n->peer, sizeof(n->peer));
-}
-
-int sock_set_nonblocking(int fd)
-{
-	int flags = fcntl(fd, F_GETFL);
-
-	if (flags < 0)
-		return -1;
-	return fcntl(fd, F_SETFL, flags | O_NONBLOCK);
 }
 
 /* socket, SO_REUSEADDR, [IPV6_V6ONLY], bind, listen.  -1 with errno. */

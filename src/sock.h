@@ -96,9 +96,6 @@ struct dial_opts {
 int sock_dial(const struct addrinfo *to, const struct dial_opts *o, int64_t *took_ns,
 	      int *late_err);
 
-/* Puts fd in non-blocking mode; returns 0 or -1. */
-int sock_set_nonblocking(int fd);
-
 /*
  * Reads TCP_INFO, zero-filling fields an older kernel does not return.
  * Returns 0 or -1 with errno set.

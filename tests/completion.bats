@@ -4,15 +4,9 @@
 # The expected option lists come from `tcptool COMMAND --help`, so a
 # completion that offers too much or too little fails here.
 
-bats_require_minimum_version 1.5.0
-
 setup() {
-	bats_load_library bats-support
-	bats_load_library bats-assert
-	ROOT=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
-	TCPTOOL=${TCPTOOL:-$ROOT/tcptool}
-	COMPDIR=$ROOT/completions
-	[[ -x $TCPTOOL ]] || fail "no tcptool binary at $TCPTOOL (run make, or set TCPTOOL)"
+	load helpers/common
+	_common_setup
 }
 
 # Each complete_SHELL takes a command line as typed ("tcptool connect --ti",

@@ -5,16 +5,9 @@
 # and `tcptool COMMAND --help` (which src/options.def generates), never
 # written down here, so an option added without docs makes a test fail.
 
-bats_require_minimum_version 1.5.0
-
 setup() {
-	bats_load_library bats-support
-	bats_load_library bats-assert
-	ROOT=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
-	TCPTOOL=${TCPTOOL:-$ROOT/tcptool}
-	MAN=$ROOT/man/tcptool.1
-	COMPDIR=$ROOT/completions
-	[[ -x $TCPTOOL ]] || fail "no tcptool binary at $TCPTOOL (run make, or set TCPTOOL)"
+	load helpers/common
+	_common_setup
 }
 
 # The commands in the "Commands:" list of `tcptool --help`.

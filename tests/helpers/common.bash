@@ -11,7 +11,10 @@ _common_setup() {
 	bats_load_library bats-support
 	bats_load_library bats-assert
 
-	: "${TCPTOOL:=$BATS_TEST_DIRNAME/../tcptool}"
+	ROOT=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
+	MAN=$ROOT/man/tcptool.1
+	COMPDIR=$ROOT/completions
+	: "${TCPTOOL:=$ROOT/tcptool}"
 	export TCPTOOL
 	PEER="$BATS_TEST_DIRNAME/helpers/peer.py"
 	# Foreground network commands run under this bound (seconds).
@@ -117,23 +120,12 @@ stop_all_bg() {
 # $BATS_TEST_TMPDIR/NAME.err.  Polls TRIES times (default 200) every 0.05 s;
 # fails with the file's content when no such line appears.
 wait_for_port() {
-	local f=$1 n=${2:-200} line port
+	local f=$1 line
 	[[ $f == */* ]] || f=$BATS_TEST_TMPDIR/$f.err
-	while ((n-- > 0)); do
-		if [[ -s $f ]]; then
-			line=$(grep -m1 -E '^listening on |"event":"listening"' "$f" || true)
-			port=$(sed -nE 's/^listening on .*:([0-9]+)( \(IPv4 and IPv6\))?$/\1/p;
-				s/.*"local":"[^"]*:([0-9]+)".*/\1/p' <<<"$line")
-			if [[ -n $port ]]; then
-				echo "$port"
-				return 0
-			fi
-		fi
-		sleep 0.05
-	done
-	echo "# no 'listening on' line in $f:" >&2
-	sed 's/^/#   /' "$f" >&2 2>/dev/null
-	return 1
+	wait_for_line "$f" '^listening on |"event":"listening"' "${2:-200}" || return 1
+	line=$(grep -m1 -E '^listening on |"event":"listening"' "$f")
+	sed -nE 's/^listening on .*:([0-9]+)( \(IPv4 and IPv6\))?$/\1/p;
+		s/.*"local":"[^"]*:([0-9]+)".*/\1/p' <<<"$line"
 }
 
 # wait_for_line FILE|NAME.err REGEX [TRIES]: waits (bounded) until a line of
