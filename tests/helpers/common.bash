@@ -12,8 +12,8 @@ _common_setup() {
 	bats_load_library bats-assert
 
 	ROOT=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
-	MAN=$ROOT/man/tcptool.1
-	COMPDIR=$ROOT/completions
+	# shellcheck disable=SC2034 # read by docs.bats and completion.bats
+	MAN=$ROOT/man/tcptool.1 COMPDIR=$ROOT/completions
 	: "${TCPTOOL:=$ROOT/tcptool}"
 	export TCPTOOL
 	PEER="$BATS_TEST_DIRNAME/helpers/peer.py"
@@ -180,6 +180,7 @@ start_listener() {
 	local name=$1
 	shift
 	start_bg -i "${LISTEN_STDIN:-/dev/null}" "$name" "$TCPTOOL" listen "$@"
+	# shellcheck disable=SC2034 # the tests read $port
 	port=$(wait_for_port "$name")
 }
 
