@@ -36,6 +36,8 @@ void options_init(struct options *o)
 	o->backlog = 128;
 	o->timeout_ms = -1;
 	o->source_port = -1;
+	o->idle_timeout_ms = -1;
+	o->reply_text = "ACK!";
 }
 
 void usage_error(const char *cmd_name, const char *fmt, ...)
@@ -224,6 +226,19 @@ static bool apply_option(int id, const char *arg, const char *cmd_name, struct o
 	case 's': o->source_addr = arg; break;
 	case OPT_HALF_CLOSE: o->half_close = true; break;
 	case OPT_SEND: o->send_text = arg; break;
+	case OPT_REPLY: o->reply_text = arg; break;
+	case OPT_LINES: o->lines = true; break;
+	case OPT_MAX_CONNS:
+		what = "max-conns";
+		if ((why = parse_count(arg, 1, 1000000, &n)) == NULL)
+			o->max_conns = (int)n;
+		break;
+	case OPT_IDLE_TIMEOUT:
+		what = "idle timeout";
+		why = parse_duration(arg, &o->idle_timeout_ms);
+		if (why == NULL && o->idle_timeout_ms == 0)
+			why = "must be greater than zero";
+		break;
 	case OPT_BACKLOG:
 		what = "backlog";
 		if ((why = parse_count(arg, 0, 65535, &n)) == NULL)

@@ -17,6 +17,9 @@ enum {
 enum {
 	CMD_LISTEN = 1 << 0,
 	CMD_CONNECT = 1 << 1,
+	CMD_ECHO = 1 << 2,
+	CMD_ACK = 1 << 3,
+	CMD_SERVER = CMD_ECHO | CMD_ACK,  /* the event-loop servers */
 	CMD_TOP = 1 << 30,  /* understood before COMMAND */
 	CMD_ALL = ~0,       /* common options: everywhere */
 };
@@ -44,6 +47,10 @@ struct options {
 	const char *source_addr;
 	int source_port;       /* -1: any */
 	const char *send_text;
+	int max_conns;         /* 0: the server's default */
+	long long idle_timeout_ms; /* -1: none */
+	const char *reply_text;
+	bool lines;
 };
 
 void options_init(struct options *o);

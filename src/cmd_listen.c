@@ -7,23 +7,10 @@
 #include <unistd.h>
 
 #include "commands.h"
-#include "diag.h"
 #include "relay.h"
 #include "report.h"
 #include "session.h"
 #include "sock.h"
-
-static void report_listening(const struct report *r, int fd, int backlog)
-{
-	struct sock_names n;
-	bool dual = sock_is_dual_stack(fd);
-
-	sock_names(fd, &n);
-	struct field f[] = {
-		F_STR("local", n.local), F_BOOL("dual_stack", dual), F_INT("backlog", backlog), F_END,
-	};
-	report_event(r, "listening", f, "listening on %s%s", n.local, dual ? " (IPv4 and IPv6)" : "");
-}
 
 /* Sleeps for --accept-delay, then shows how many clients the kernel queued meanwhile. */
 static void accept_delay(const struct report *r, int lfd, long long ms)
@@ -75,60 +62,6 @@ static int accept_client(int lfd, long long timeout_ms)
 	}
 }
 
-static void report_accepted(const struct report *r, const struct sock_names *n)
-{
-	struct field f[] = { F_STR("local", n->local), F_STR("peer", n->peer), F_END };
-
-	report_event(r, "accepted", f, "connection from %s to %s", n->peer, n->local);
-}
-
-/* Says who holds a port that is in use, as far as this user can see. */
-static void describe_port_use(int port, char *buf, size_t size)
-{
-	struct diag_port_use use;
-	size_t n = 0;
-
-	buf[0] = '\0';
-	if (diag_port_use(port, &use) < 0)
-		return;
-	if (use.owners > 0) {
-		for (int i = 0; i < use.owners && n < size; i++)
-			n += (size_t)snprintf(buf + n, size - n, "%s%s (pid %d)", i ? ", " : "",
-					      use.comm[i], (int)use.pid[i]);
-		if (n < size)
-			snprintf(buf + n, size - n, " listen%s there", use.owners == 1 ? "s" : "");
-	} else if (use.listening > 0) {
-		snprintf(buf, size, "a process of another user listens there");
-	} else if (use.other > 0) {
-		snprintf(buf, size, "%d connection%s still use%s it", use.other,
-			 use.other == 1 ? "" : "s", use.other == 1 ? "s" : "");
-	} else if (use.time_wait > 0) {
-		snprintf(buf, size, "only %d TIME_WAIT leftover%s, and SO_REUSEADDR is set",
-			 use.time_wait, use.time_wait == 1 ? "" : "s");
-	}
-}
-
-/* Reports why listening failed; returns the exit status. */
-static int listen_failed(const struct report *r, const char *addr, int port, int gai_err)
-{
-	int err = errno;
-	const char *why = sock_explain(err, PHASE_BIND);
-	char who[256] = "";
-
-	if (gai_err) {
-		report_error(r, "cannot resolve bind address '%s': %s", addr,
-			     gai_err == EAI_SYSTEM ? strerror(err) : gai_strerror(gai_err));
-		return sock_resolve_error_is_name(gai_err) ? EXIT_RESOLVE : EXIT_NETWORK;
-	}
-	if (err == EADDRINUSE)
-		describe_port_use(port, who, sizeof(who));
-	if (who[0])
-		why = who;
-	report_error(r, "listen on %s port %d: %s%s%s%s", addr ? addr : "any address", port,
-		     strerror(err), why ? " (" : "", why ? why : "", why ? ")" : "");
-	return EXIT_NETWORK;
-}
-
 int cmd_listen(int argc, char **argv, const struct options *o)
 {
 	struct report r;
@@ -143,8 +76,8 @@ int cmd_listen(int argc, char **argv, const struct options *o)
 	report_init(&r, stderr, o->json, o->quiet, o->verbose);
 	int lfd = sock_listen(o->bind_addr, port, o->family, o->backlog, &gai_err);
 	if (lfd < 0)
-		return listen_failed(&r, o->bind_addr, port, gai_err);
-	report_listening(&r, lfd, o->backlog);
+		return session_listen_failed(&r, o->bind_addr, port, gai_err);
+	session_report_listening(&r, lfd, o->backlog);
 
 	if (relay_io_init(&io, STDIN_FILENO, STDOUT_FILENO, NULL, 0) < 0) {
 		report_error(&r, "%s", strerror(errno));
@@ -169,7 +102,7 @@ int cmd_listen(int argc, char **argv, const struct options *o)
 		struct sock_names names;
 		enum relay_end end;
 		sock_names(cfd, &names);
-		report_accepted(&r, &names);
+		session_report_accepted(&r, &names, 0);
 		session_report_tcp_info(&r, cfd);
 		status = session_relay(&r, cfd, &names, &io, o, 0, &end);
 		close(cfd);

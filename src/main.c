@@ -35,6 +35,22 @@ static const struct command commands[] = {
 	  "Connects (trying every address HOST resolves to), prints both names and\n"
 	  "the handshake time, then relays until the peer closes.  On stdin EOF it\n"
 	  "keeps reading; with --half-close it first sends FIN.\n" },
+	{ "echo", cmd_echo, CMD_ECHO,
+	  "[-b ADDR] [--backlog N] [--max-conns N] [--idle-timeout DUR] PORT",
+	  "echo server: every byte back to its sender, many clients at once",
+	  "Serves clients on PORT (0 picks a free one) from one event loop, sending\n"
+	  "every byte back in order.  When a client sends FIN, what is still pending\n"
+	  "goes back first, then our FIN.  A client that does not read is not read\n"
+	  "from until it does.  Events (one line per connection) go to stdout;\n"
+	  "SIGINT or SIGTERM closes every client and prints a summary.\n" },
+	{ "ack", cmd_ack, CMD_ACK,
+	  "[-b ADDR] [--backlog N] [--max-conns N] [--idle-timeout DUR] [--reply TEXT] [--lines] PORT",
+	  "answer each client's message with ACK! and close, many clients at once",
+	  "Serves clients on PORT from one event loop: reads one message (what the\n"
+	  "first read returns, at most 4096 bytes), shows it with the client's name,\n"
+	  "answers --reply (default ACK!) and closes with FIN.  With --lines every\n"
+	  "line gets an answer and the connection stays open until the client closes.\n"
+	  "SIGINT or SIGTERM closes every client and prints a summary.\n" },
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -14,6 +14,42 @@ void report_init(struct report *r, FILE *out, bool json, bool quiet, int verbose
 	r->quiet = quiet;
 	r->verbose = verbose;
 	r->t0_ns = now_ns();
+	r->batch = false;
+}
+
+bool format_printable(const char *data, size_t len, char *buf, size_t size)
+{
+	size_t n = 0;
+
+	if (size == 0)
+		return len > 0;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)data[i];
+		char esc[8];
+		switch (c) {
+		case '\t': strcpy(esc, "\\t"); break;
+		case '\n': strcpy(esc, "\\n"); break;
+		case '\r': strcpy(esc, "\\r"); break;
+		case '\\': strcpy(esc, "\\\\"); break;
+		case '"': strcpy(esc, "\\\""); break;
+		default:
+			if (c >= 0x20 && c < 0x7f) {
+				esc[0] = (char)c;
+				esc[1] = '\0';
+			} else {
+				snprintf(esc, sizeof(esc), "\\x%02x", c);
+			}
+		}
+		size_t e = strlen(esc);
+		if (n + e > size - 1) {
+			buf[n] = '\0';
+			return true;
+		}
+		memcpy(buf + n, esc, e);
+		n += e;
+	}
+	buf[n] = '\0';
+	return false;
 }
 
 char *format_ms(int64_t ns, char *buf, size_t size)
@@ -112,11 +148,12 @@ size_t report_format(char *buf, size_t size, bool json, const char *event, int64
 	return o.len;
 }
 
-static void emit_line(FILE *out, const char *line)
+static void emit_line(FILE *out, const char *line, bool flush)
 {
 	fputs(line, out);
 	fputc('\n', out);
-	fflush(out);
+	if (flush)
+		fflush(out);
 }
 
 void report_event(const struct report *r, const char *event, const struct field *fields,
@@ -131,7 +168,7 @@ void report_event(const struct report *r, const char *event, const struct field 
 	vsnprintf(human, sizeof(human), human_fmt, ap);
 	va_end(ap);
 	report_format(line, sizeof(line), r->json, event, now_ns() - r->t0_ns, human, fields);
-	emit_line(r->out, line);
+	emit_line(r->out, line, !r->batch);
 }
 
 void report_error(const struct report *r, const char *fmt, ...)
@@ -145,7 +182,7 @@ void report_error(const struct report *r, const char *fmt, ...)
 	if (r->json) {
 		struct field f[] = { F_STR("message", msg), F_END };
 		report_format(line, sizeof(line), true, "error", now_ns() - r->t0_ns, msg, f);
-		emit_line(r->out, line);
+		emit_line(r->out, line, true);
 		if (r->out == stderr)
 			return;
 	}

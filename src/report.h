@@ -16,6 +16,7 @@ struct report {
 	bool quiet;      /* no events; errors still print */
 	int verbose;
 	int64_t t0_ns;   /* events carry "t", seconds since this moment */
+	bool batch;      /* leave flushing to the caller (an event loop flushes once a round) */
 };
 
 enum field_type { FIELD_STR, FIELD_INT, FIELD_MS, FIELD_BOOL };
@@ -53,6 +54,13 @@ void report_event(const struct report *r, const char *event, const struct field 
  * line too when that stream is not stderr).  Never silenced by --quiet.
  */
 void report_error(const struct report *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/*
+ * Writes len bytes of peer data as printable ASCII: C escapes for \t \n
+ * \r \\ \" and \xNN for other bytes outside 0x20-0x7e.  Stops before the
+ * output would exceed size - 1 and returns true when it left some out.
+ */
+bool format_printable(const char *data, size_t len, char *buf, size_t size);
 
 /* Formats nanoseconds as milliseconds with three decimals: "0.052". */
 char *format_ms(int64_t ns, char *buf, size_t size);

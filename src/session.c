@@ -2,8 +2,10 @@
 #include "session.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
+#include "diag.h"
 #include "sock.h"
 
 void session_report_tcp_info(const struct report *r, int fd)
@@ -78,7 +80,7 @@ static void on_relay_event(void *ctx, enum relay_event ev, const struct relay_re
 	}
 }
 
-static const char *end_name(enum relay_end end)
+const char *session_end_name(enum relay_end end)
 {
 	switch (end) {
 	case END_PEER_CLOSED: return "fin";
@@ -93,23 +95,37 @@ static const char *first_fin_name(enum relay_closer c)
 	return c == CLOSER_PEER ? "peer" : c == CLOSER_US ? "us" : "none";
 }
 
-static void report_closed(const struct report *r, const struct sock_names *n,
-			  const struct relay_result *res)
+/* How the connection ended, in words, from the end and who sent FIN first. */
+static const char *closing_words(const struct conn_end *e)
+{
+	if (strcmp(e->end, "timeout") == 0)
+		return "closed by us: idle too long";
+	if (strcmp(e->end, "stopped") == 0)
+		return "closed by us: the server is stopping";
+	if (strcmp(e->end, "reset") == 0 && e->first_fin == CLOSER_NONE)
+		return "reset by the peer (RST)";
+	return e->first_fin == CLOSER_PEER ? "the peer closed first"
+	     : e->first_fin == CLOSER_US ? "we closed first (FIN)" : "no FIN either way";
+}
+
+void session_report_closed(const struct report *r, const struct sock_names *n,
+			   const struct conn_end *e)
 {
 	char dur[32];
-	const char *who = res->first_fin == CLOSER_PEER ? "the peer closed first"
-			: res->first_fin == CLOSER_US ? "we closed first (FIN)" : "no FIN either way";
 	struct field f[] = {
 		F_STR("local", n->local), F_STR("peer", n->peer),
-		F_INT("bytes_in", res->bytes_in), F_INT("bytes_out", res->bytes_out),
-		F_MS("duration_ms", res->duration_ns),
-		F_STR("first_fin", first_fin_name(res->first_fin)),
-		F_STR("end", end_name(res->end)),
+		F_INT("bytes_in", e->bytes_in), F_INT("bytes_out", e->bytes_out),
+		F_MS("duration_ms", e->duration_ns),
+		F_STR("first_fin", first_fin_name(e->first_fin)),
+		F_STR("end", e->end),
+		F_INT("conn", e->conn),
 		F_END,
 	};
+	if (e->conn == 0)
+		f[7] = F_END;
 	report_event(r, "closed", f, "closed %s: %llu bytes in, %llu bytes out in %s ms; %s",
-		     n->peer, (unsigned long long)res->bytes_in, (unsigned long long)res->bytes_out,
-		     format_ms(res->duration_ns, dur, sizeof(dur)), who);
+		     n->peer, (unsigned long long)e->bytes_in, (unsigned long long)e->bytes_out,
+		     format_ms(e->duration_ns, dur, sizeof(dur)), closing_words(e));
 }
 
 int session_relay(const struct report *r, int sock, const struct sock_names *names,
@@ -127,7 +143,11 @@ int session_relay(const struct report *r, int sock, const struct sock_names *nam
 	char dur[32];
 
 	relay_run(sock, io, &ro, &res);
-	report_closed(r, names, &res);
+	struct conn_end ce = {
+		.bytes_in = res.bytes_in, .bytes_out = res.bytes_out, .duration_ns = res.duration_ns,
+		.first_fin = res.first_fin, .end = session_end_name(res.end),
+	};
+	session_report_closed(r, names, &ce);
 	if (end)
 		*end = res.end;
 
@@ -151,5 +171,72 @@ int session_relay(const struct report *r, int sock, const struct sock_names *nam
 			     why ? " (" : "", why ? why : "", why ? ")" : "");
 		return res.err == ETIMEDOUT ? EXIT_TIMEOUT : EXIT_NETWORK;
 	}
+	return EXIT_NETWORK;
+}
+
+void session_report_listening(const struct report *r, int fd, int backlog)
+{
+	struct sock_names n;
+	bool dual = sock_is_dual_stack(fd);
+
+	sock_names(fd, &n);
+	struct field f[] = {
+		F_STR("local", n.local), F_BOOL("dual_stack", dual), F_INT("backlog", backlog), F_END,
+	};
+	report_event(r, "listening", f, "listening on %s%s", n.local, dual ? " (IPv4 and IPv6)" : "");
+}
+
+void session_report_accepted(const struct report *r, const struct sock_names *n, uint64_t conn)
+{
+	struct field f[] = { F_STR("local", n->local), F_STR("peer", n->peer), F_INT("conn", conn), F_END };
+
+	if (conn == 0)
+		f[2] = F_END;
+	report_event(r, "accepted", f, "connection from %s to %s", n->peer, n->local);
+}
+
+/* Says who holds a port that is in use, as far as this user can see. */
+static void describe_port_use(int port, char *buf, size_t size)
+{
+	struct diag_port_use use;
+	size_t n = 0;
+
+	buf[0] = '\0';
+	if (diag_port_use(port, &use) < 0)
+		return;
+	if (use.owners > 0) {
+		for (int i = 0; i < use.owners && n < size; i++)
+			n += (size_t)snprintf(buf + n, size - n, "%s%s (pid %d)", i ? ", " : "",
+					      use.comm[i], (int)use.pid[i]);
+		if (n < size)
+			snprintf(buf + n, size - n, " listen%s there", use.owners == 1 ? "s" : "");
+	} else if (use.listening > 0) {
+		snprintf(buf, size, "a process of another user listens there");
+	} else if (use.other > 0) {
+		snprintf(buf, size, "%d connection%s still use%s it", use.other,
+			 use.other == 1 ? "" : "s", use.other == 1 ? "s" : "");
+	} else if (use.time_wait > 0) {
+		snprintf(buf, size, "only %d TIME_WAIT leftover%s, and SO_REUSEADDR is set",
+			 use.time_wait, use.time_wait == 1 ? "" : "s");
+	}
+}
+
+int session_listen_failed(const struct report *r, const char *addr, int port, int gai_err)
+{
+	int err = errno;
+	const char *why = sock_explain(err, PHASE_BIND);
+	char who[256] = "";
+
+	if (gai_err) {
+		report_error(r, "cannot resolve bind address '%s': %s", addr,
+			     gai_err == EAI_SYSTEM ? strerror(err) : gai_strerror(gai_err));
+		return sock_resolve_error_is_name(gai_err) ? EXIT_RESOLVE : EXIT_NETWORK;
+	}
+	if (err == EADDRINUSE)
+		describe_port_use(port, who, sizeof(who));
+	if (who[0])
+		why = who;
+	report_error(r, "listen on %s port %d: %s%s%s%s", addr ? addr : "any address", port,
+		     strerror(err), why ? " (" : "", why ? why : "", why ? ")" : "");
 	return EXIT_NETWORK;
 }

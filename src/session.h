@@ -6,10 +6,41 @@
 #ifndef TCPTOOL_SESSION_H
 #define TCPTOOL_SESSION_H
 
+#include <stdint.h>
+
 #include "args.h"
 #include "relay.h"
 #include "report.h"
 #include "sock.h"
+
+/* The "listening" event: the bound name, dual stack or not, the backlog. */
+void session_report_listening(const struct report *r, int fd, int backlog);
+
+/* The "accepted" event; conn is the server's connection number (0: none). */
+void session_report_accepted(const struct report *r, const struct sock_names *n, uint64_t conn);
+
+/*
+ * Reports why listening failed, with errno as sock_listen left it: a bind
+ * address that does not resolve, or a port in use and who holds it.
+ * Returns the exit status.
+ */
+int session_listen_failed(const struct report *r, const char *addr, int port, int gai_err);
+
+/* How one connection ended, for the "closed" event. */
+struct conn_end {
+	uint64_t bytes_in, bytes_out;
+	int64_t duration_ns;
+	enum relay_closer first_fin;
+	const char *end;   /* "fin", "reset", "timeout", "error" or "stopped" */
+	uint64_t conn;     /* the server's connection number; 0: none */
+};
+
+/* The "closed" event: names, bytes each way, duration, who closed first. */
+void session_report_closed(const struct report *r, const struct sock_names *n,
+			   const struct conn_end *e);
+
+/* The "end" key for a relay end: "fin", "reset", "timeout" or "error". */
+const char *session_end_name(enum relay_end end);
 
 /* With -v: reports what TCP_INFO says of the fresh connection on fd. */
 void session_report_tcp_info(const struct report *r, int fd);
