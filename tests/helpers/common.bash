@@ -142,6 +142,20 @@ wait_for_line() {
 	return 1
 }
 
+# wait_for_count FILE|NAME REGEX COUNT [TRIES]: waits (bounded) until COUNT
+# lines of the file match the extended REGEX.
+wait_for_count() {
+	local f=$1 re=$2 want=$3 n=${4:-200} got
+	[[ $f == */* ]] || f=$BATS_TEST_TMPDIR/$f
+	while ((n-- > 0)); do
+		got=$(grep -cE -- "$re" "$f" 2>/dev/null) || got=0
+		((got >= want)) && return 0
+		sleep 0.05
+	done
+	echo "# $got lines matching '$re' in $f, not $want" >&2
+	return 1
+}
+
 # wait_for_listen PORT [TRIES]: waits until something listens on PORT,
 # without connecting to it (a one-shot listener would take that as its
 # client): polls ss.
@@ -182,6 +196,26 @@ start_listener() {
 	start_bg -i "${LISTEN_STDIN:-/dev/null}" "$name" "$TCPTOOL" listen "$@"
 	# shellcheck disable=SC2034 # the tests read $port
 	port=$(wait_for_port "$name")
+}
+
+# start_server NAME COMMAND [ARGS...]: starts "tcptool COMMAND ARGS" (echo,
+# ack: their events go to stdout) as NAME and sets $port.
+start_server() {
+	local name=$1
+	shift
+	start_bg "$name" "$TCPTOOL" "$@"
+	# shellcheck disable=SC2034 # the tests read $port
+	port=$(wait_for_port "$(D "$name.out")")
+}
+
+# clients ARGS...: the many-clients driver, bounded by timeout.
+clients() {
+	timeout -k 1 60 python3 "$BATS_TEST_DIRNAME/helpers/clients.py" "$@"
+}
+
+# rss_kib PID: the resident memory of a process, in KiB.
+rss_kib() {
+	awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"
 }
 
 # tt ARGS...: tcptool in the foreground, bounded by timeout.
