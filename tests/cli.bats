@@ -97,6 +97,21 @@ assert_usage() {
 	refute_output --partial -- --keep-open
 }
 
+@test "echo --help and ack --help list their options" {
+	local o
+	run -0 --separate-stderr "$TCPTOOL" echo --help
+	for o in --bind --backlog --max-conns --idle-timeout ' -4 ' ' -6 ' --verbose --quiet --json; do
+		assert_output --partial -- "$o"
+	done
+	refute_output --partial -- --reply
+	refute_output --partial -- --timeout
+	run -0 --separate-stderr "$TCPTOOL" ack --help
+	for o in --bind --backlog --max-conns --idle-timeout --reply --lines; do
+		assert_output --partial -- "$o"
+	done
+	refute_output --partial -- --keep-open
+}
+
 @test "--help wins over a missing operand and over common options" {
 	run -0 --separate-stderr "$TCPTOOL" -4 -v connect --help
 	assert_line --index 0 --partial 'Usage: tcptool connect '
@@ -154,6 +169,12 @@ assert_usage() {
 	assert_usage connect "connect: unknown option '-k'"
 	run --separate-stderr "$TCPTOOL" connect --backlog 5 127.0.0.1 1
 	assert_usage connect "connect: unknown option '--backlog'"
+	run --separate-stderr "$TCPTOOL" echo --reply x 0
+	assert_usage echo "echo: unknown option '--reply'"
+	run --separate-stderr "$TCPTOOL" listen --max-conns 5 0
+	assert_usage listen "listen: unknown option '--max-conns'"
+	run --separate-stderr "$TCPTOOL" ack -k 0
+	assert_usage ack "ack: unknown option '-k'"
 }
 
 @test "--version is a top-level option only" {
@@ -172,6 +193,10 @@ assert_usage() {
 	assert_usage connect "connect: missing PORT"
 	run --separate-stderr "$TCPTOOL" -q connect -w 1s
 	assert_usage connect "connect: missing HOST and PORT"
+	run --separate-stderr "$TCPTOOL" echo
+	assert_usage echo "echo: missing PORT"
+	run --separate-stderr "$TCPTOOL" ack --lines
+	assert_usage ack "ack: missing PORT"
 }
 
 @test "extra operands" {
@@ -179,6 +204,8 @@ assert_usage() {
 	assert_usage listen "listen: unexpected argument '1'"
 	run --separate-stderr "$TCPTOOL" connect 127.0.0.1 1 2
 	assert_usage connect "connect: unexpected argument '2'"
+	run --separate-stderr "$TCPTOOL" echo 127.0.0.1 7
+	assert_usage echo "echo: unexpected argument '7'"
 }
 
 @test "help COMMAND with an extra operand: usage error" {
@@ -289,6 +316,23 @@ assert_usage() {
 	assert_usage listen "invalid backlog 'x': not a whole number"
 	run --separate-stderr "$TCPTOOL" listen --backlog '' 0
 	assert_usage listen "invalid backlog '': not a whole number"
+}
+
+@test "invalid --max-conns and --idle-timeout" {
+	run --separate-stderr "$TCPTOOL" echo --max-conns 0 0
+	assert_usage echo "invalid max-conns '0': out of range 1-1000000"
+	run --separate-stderr "$TCPTOOL" ack --max-conns many 0
+	assert_usage ack "invalid max-conns 'many': not a whole number"
+	run --separate-stderr "$TCPTOOL" echo --max-conns -5 0
+	assert_usage echo "invalid max-conns '-5': negative"
+	run --separate-stderr "$TCPTOOL" echo --idle-timeout 0 0
+	assert_usage echo "invalid idle timeout '0': must be greater than zero"
+	run --separate-stderr "$TCPTOOL" ack --idle-timeout 3x 0
+	assert_usage ack "invalid idle timeout '3x': unknown unit (use ms, s, m or h)"
+	run --separate-stderr "$TCPTOOL" ack 0 --reply
+	assert_usage ack "ack: option '--reply' needs TEXT"
+	run --separate-stderr "$TCPTOOL" echo 99999
+	assert_usage echo "invalid port '99999': out of range 0-65535"
 }
 
 @test "a usage error is reported before any socket is opened" {
