@@ -38,7 +38,10 @@ _tcptool()
     local top="$common --version"
     local listen_opts='-b --bind --backlog -k --keep-open --accept-delay --half-close -w --timeout'
     local connect_opts='--half-close -w --timeout -s --source -p --source-port --send'
-    local with_value='-b|--bind|--backlog|--accept-delay|-w|--timeout|-s|--source|-p|--source-port|--send'
+    local echo_opts='-b --bind --backlog --max-conns --idle-timeout'
+    local ack_opts="$echo_opts --reply --lines"
+    local commands='listen connect echo ack'
+    local with_value='-b|--bind|--backlog|--accept-delay|-w|--timeout|-s|--source|-p|--source-port|--send|--max-conns|--idle-timeout|--reply'
     local durations='500ms 1s 5s 30s'
     local addresses='127.0.0.1 ::1 0.0.0.0 ::'
 
@@ -82,7 +85,7 @@ _tcptool()
         fi
         if [[ -n $opt ]]; then
             case $opt in
-            -w | --timeout | --accept-delay) mapfile -t COMPREPLY < <(compgen -W "$durations" -- "$value") ;;
+            -w | --timeout | --accept-delay | --idle-timeout) mapfile -t COMPREPLY < <(compgen -W "$durations" -- "$value") ;;
             -b | --bind | -s | --source) mapfile -t COMPREPLY < <(compgen -W "$addresses" -- "$value") ;;
             esac
             [[ $cur == --*=* ]] && COMPREPLY=("${COMPREPLY[@]/#/$opt=}")
@@ -96,15 +99,18 @@ _tcptool()
         if [[ $cur == -* ]]; then
             _tcptool_reply "$top"
         else
-            _tcptool_reply 'listen connect help'
+            _tcptool_reply "$commands help"
         fi
         ;;
     help)
-        ((nargs == 0)) && _tcptool_reply 'listen connect'
+        ((nargs == 0)) && _tcptool_reply "$commands"
         ;;
-    listen)
+    listen | echo | ack)
         if [[ $cur == -* && -z $dashdash ]]; then
-            _tcptool_reply "$listen_opts $common"
+            local opts=$listen_opts
+            [[ $cmd == echo ]] && opts=$echo_opts
+            [[ $cmd == ack ]] && opts=$ack_opts
+            _tcptool_reply "$opts $common"
         elif ((nargs == 0)); then
             mapfile -t COMPREPLY < <(compgen -A service -- "$cur")
         fi

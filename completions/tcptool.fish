@@ -1,7 +1,7 @@
 # fish completion for tcptool(1)
 # Options mirror src/options.def; tests/docs.bats fails when they drift.
 
-# Prints the command (listen, connect, help) once it has been typed.
+# Prints the command (listen, connect, echo, ack, help) once it has been typed.
 # Options before the command take no value, so it is the first other word.
 function __tcptool_command
     for t in (commandline -opc)[2..-1]
@@ -32,7 +32,7 @@ function __tcptool_operands
             set n (math $n + 1)
         else if test "$t" = --
             set dashdash 1
-        else if contains -- $t -b --bind --backlog --accept-delay -w --timeout -s --source -p --source-port --send
+        else if contains -- $t -b --bind --backlog --accept-delay -w --timeout -s --source -p --source-port --send --max-conns --idle-timeout --reply
             set skip 1
         end
     end
@@ -48,14 +48,18 @@ set -l durations '500ms 1s 5s 30s'
 set -l addresses '127.0.0.1 ::1 0.0.0.0 ::'
 set -l listen '__tcptool_using listen'
 set -l connect '__tcptool_using connect'
+set -l server '__tcptool_using echo; or __tcptool_using ack'
+set -l ack '__tcptool_using ack'
 
 complete -c tcptool -f
 
 # Commands, and the commands "help" knows.
 complete -c tcptool -n 'not __tcptool_command' -a listen -d 'wait for a client and relay stdin/stdout with it, like nc -l'
 complete -c tcptool -n 'not __tcptool_command' -a connect -d 'connect to HOST PORT and relay stdin/stdout, like nc'
+complete -c tcptool -n 'not __tcptool_command' -a echo -d 'echo server: every byte back to its sender, many clients at once'
+complete -c tcptool -n 'not __tcptool_command' -a ack -d "answer each client's message with ACK! and close, many clients at once"
 complete -c tcptool -n 'not __tcptool_command' -a help -d 'show the help, or the help of a command'
-complete -c tcptool -n '__tcptool_using help; and test (__tcptool_operands) -eq 0' -a 'listen connect'
+complete -c tcptool -n '__tcptool_using help; and test (__tcptool_operands) -eq 0' -a 'listen connect echo ack'
 
 # Common options, before or after the command.
 complete -c tcptool -n 'not __tcptool_using help' -s 4 -d 'use IPv4 only'
@@ -83,3 +87,13 @@ complete -c tcptool -n $connect -s p -l source-port -x -d 'connect from local po
 complete -c tcptool -n $connect -l send -x -d 'send TEXT instead of reading stdin, then act as at stdin EOF'
 complete -c tcptool -n "$connect; and test (__tcptool_operands) -eq 0" -a '(__fish_print_hostnames)' -d host
 complete -c tcptool -n "$connect; and test (__tcptool_operands) -eq 1" -a '(__tcptool_services)' -d port
+
+# echo and ack [-b ADDR] [--backlog N] [--max-conns N] [--idle-timeout DUR] PORT
+# ack also [--reply TEXT] [--lines]
+complete -c tcptool -n $server -s b -l bind -x -a $addresses -d 'listen on ADDR only (default: every address)'
+complete -c tcptool -n $server -l backlog -x -d 'accept queue length passed to listen() (default 128)'
+complete -c tcptool -n $server -l max-conns -x -d 'serve N clients at once, more wait in the queue (default 1024)'
+complete -c tcptool -n $server -l idle-timeout -x -a $durations -d 'close a client after DUR with no bytes either way'
+complete -c tcptool -n $ack -l reply -x -d 'answer each message with TEXT (default ACK!)'
+complete -c tcptool -n $ack -l lines -d 'answer each line with TEXT and a newline; stay open'
+complete -c tcptool -n "$server; and test (__tcptool_operands) -eq 0" -a '(__tcptool_services)' -d port

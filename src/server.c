@@ -355,7 +355,7 @@ static void pause_out_of_fds(struct server *s, int err)
 	watch_listener(s);
 	if (!report_pause(s, s->times_out_of_fds))
 		return;
-	struct field f[] = { F_INT("open", s->open), F_STR("error", strerror(err)), F_END };
+	struct field f[] = { F_INT("open", s->open), F_STR("reason", strerror(err)), F_END };
 	report_event(s->r, "accept_paused", f, "cannot accept with %llu clients open (%s): new "
 		     "clients wait in the accept queue until a descriptor frees up",
 		     (unsigned long long)s->open, strerror(err));
