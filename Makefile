@@ -34,7 +34,7 @@ BIN := $(BUILD)/tcptool
 SRCS := $(wildcard src/*.c)
 OBJS := $(SRCS:src/%.c=$(BUILD)/%.o)
 
-.PHONY: all check demo install uninstall clean
+.PHONY: all check bench demo install uninstall clean
 all: tcptool
 
 # ./tcptool is always the plain build; SAN=1 builds only $(BUILD)/tcptool.
@@ -75,6 +75,14 @@ check: $(BIN)
 	  $$bats $(BATSFLAGS) --report-formatter tap -o $(BUILD)/test-report tests/; rc=$$?; \
 	awk '/^ok .*# skip/{s++;next} /^ok /{p++} /^not ok /{f++} END{printf "%d passed, %d failed, %d skipped\n",p,f,s}' \
 	  $(BUILD)/test-report/report.tap; exit $$rc
+
+# Benchmarks, not part of check: tcptool's servers against the seeds' Python
+# servers, socat and ncat, side by side (tests/bench/servers.sh for knobs).
+bench: tcptool $(BUILD)/loadgen
+	TCPTOOL=$(CURDIR)/tcptool LOADGEN=$(CURDIR)/$(BUILD)/loadgen tests/bench/servers.sh
+
+$(BUILD)/loadgen: tests/bench/loadgen.c | $(BUILD)
+	$(CC) -std=c17 $(WARN) -O2 -o $@ $<
 
 # A listener, a client, both names and the handshake time, on loopback.
 demo: tcptool

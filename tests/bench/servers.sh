@@ -1,0 +1,170 @@
+#!/usr/bin/env bash
+# make bench: tcptool's servers (ack, echo) side by side with the seeds'
+# Python servers and, where installed, socat and ncat.  Every case runs
+# RUNS times, the servers interleaved within each run; the table shows the
+# median, the range, and the tcptool/peer ratio taken run by run, then its
+# median.  Loopback only.
+#
+# Knobs (environment): RUNS (5), CONNS (connections per ack case, 5000),
+# RTTS (echo round trips, 20000), IDLE (idle echo clients, 10000).
+set -uo pipefail
+
+TCPTOOL=${TCPTOOL:-./tcptool}
+LOADGEN=${LOADGEN:-build/loadgen}
+RUNS=${RUNS:-5}
+CONNS=${CONNS:-5000}
+RTTS=${RTTS:-20000}
+IDLE=${IDLE:-10000}
+HERE=$(cd "$(dirname "$0")" && pwd)
+RESULTS=$(mktemp)
+SERVER_PID=
+
+stop_server() {
+	[[ -n $SERVER_PID ]] || return 0
+	kill "$SERVER_PID" 2>/dev/null
+	wait "$SERVER_PID" 2>/dev/null
+	SERVER_PID=
+}
+trap 'stop_server; rm -f "$RESULTS"' EXIT
+
+free_port() {
+	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+wait_listen() {
+	for _ in $(seq 200); do
+		[[ -n $(ss -Htln "sport = :$1") ]] && return 0
+		sleep 0.05
+	done
+	echo "bench: nothing listens on port $1" >&2
+	return 1
+}
+
+# The ACK servers read one message (one read of up to 1024 bytes), answer, close.
+ACK_SH='dd bs=1024 count=1 status=none >/dev/null; printf ACK!'
+
+# start_server NAME PORT
+start_server() {
+	local p=$2
+	case $1 in
+	tcptool-ack) "$TCPTOOL" -q ack -b 127.0.0.1 "$p" ;;
+	python-ack) python3 "$HERE/seed_ack_server.py" "$p" ;;
+	socat-ack) socat "TCP-LISTEN:$p,bind=127.0.0.1,reuseaddr,fork,backlog=128" "SYSTEM:$ACK_SH" ;;
+	ncat-ack) ncat -l 127.0.0.1 "$p" -k --sh-exec "$ACK_SH" ;;
+	tcptool-echo) "$TCPTOOL" -q echo -b 127.0.0.1 --max-conns 20000 "$p" ;;
+	python-echo) python3 "$HERE/seed_echo_server.py" "$p" ;;
+	socat-echo) socat "TCP-LISTEN:$p,bind=127.0.0.1,reuseaddr,fork" PIPE ;;
+	ncat-echo) ncat -l 127.0.0.1 "$p" -k --exec /bin/cat ;;
+	esac >/dev/null 2>&1 &
+	SERVER_PID=$!
+	wait_listen "$p"
+}
+
+# record CASE SERVER VALUE
+record() {
+	echo "$1 $2 $3" >>"$RESULTS"
+}
+
+# peers KIND: the servers of that kind that can run here.
+peers() {
+	local s out="tcptool-$1 python-$1"
+	for s in socat ncat; do
+		command -v "$s" >/dev/null && out+=" $s-$1"
+	done
+	echo "$out"
+}
+
+ack_case() { # CASE CONCURRENCY SERVER
+	local p out
+	p=$(free_port)
+	start_server "$3" "$p" || return
+	out=$("$LOADGEN" conn 127.0.0.1 "$p" "$CONNS" "$2" 'Hello World!' 'ACK!')
+	stop_server
+	if [[ $out != *" failed 0" ]]; then
+		echo "bench: $3, $1: $out" >&2
+		return
+	fi
+	record "$1" "$3" "$(awk '{ print $2 }' <<<"$out")"
+}
+
+rtt_case() { # SERVER
+	local p out
+	p=$(free_port)
+	start_server "$1" "$p" || return
+	out=$("$LOADGEN" rtt 127.0.0.1 "$p" "$RTTS" 64) || echo "bench: $1, rtt failed" >&2
+	stop_server
+	[[ -n $out ]] && record "echo round trip, 64 B (us, median)" "$1" "$(awk '{ print $2 }' <<<"$out")"
+}
+
+idle_case() {
+	local p pid n=$IDLE
+	p=$(free_port)
+	start_server tcptool-echo "$p" || return
+	pid=$SERVER_PID
+	exec 5> >("$LOADGEN" hold 127.0.0.1 "$p" "$n" >"$RESULTS.hold")
+	for _ in $(seq 600); do
+		grep -q '^held' "$RESULTS.hold" 2>/dev/null && break
+		sleep 0.1
+	done
+	if grep -q '^held' "$RESULTS.hold"; then
+		record "$n idle echo clients (RSS MiB)" tcptool-echo \
+			"$(awk '/^VmRSS:/ { printf "%.1f", $2 / 1024 }' "/proc/$pid/status")"
+	else
+		echo "bench: the $n idle clients were not all served" >&2
+	fi
+	exec 5>&-
+	stop_server
+	rm -f "$RESULTS.hold"
+}
+
+hard=$(ulimit -Hn)
+[[ $hard == unlimited ]] && hard=1048576
+ulimit -n "$hard"
+if ((hard < IDLE + 100)); then
+	IDLE=$((hard - 100))
+	echo "bench: the open-file limit allows $IDLE idle clients, not more" >&2
+fi
+
+echo "tcptool $("$TCPTOOL" --version | cut -d' ' -f2), $(python3 --version)," \
+	"$(socat -V 2>/dev/null | sed -n 's/^socat version \([^ ]*\).*/socat \1,/p')" \
+	"$(ncat --version 2>&1 | sed -n 's/^Ncat: Version \([^ ]*\).*/ncat \1/p')"
+echo "$(nproc) CPUs, $(uname -r); $RUNS runs of $CONNS connections, $RTTS round trips, $IDLE idle clients"
+for run in $(seq "$RUNS"); do
+	echo "run $run of $RUNS" >&2
+	for s in $(peers ack); do
+		ack_case "ack, sequential (conn/s)" 1 "$s"
+		ack_case "ack, 50 concurrent (conn/s)" 50 "$s"
+	done
+	for s in $(peers echo); do
+		rtt_case "$s"
+	done
+	idle_case
+done
+
+python3 - "$RESULTS" <<'EOF'
+import statistics, sys
+from collections import defaultdict
+
+runs = defaultdict(lambda: defaultdict(list))
+order = []
+for line in open(sys.argv[1]):
+    *case, server, value = line.split()
+    case = " ".join(case)
+    if case not in order:
+        order.append(case)
+    runs[case][server].append(float(value))
+
+print()
+print("%-36s %-14s %10s %21s %16s" % ("case", "server", "median", "min-max", "tcptool/server"))
+for case in order:
+    servers = runs[case]
+    ours = next((v for s, v in servers.items() if s.startswith("tcptool")), None)
+    for server, values in servers.items():
+        ratio = ""
+        if ours and not server.startswith("tcptool"):
+            pairs = [a / b for a, b in zip(ours, values) if b]
+            if pairs:
+                ratio = "%.2fx" % statistics.median(pairs)
+        print("%-36s %-14s %10.1f %21s %16s" % (case, server, statistics.median(values),
+              "%.1f-%.1f" % (min(values), max(values)), ratio))
+EOF
