@@ -14,7 +14,6 @@
 
 #define ACCEPT_BATCH 64          /* accepts per wakeup, so clients get a turn too */
 #define FD_RETRY_MS 100          /* out of descriptors: try accept() again this often */
-#define FDS_BESIDES_CLIENTS 16   /* stdio, listener, epoll, signalfd, and some slack */
 #define EPOLL_BATCH 256
 
 enum timer_list { T_ACTIVE, T_LINGER, N_TIMERS };
@@ -466,11 +465,13 @@ static void expire_timers(struct server *s)
 /*
  * A client costs one descriptor: raise the soft limit as far as max-conns
  * needs and the hard limit allows, and say so when it still falls short.
+ * Called once the server's own descriptors are open, so they count.
  */
 static void raise_fd_limit(struct server *s)
 {
 	struct rlimit rl;
-	rlim_t want = (rlim_t)s->cfg->max_conns + FDS_BESIDES_CLIENTS;
+	int used = (s->epfd > s->sigfd ? s->epfd : s->sigfd) + 1;
+	rlim_t want = (rlim_t)s->cfg->max_conns + (rlim_t)used;
 
 	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
 		return;
@@ -481,11 +482,11 @@ static void raise_fd_limit(struct server *s)
 	}
 	if (rl.rlim_cur >= want)
 		return;
-	long long room = (long long)rl.rlim_cur - FDS_BESIDES_CLIENTS;
+	long long room = (long long)rl.rlim_cur - used;
 	struct field f[] = { F_INT("fd_limit", rl.rlim_cur), F_INT("max_conns", s->cfg->max_conns), F_END };
 	report_event(s->r, "fd_limit", f,
-		     "the open-file limit (ulimit -n %llu) leaves room for about %lld clients, fewer "
-		     "than --max-conns %d; beyond that, clients wait until a descriptor frees up",
+		     "the open-file limit (ulimit -n %llu) leaves room for %lld clients, fewer "
+		     "than --max-conns %d; more wait in the accept queue until a descriptor frees up",
 		     (unsigned long long)rl.rlim_cur, room > 0 ? room : 0, s->cfg->max_conns);
 }
 
@@ -630,7 +631,6 @@ int server_run(const struct server_config *cfg, const struct server_ops *ops)
 		return session_listen_failed(s.r, cfg->bind_addr, cfg->port, gai_err);
 	session_report_listening(s.r, s.lfd, cfg->backlog);
 	report_limits(&s);
-	raise_fd_limit(&s);
 
 	s.scratch = malloc(cfg->read_size);
 	s.epfd = epoll_create1(EPOLL_CLOEXEC);
@@ -640,6 +640,7 @@ int server_run(const struct server_config *cfg, const struct server_ops *ops)
 		report_error(s.r, "cannot set up the event loop: %s", strerror(errno));
 		s.status = EXIT_NETWORK;
 	} else {
+		raise_fd_limit(&s);
 		serve(&s);
 		stop(&s);
 		flush_report(&s);

@@ -43,21 +43,26 @@ wait_listen() {
 # The ACK servers read one message (one read of up to 1024 bytes), answer, close.
 ACK_SH='dd bs=1024 count=1 status=none >/dev/null; printf ACK!'
 
-# start_server NAME PORT
-start_server() {
+# server_exec NAME PORT: becomes the server (exec), so that its pid is $!.
+server_exec() {
 	local p=$2
 	case $1 in
-	tcptool-ack) "$TCPTOOL" -q ack -b 127.0.0.1 "$p" ;;
-	python-ack) python3 "$HERE/seed_ack_server.py" "$p" ;;
-	socat-ack) socat "TCP-LISTEN:$p,bind=127.0.0.1,reuseaddr,fork,backlog=128" "SYSTEM:$ACK_SH" ;;
-	ncat-ack) ncat -l 127.0.0.1 "$p" -k --sh-exec "$ACK_SH" ;;
-	tcptool-echo) "$TCPTOOL" -q echo -b 127.0.0.1 --max-conns 20000 "$p" ;;
-	python-echo) python3 "$HERE/seed_echo_server.py" "$p" ;;
-	socat-echo) socat "TCP-LISTEN:$p,bind=127.0.0.1,reuseaddr,fork" PIPE ;;
-	ncat-echo) ncat -l 127.0.0.1 "$p" -k --exec /bin/cat ;;
-	esac >/dev/null 2>&1 &
+	tcptool-ack) exec "$TCPTOOL" -q ack -b 127.0.0.1 "$p" ;;
+	python-ack) exec python3 "$HERE/seed_ack_server.py" "$p" ;;
+	socat-ack) exec socat "TCP-LISTEN:$p,bind=127.0.0.1,reuseaddr,fork,backlog=128" "SYSTEM:$ACK_SH" ;;
+	ncat-ack) exec ncat -l 127.0.0.1 "$p" -k --sh-exec "$ACK_SH" ;;
+	tcptool-echo) exec "$TCPTOOL" -q echo -b 127.0.0.1 --max-conns 20000 "$p" ;;
+	python-echo) exec python3 "$HERE/seed_echo_server.py" "$p" ;;
+	socat-echo) exec socat "TCP-LISTEN:$p,bind=127.0.0.1,reuseaddr,fork" PIPE ;;
+	ncat-echo) exec ncat -l 127.0.0.1 "$p" -k --exec /bin/cat ;;
+	esac
+}
+
+# start_server NAME PORT
+start_server() {
+	server_exec "$1" "$2" >/dev/null 2>&1 &
 	SERVER_PID=$!
-	wait_listen "$p"
+	wait_listen "$2"
 }
 
 # record CASE SERVER VALUE
@@ -106,7 +111,7 @@ idle_case() {
 		grep -q '^held' "$RESULTS.hold" 2>/dev/null && break
 		sleep 0.1
 	done
-	if grep -q '^held' "$RESULTS.hold"; then
+	if grep -q '^held' "$RESULTS.hold" && [[ $(readlink "/proc/$pid/exe") == */tcptool ]]; then
 		record "$n idle echo clients (RSS MiB)" tcptool-echo \
 			"$(awk '/^VmRSS:/ { printf "%.1f", $2 / 1024 }' "/proc/$pid/status")"
 	else
