@@ -1,6 +1,7 @@
 /* The epoll loop behind echo and ack: accept, read, write, time out, report. */
 #include "server.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -463,6 +464,29 @@ static void expire_timers(struct server *s)
 }
 
 /*
+ * Descriptors open now below 'limit', inherited ones included: a new one
+ * takes the lowest free number, and none can be at or above the limit.
+ * Returns -1 when /proc is not there.
+ */
+static long count_fds_below(rlim_t limit)
+{
+	DIR *d = opendir("/proc/self/fd");
+	long n = 0;
+	struct dirent *e;
+
+	if (d == NULL)
+		return -1;
+	while ((e = readdir(d)) != NULL) {
+		char *end;
+		unsigned long fd = strtoul(e->d_name, &end, 10);
+		if (*end == '\0' && e->d_name[0] != '\0' && fd != (unsigned long)dirfd(d) && fd < limit)
+			n++;
+	}
+	closedir(d);
+	return n;
+}
+
+/*
  * A client costs one descriptor: raise the soft limit as far as max-conns
  * needs and the hard limit allows, and say so when it still falls short.
  * Called once the server's own descriptors are open, so they count.
@@ -470,11 +494,13 @@ static void expire_timers(struct server *s)
 static void raise_fd_limit(struct server *s)
 {
 	struct rlimit rl;
-	int used = (s->epfd > s->sigfd ? s->epfd : s->sigfd) + 1;
-	rlim_t want = (rlim_t)s->cfg->max_conns + (rlim_t)used;
 
 	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
 		return;
+	long used = count_fds_below(RLIM_INFINITY);
+	if (used < 0)
+		return;
+	rlim_t want = (rlim_t)s->cfg->max_conns + (rlim_t)used;
 	if (rl.rlim_cur < want) {
 		rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > want ? want : rl.rlim_max;
 		setrlimit(RLIMIT_NOFILE, &rl);
@@ -482,7 +508,7 @@ static void raise_fd_limit(struct server *s)
 	}
 	if (rl.rlim_cur >= want)
 		return;
-	long long room = (long long)rl.rlim_cur - used;
+	long long room = (long long)rl.rlim_cur - count_fds_below(rl.rlim_cur);
 	struct field f[] = { F_INT("fd_limit", rl.rlim_cur), F_INT("max_conns", s->cfg->max_conns), F_END };
 	report_event(s->r, "fd_limit", f,
 		     "the open-file limit (ulimit -n %llu) leaves room for %lld clients, fewer "
@@ -643,7 +669,8 @@ int server_run(const struct server_config *cfg, const struct server_ops *ops)
 		raise_fd_limit(&s);
 		serve(&s);
 		stop(&s);
-		flush_report(&s);
+		if (s.status == EXIT_OK)
+			flush_report(&s);
 	}
 	if (s.sigfd >= 0)
 		close(s.sigfd);

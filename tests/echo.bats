@@ -196,16 +196,18 @@ EOF
 @test "out of descriptors (ulimit -n): no busy loop; served once descriptors free up" {
 	start_bg s bash -c 'ulimit -n 12 && exec "$0" echo -b 127.0.0.1 0' "$TCPTOOL"
 	port=$(wait_for_port "$(D s.out)")
+	local room served cpu later
+	# The room left besides the descriptors the server inherited and opened.
+	room=$(sed -nE 's/^the open-file limit \(ulimit -n 12\) leaves room for ([0-9]+) clients, fewer than --max-conns 1024; more wait in the accept queue until a descriptor frees up$/\1/p' "$(D s.out)")
+	[[ -n $room ]] || fail "no fd_limit line: $(cat "$(D s.out)")"
 	run -0 clients fd-exhaust 127.0.0.1 "$port" 12 "$(bg_pid s)"
-	local served cpu later
 	served=$(sed -n 's/^served //p' <<<"$output")
 	cpu=$(sed -n 's/^cpu //p' <<<"$output")
 	later=$(sed -n 's/^then served //p' <<<"$output")
-	((served == 6)) || fail "served $served of 12 with 12 descriptors"
+	((served == room)) || fail "served $served clients with room for $room"
 	((cpu < 300)) || fail "the server used $cpu ms of CPU in one second while out of descriptors"
 	((served + later == 12)) || fail "served $served, then $later of the other $((12 - served))"
 	run server_lines s
-	assert_line "the open-file limit (ulimit -n 12) leaves room for 6 clients, fewer than --max-conns 1024; more wait in the accept queue until a descriptor frees up"
 	assert_line --regexp "^cannot accept with $served clients open \(Too many open files\): new clients wait in the accept queue until a descriptor frees up\$"
 	stop_server s
 }
@@ -250,7 +252,8 @@ EOF
 	# shellcheck disable=SC2016 # expanded by the inner bash
 	start_bg s bash -c '"$0" echo -b 127.0.0.1 0 | head -1 >"$1"; exit "${PIPESTATUS[0]}"' "$TCPTOOL" "$(D first)"
 	port=$(wait_for_port "$(D first)")
-	tt -q connect --half-close --send x 127.0.0.1 "$port" >/dev/null
+	# The server stops at once, so this client may see its RST.
+	tt -q connect --half-close --send x 127.0.0.1 "$port" >/dev/null 2>&1 || true
 	assert_bg_exit s 1
 	run cat "$(D s.err)"
 	assert_output "tcptool: write to the event stream: Broken pipe"
