@@ -17,7 +17,6 @@
 struct ack {
 	const char *reply;   /* what a message gets back */
 	size_t reply_len;
-	bool lines;
 	const struct report *r;
 };
 
@@ -139,7 +138,7 @@ int cmd_ack(int argc, char **argv, const struct options *o)
 {
 	struct report r;
 	struct server_config cfg;
-	struct ack a = { .reply = o->reply_text, .lines = o->lines, .r = &r };
+	struct ack a = { .reply = o->reply_text, .r = &r };
 	struct server_ops ops = { .on_data = ack_data, .on_peer_fin = ack_peer_fin, .ctx = &a };
 	char *line_reply = NULL;
 	int port;

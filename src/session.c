@@ -80,7 +80,8 @@ static void on_relay_event(void *ctx, enum relay_event ev, const struct relay_re
 	}
 }
 
-const char *session_end_name(enum relay_end end)
+/* The "end" key for a relay end. */
+static const char *end_name(enum relay_end end)
 {
 	switch (end) {
 	case END_PEER_CLOSED: return "fin";
@@ -145,7 +146,7 @@ int session_relay(const struct report *r, int sock, const struct sock_names *nam
 	relay_run(sock, io, &ro, &res);
 	struct conn_end ce = {
 		.bytes_in = res.bytes_in, .bytes_out = res.bytes_out, .duration_ns = res.duration_ns,
-		.first_fin = res.first_fin, .end = session_end_name(res.end),
+		.first_fin = res.first_fin, .end = end_name(res.end),
 	};
 	session_report_closed(r, names, &ce);
 	if (end)

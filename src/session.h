@@ -39,9 +39,6 @@ struct conn_end {
 void session_report_closed(const struct report *r, const struct sock_names *n,
 			   const struct conn_end *e);
 
-/* The "end" key for a relay end: "fin", "reset", "timeout" or "error". */
-const char *session_end_name(enum relay_end end);
-
 /* With -v: reports what TCP_INFO says of the fresh connection on fd. */
 void session_report_tcp_info(const struct report *r, int fd);
 
