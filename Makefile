@@ -52,13 +52,22 @@ $(BUILD)/%.o: src/%.c | $(BUILD)
 $(BUILD):
 	mkdir -p $@
 
--include $(OBJS:.o=.d)
+# The unit tests of pure functions link every object but main's.
+UNIT_SRCS := $(wildcard tests/unit/*.c)
+UNIT_OBJS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/unit-%.o)
+$(BUILD)/unit: $(UNIT_OBJS) $(filter-out $(BUILD)/main.o,$(OBJS))
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^
+
+$(BUILD)/unit-%.o: tests/unit/%.c | $(BUILD)
+	$(CC) $(ALL_CPPFLAGS) -Itests/unit $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+-include $(OBJS:.o=.d) $(UNIT_OBJS:.o=.d)
 
 # bats: Debian's package when it is there, else a pinned npm install in .deps/.
 BATS_NPM_DIR ?= $(CURDIR)/.deps
 BATS_NPM_PKGS = bats@1.13.0 bats-support@0.3.0 bats-assert@2.2.4
 BATSFLAGS ?=
-check: $(BIN)
+check: $(BIN) $(BUILD)/unit
 	@if command -v bats >/dev/null && [ -f /usr/lib/bats/bats-assert/load.bash ] && [ -z "$(BATS_FROM_NPM)" ]; then \
 	  bats=bats; \
 	elif [ -x $(BATS_NPM_DIR)/node_modules/bats/bin/bats ]; then \
@@ -71,7 +80,7 @@ check: $(BIN)
 	fi; \
 	echo "using $$($$bats --version), binary $(BIN)"; \
 	rm -rf $(BUILD)/test-report; mkdir -p $(BUILD)/test-report; \
-	TCPTOOL=$(CURDIR)/$(BIN) BATS_LIB_PATH=$(BATS_NPM_DIR)/node_modules:/usr/lib/bats \
+	TCPTOOL=$(CURDIR)/$(BIN) TCPTOOL_UNIT=$(CURDIR)/$(BUILD)/unit BATS_LIB_PATH=$(BATS_NPM_DIR)/node_modules:/usr/lib/bats \
 	  $$bats $(BATSFLAGS) --report-formatter tap -o $(BUILD)/test-report tests/; rc=$$?; \
 	awk '/^ok .*# skip/{s++;next} /^ok /{p++} /^not ok /{f++} END{printf "%d passed, %d failed, %d skipped\n",p,f,s}' \
 	  $(BUILD)/test-report/report.tap; exit $$rc

@@ -12,6 +12,8 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "sock.h"
+
 struct option_spec {
 	int id;
 	int short_name;
@@ -38,6 +40,8 @@ void options_init(struct options *o)
 	o->source_port = -1;
 	o->idle_timeout_ms = -1;
 	o->reply_text = "ACK!";
+	o->port_filter = -1;
+	o->fd = -1;
 }
 
 void usage_error(const char *cmd_name, const char *fmt, ...)
@@ -210,6 +214,30 @@ bool args_common(const char *word, struct options *o)
 	return true;
 }
 
+const char *parse_states(const char *s, unsigned *mask)
+{
+	char word[32];
+	unsigned add = 0;
+
+	for (const char *p = s;; p++) {
+		size_t n = strcspn(p, ",");
+		if (n == 0 || n >= sizeof(word))
+			return "expected names like established, listen, time-wait, fin-wait-2";
+		memcpy(word, p, n);
+		word[n] = '\0';
+		int st = sock_state_by_name(word);
+		if (st == 0)
+			return "states are established, syn-sent, syn-recv, fin-wait-1, fin-wait-2, "
+			       "time-wait, close, close-wait, last-ack, listen, closing";
+		add |= 1u << st;
+		p += n;
+		if (*p == '\0')
+			break;
+	}
+	*mask |= add;
+	return NULL;
+}
+
 /* Stores one option's value; returns false after printing a usage error. */
 static bool apply_option(int id, const char *arg, const char *cmd_name, struct options *o)
 {
@@ -228,6 +256,22 @@ static bool apply_option(int id, const char *arg, const char *cmd_name, struct o
 	case OPT_SEND: o->send_text = arg; break;
 	case OPT_REPLY: o->reply_text = arg; break;
 	case OPT_LINES: o->lines = true; break;
+	case 'l': o->listening = true; break;
+	case 'a': o->all_states = true; break;
+	case OPT_SYSTEM: o->system = true; break;
+	case OPT_PORT:
+		what = "port";
+		why = parse_port(arg, &o->port_filter);
+		break;
+	case OPT_STATE:
+		what = "state";
+		why = parse_states(arg, &o->state_mask);
+		break;
+	case OPT_FD:
+		what = "fd";
+		if ((why = parse_count(arg, 0, INT_MAX, &n)) == NULL)
+			o->fd = (int)n;
+		break;
 	case OPT_MAX_CONNS:
 		what = "max-conns";
 		if ((why = parse_count(arg, 1, 1000000, &n)) == NULL)

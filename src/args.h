@@ -19,6 +19,7 @@ enum {
 	CMD_CONNECT = 1 << 1,
 	CMD_ECHO = 1 << 2,
 	CMD_ACK = 1 << 3,
+	CMD_INFO = 1 << 4,
 	CMD_SERVER = CMD_ECHO | CMD_ACK,  /* the event-loop servers */
 	CMD_TOP = 1 << 30,  /* understood before COMMAND */
 	CMD_ALL = ~0,       /* common options: everywhere */
@@ -51,6 +52,12 @@ struct options {
 	long long idle_timeout_ms; /* -1: none */
 	const char *reply_text;
 	bool lines;
+	bool listening;        /* info: listeners only */
+	bool all_states;       /* info: every state */
+	int port_filter;       /* info: -1: any port */
+	unsigned state_mask;   /* info: 1 << TCP state; 0: the default set */
+	int fd;                /* info --fd; -1: none */
+	bool system;           /* info --system */
 };
 
 void options_init(struct options *o);
@@ -81,6 +88,8 @@ void args_print_help(int must_have, int must_not_have);
 const char *parse_port(const char *s, int *port);
 const char *parse_duration(const char *s, long long *ms);
 const char *parse_count(const char *s, long long min, long long max, long long *n);
+/* Adds the TCP states named in "established,time-wait" to *mask (1 << state). */
+const char *parse_states(const char *s, unsigned *mask);
 
 /*
  * Checks that a command got exactly the operands named in 'names'

@@ -10,145 +10,33 @@
 #include "session.h"
 #include "sock.h"
 
-struct dial_ctx {
-	const struct report *r;
-	int attempts_left;
-	char answered[SOCK_NAME_MAX];  /* the address that connected */
-};
-
-/* Each failed address is worth a line when another one follows (or with -v). */
-static void on_attempt(void *ctx, const struct sockaddr *addr, int err, int64_t took_ns)
-{
-	struct dial_ctx *d = ctx;
-	char name[SOCK_NAME_MAX], ms[32];
-
-	d->attempts_left--;
-	if (err == 0)
-		sock_name(addr, d->answered, sizeof(d->answered));
-	if (err == 0 || (d->attempts_left == 0 && d->r->verbose == 0))
-		return;
-	sock_name(addr, name, sizeof(name));
-	struct field f[] = {
-		F_STR("peer", name), F_STR("error", strerror(err)), F_MS("elapsed_ms", took_ns), F_END,
-	};
-	report_event(d->r, "connect_failed", f, "connect %s failed after %s ms: %s%s", name,
-		     format_ms(took_ns, ms, sizeof(ms)), strerror(err),
-		     d->attempts_left ? "; trying the next address" : "");
-}
-
-static int count_addresses(const struct addrinfo *ai)
-{
-	int n = 0;
-
-	for (; ai; ai = ai->ai_next)
-		n++;
-	return n;
-}
-
-/* Resolves a host for the user, reporting a failure; returns 0 or an exit status. */
-static int resolve(const struct report *r, const char *what, const char *host, int port,
-		   int family, bool passive, struct addrinfo **res, int64_t *took_ns)
-{
-	int rc = sock_resolve(host, port, family, passive, res, took_ns);
-
-	if (rc == 0)
-		return 0;
-	report_error(r, "cannot resolve %s '%s': %s", what, host,
-		     rc == EAI_SYSTEM ? strerror(errno) : gai_strerror(rc));
-	return sock_resolve_error_is_name(rc) ? EXIT_RESOLVE : EXIT_NETWORK;
-}
-
-static void report_connected(const struct report *r, const struct sock_names *n,
-			     const char *host, int64_t resolve_ns, int64_t handshake_ns)
-{
-	char hs[32], rs[32];
-	bool named = !sock_is_numeric(host);
-
-	format_ms(handshake_ns, hs, sizeof(hs));
-	format_ms(resolve_ns, rs, sizeof(rs));
-	struct field f[] = {
-		F_STR("local", n->local), F_STR("peer", n->peer), F_STR("host", named ? host : NULL),
-		F_MS("handshake_ms", handshake_ns),
-		named ? F_MS("resolve_ms", resolve_ns) : F_END,
-		F_END,
-	};
-	if (named)
-		report_event(r, "connected", f, "connected to %s from %s in %s ms (%s resolved in %s ms)",
-			     n->peer, n->local, hs, host, rs);
-	else
-		report_event(r, "connected", f, "connected to %s from %s in %s ms", n->peer, n->local, hs);
-}
-
 int cmd_connect(int argc, char **argv, const struct options *o)
 {
 	struct report r;
-	struct addrinfo *peers = NULL, *source = NULL;
 	struct relay_io io = { .in_fd = -1 };
-	int64_t resolve_ns = 0, handshake_ns = 0;
-	int port, status, fd = -1;
+	struct session_dial d;
+	int port, status;
 
 	if (!args_operands("connect", argc, argv, "HOST PORT") ||
 	    !args_port_operand("connect", argv[1], &port))
 		return EXIT_USAGE;
 
 	report_init(&r, stderr, o->json, o->quiet, o->verbose);
-	status = resolve(&r, "host", argv[0], port, o->family, false, &peers, &resolve_ns);
-	if (status == 0 && o->source_addr)
-		status = resolve(&r, "source address", o->source_addr, 0, o->family, true, &source, NULL);
+	status = session_dial(&r, argv[0], port, o, &d);
 	if (status)
-		goto out;
-
-	struct dial_ctx dctx = { &r, count_addresses(peers), "?" };
-	struct dial_opts dopts = {
-		.timeout_ms = (int)o->timeout_ms,
-		.source = source,
-		.source_port = o->source_port,
-		.on_attempt = on_attempt,
-		.ctx = &dctx,
-	};
-	int late_err;
-	fd = sock_dial(peers, &dopts, &handshake_ns, &late_err);
-	if (fd < 0) {
-		int err = errno;
-		const char *explain = sock_explain(err, PHASE_CONNECT);
-		char ms[32];
-		char target[300];
-		/* "[::1]:9" like every other name we print, "localhost:9" for a name. */
-		bool bare_v6 = strchr(argv[0], ':') && argv[0][0] != '[';
-		snprintf(target, sizeof(target), "%s%s%s:%d", bare_v6 ? "[" : "", argv[0],
-			 bare_v6 ? "]" : "", port);
-		if (err == ETIMEDOUT && o->timeout_ms > 0)
-			report_error(&r, "connect %s: timed out after %s (the SYN got no answer)",
-				     target, format_duration(o->timeout_ms, ms, sizeof(ms)));
-		else
-			report_error(&r, "connect %s: %s%s%s%s", target, strerror(err),
-				     explain ? " (" : "", explain ? explain : "", explain ? ")" : "");
-		status = err == ETIMEDOUT ? EXIT_TIMEOUT : EXIT_NETWORK;
-		goto out;
-	}
-	struct sock_names names;
-	sock_names(fd, &names);
-	/* A peer that already reset has no name left in the kernel. */
-	if (strcmp(names.peer, "?") == 0)
-		memcpy(names.peer, dctx.answered, sizeof(names.peer));
-	report_connected(&r, &names, argv[0], resolve_ns, handshake_ns);
-	session_report_tcp_info(&r, fd);
+		return status;
+	session_report_connected(&r, argv[0], &d);
+	session_report_tcp_info(&r, d.fd);
 
 	const char *text = o->send_text;
 	if (relay_io_init(&io, text ? -1 : STDIN_FILENO, STDOUT_FILENO, text,
 			  text ? strlen(text) : 0) < 0) {
 		report_error(&r, "%s", strerror(errno));
 		status = EXIT_NETWORK;
-		goto out;
+	} else {
+		status = session_relay(&r, d.fd, &d.names, &io, o, d.late_err, NULL);
 	}
-	status = session_relay(&r, fd, &names, &io, o, late_err, NULL);
-out:
 	relay_io_free(&io);
-	if (fd >= 0)
-		close(fd);
-	if (peers)
-		freeaddrinfo(peers);
-	if (source)
-		freeaddrinfo(source);
+	close(d.fd);
 	return status;
 }

@@ -11,12 +11,13 @@
 #include "report.h"
 #include "session.h"
 #include "sock.h"
+#include "tcpinfo.h"
 
 /* Sleeps for --accept-delay, then shows how many clients the kernel queued meanwhile. */
 static void accept_delay(const struct report *r, int lfd, long long ms)
 {
 	struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000 };
-	struct tcp_info ti;
+	struct tcp_summary ti;
 	char d[32];
 
 	report_event(r, "accept_wait", (struct field[]){ F_MS("delay_ms", ms * 1000000), F_END },
@@ -25,10 +26,10 @@ static void accept_delay(const struct report *r, int lfd, long long ms)
 	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
 		;
 	/* On a listening socket tcp_info holds the accept queue: unacked now, sacked at most. */
-	if (sock_tcp_info(lfd, &ti) == 0) {
-		struct field f[] = { F_INT("queued", ti.tcpi_unacked), F_INT("backlog", ti.tcpi_sacked), F_END };
+	if (tcpinfo_read(lfd, &ti) == 0) {
+		struct field f[] = { F_INT("queued", ti.unacked), F_INT("backlog", ti.sacked), F_END };
 		report_event(r, "accept_queue", f, "accept queue: %u connection%s waiting (backlog %u)",
-			     ti.tcpi_unacked, ti.tcpi_unacked == 1 ? "" : "s", ti.tcpi_sacked);
+			     ti.unacked, ti.unacked == 1 ? "" : "s", ti.sacked);
 	}
 }
 

@@ -11,5 +11,6 @@ int cmd_listen(int argc, char **argv, const struct options *o);
 int cmd_connect(int argc, char **argv, const struct options *o);
 int cmd_echo(int argc, char **argv, const struct options *o);
 int cmd_ack(int argc, char **argv, const struct options *o);
+int cmd_info(int argc, char **argv, const struct options *o);
 
 #endif

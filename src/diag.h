@@ -1,7 +1,6 @@
 /*
- * What the host knows about its TCP sockets.  For now: who holds a local
- * port, read from /proc/net/tcp{,6} and matched to processes through the
- * socket inodes in /proc/PID/fd.
+ * Why a port is taken: who holds a local TCP port, for the "address in
+ * use" diagnosis of listen, echo and ack.
  */
 #ifndef TCPTOOL_DIAG_H
 #define TCPTOOL_DIAG_H
@@ -22,7 +21,7 @@ struct diag_port_use {
 /*
  * Fills *use with the sockets bound to local TCP port 'port' and the
  * processes that hold the listening ones (only those this user may see).
- * Returns 0, or -1 with errno set when /proc/net/tcp cannot be read.
+ * Returns 0, or -1 with errno set when the sockets cannot be listed.
  */
 int diag_port_use(int port, struct diag_port_use *use);
 

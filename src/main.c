@@ -51,6 +51,15 @@ static const struct command commands[] = {
 	  "answers --reply (default ACK!) and closes with FIN.  With --lines every\n"
 	  "line gets an answer and the connection stays open until the client closes.\n"
 	  "SIGINT or SIGTERM closes every client and prints a summary.\n" },
+	{ "info", cmd_info, CMD_INFO,
+	  "[-l|-a] [--port N] [--state NAME] | [-w DUR] HOST PORT | --fd N | --system",
+	  "what the kernel knows: this host's sockets, a handshake, an inherited fd",
+	  "Without HOST PORT, lists this host's TCP sockets like ss -tpn: state, queue\n"
+	  "sizes, both names and the owning process (connected ones by default).\n"
+	  "With HOST PORT, connects, shows what the handshake negotiated (MSS, window\n"
+	  "scale, SACK, timestamps, ECN, RTT, congestion control) and closes.\n"
+	  "--fd N describes a socket this process inherited; --system shows the\n"
+	  "kernel's TCP settings.  Each value comes with one line on what it means.\n" },
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -73,6 +73,29 @@ char *format_duration(long long ms, char *buf, size_t size)
 	return buf;
 }
 
+char *format_bytes(uint64_t n, char *buf, size_t size)
+{
+	static const char *const units[] = { "KiB", "MiB", "GiB", "TiB" };
+	uint64_t unit = 1024;
+	size_t u = 0;
+
+	if (n < 1024) {
+		snprintf(buf, size, "%" PRIu64 " B", n);
+		return buf;
+	}
+	while (u + 1 < sizeof(units) / sizeof(units[0]) && n >= unit * 1024) {
+		unit *= 1024;
+		u++;
+	}
+	/* One decimal below 10 units; above that, the nearest whole unit reads better. */
+	double v = (double)n / (double)unit;
+	if (n % unit == 0 || v >= 10)
+		snprintf(buf, size, "%.0f %s", v, units[u]);
+	else
+		snprintf(buf, size, "%.1f %s", v, units[u]);
+	return buf;
+}
+
 /* A bounded appender that keeps counting past the end, like snprintf. */
 struct out {
 	char *buf;

@@ -68,4 +68,7 @@ char *format_ms(int64_t ns, char *buf, size_t size);
 /* Formats a user-given duration in ms for a message: "250ms", "2s", "1.5s". */
 char *format_duration(long long ms, char *buf, size_t size);
 
+/* Formats a byte count for people: "512 B", "1.5 KiB", "64 MiB" (rounded from 10 up). */
+char *format_bytes(uint64_t n, char *buf, size_t size);
+
 #endif

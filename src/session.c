@@ -6,38 +6,27 @@
 #include <string.h>
 
 #include "diag.h"
+#include "info_format.h"
+#include "tcpinfo.h"
 #include "sock.h"
 
 void session_report_tcp_info(const struct report *r, int fd)
 {
-	struct tcp_info ti;
-	char rtt[32], rttvar[32];
+	struct tcp_summary ti;
+	struct field f[INFO_TCP_FIELDS + 1];
+	char rtt[32], rttvar[32], cong[16] = "";
 
-	if (r->verbose == 0 || sock_tcp_info(fd, &ti) < 0)
+	if (r->verbose == 0 || tcpinfo_read(fd, &ti) < 0)
 		return;
-	const char *sack = ti.tcpi_options & TCPI_OPT_SACK ? "yes" : "no";
-	const char *ts = ti.tcpi_options & TCPI_OPT_TIMESTAMPS ? "yes" : "no";
-	int wscale = !!(ti.tcpi_options & TCPI_OPT_WSCALE);
-	struct field f[] = {
-		F_STR("state", sock_state_name(ti.tcpi_state)),
-		F_MS("rtt_ms", (int64_t)ti.tcpi_rtt * 1000),
-		F_MS("rttvar_ms", (int64_t)ti.tcpi_rttvar * 1000),
-		F_INT("snd_mss", ti.tcpi_snd_mss),
-		F_INT("rcv_mss", ti.tcpi_rcv_mss),
-		F_INT("snd_wscale", wscale ? ti.tcpi_snd_wscale : -1),
-		F_INT("rcv_wscale", wscale ? ti.tcpi_rcv_wscale : -1),
-		F_BOOL("sack", ti.tcpi_options & TCPI_OPT_SACK),
-		F_BOOL("timestamps", ti.tcpi_options & TCPI_OPT_TIMESTAMPS),
-		F_INT("snd_cwnd", ti.tcpi_snd_cwnd),
-		F_END,
-	};
+	tcpinfo_congestion(fd, cong, sizeof(cong));
+	info_tcp_fields(&ti, cong, f);
 	report_event(r, "tcp_info", f,
 		     "tcp_info: %s, rtt %s ms (var %s), mss %u out / %u in, window scale %d / %d, "
-		     "sack %s, timestamps %s, cwnd %u segments",
-		     sock_state_name(ti.tcpi_state), format_ms((int64_t)ti.tcpi_rtt * 1000, rtt, sizeof(rtt)),
-		     format_ms((int64_t)ti.tcpi_rttvar * 1000, rttvar, sizeof(rttvar)),
-		     ti.tcpi_snd_mss, ti.tcpi_rcv_mss, wscale ? ti.tcpi_snd_wscale : -1,
-		     wscale ? ti.tcpi_rcv_wscale : -1, sack, ts, ti.tcpi_snd_cwnd);
+		     "sack %s, timestamps %s, cwnd %u segments, %s",
+		     sock_state_name(ti.state), format_ms((int64_t)ti.rtt_us * 1000, rtt, sizeof(rtt)),
+		     format_ms((int64_t)ti.rttvar_us * 1000, rttvar, sizeof(rttvar)), ti.snd_mss,
+		     ti.advmss, ti.snd_wscale, ti.rcv_wscale, ti.sack ? "yes" : "no",
+		     ti.timestamps ? "yes" : "no", ti.snd_cwnd, cong[0] ? cong : "?");
 }
 
 struct session_ctx {

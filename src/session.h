@@ -13,6 +13,25 @@
 #include "report.h"
 #include "sock.h"
 
+/* A connection made by session_dial. */
+struct session_dial {
+	int fd;                  /* connected and non-blocking; -1 when it failed */
+	struct sock_names names;
+	int64_t resolve_ns, handshake_ns;
+	int late_err;            /* a reset that came with the handshake (see sock_dial) */
+};
+
+/*
+ * Resolves host and connects to port as the options say (-4, -6, -w, -s,
+ * -p), reporting failed addresses and the failure itself.  Returns 0 with
+ * *d filled, or the exit status.
+ */
+int session_dial(const struct report *r, const char *host, int port, const struct options *o,
+		 struct session_dial *d);
+
+/* The "connected" event: both names, the handshake and resolve times. */
+void session_report_connected(const struct report *r, const char *host, const struct session_dial *d);
+
 /* The "listening" event: the bound name, dual stack or not, the backlog. */
 void session_report_listening(const struct report *r, int fd, int backlog);
 

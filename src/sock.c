@@ -2,6 +2,7 @@
 #include "sock.h"
 
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <poll.h>
 #include <stdio.h>
@@ -308,15 +309,6 @@ int sock_dial(const struct addrinfo *to, const struct dial_opts *o, int64_t *too
 	return -1;
 }
 
-int sock_tcp_info(int fd, struct tcp_info *ti)
-{
-	socklen_t len = sizeof(*ti);
-
-	/* An older kernel fills less than we ask for; the rest stays zero. */
-	memset(ti, 0, sizeof(*ti));
-	return getsockopt(fd, IPPROTO_TCP, TCP_INFO, ti, &len);
-}
-
 const char *sock_state_name(int state)
 {
 	static const char *const names[] = {
@@ -329,6 +321,49 @@ const char *sock_state_name(int state)
 	if (state > 0 && (size_t)state < sizeof(names) / sizeof(names[0]))
 		return names[state];
 	return "UNKNOWN";
+}
+
+const char *sock_state_meaning(int state)
+{
+	static const char *const meanings[] = {
+		[1] = "the handshake is complete: data may flow both ways",
+		[2] = "our SYN is out; waiting for the peer's SYN-ACK",
+		[3] = "the peer's SYN got our SYN-ACK; waiting for its ACK",
+		[4] = "we sent FIN; waiting for the peer to acknowledge it",
+		[5] = "our FIN is acknowledged; the peer may still send until its own FIN",
+		[6] = "both FINs are done; the port pair rests 60 s so stray segments die out",
+		[7] = "the socket is closed",
+		[8] = "the peer sent FIN; we may still send until we close",
+		[9] = "we closed after the peer's FIN; waiting for the ACK of ours",
+		[10] = "waiting for connections; finished handshakes queue until accept()",
+		[11] = "both sides sent FIN at once; waiting for the ACK of ours",
+	};
+
+	if (state > 0 && (size_t)state < sizeof(meanings) / sizeof(meanings[0]))
+		return meanings[state];
+	return "a state this kernel reports but tcptool does not know";
+}
+
+int sock_state_by_name(const char *name)
+{
+	char want[32], have[32];
+	size_t n = 0;
+
+	/* "fin-wait-2", "FIN_WAIT2" and "finwait2" all name one state. */
+	for (const char *p = name; *p && n < sizeof(want) - 1; p++)
+		if (*p != '-' && *p != '_')
+			want[n++] = (char)tolower((unsigned char)*p);
+	want[n] = '\0';
+	for (int st = 1; st <= 11; st++) {
+		n = 0;
+		for (const char *p = sock_state_name(st); *p; p++)
+			if (*p != '_')
+				have[n++] = (char)tolower((unsigned char)*p);
+		have[n] = '\0';
+		if (n > 0 && strcmp(want, have) == 0)
+			return st;
+	}
+	return 0;
 }
 
 const char *sock_explain(int err, enum sock_phase phase)

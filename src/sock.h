@@ -96,14 +96,17 @@ struct dial_opts {
 int sock_dial(const struct addrinfo *to, const struct dial_opts *o, int64_t *took_ns,
 	      int *late_err);
 
-/*
- * Reads TCP_INFO, zero-filling fields an older kernel does not return.
- * Returns 0 or -1 with errno set.
- */
-int sock_tcp_info(int fd, struct tcp_info *ti);
-
-/* "ESTABLISHED", "FIN_WAIT2" ... for tcpi_state. */
+/* "ESTABLISHED", "FIN_WAIT2" ... for a TCP state (tcpi_state, idiag_state). */
 const char *sock_state_name(int state);
+
+/* One line on what the state means, for a student. */
+const char *sock_state_meaning(int state);
+
+/*
+ * The state a user names: "established", "fin-wait-2", "FIN_WAIT2" ...
+ * (case and dashes do not matter).  Returns 1-11, or 0 for no such state.
+ */
+int sock_state_by_name(const char *name);
 
 enum sock_phase { PHASE_BIND, PHASE_CONNECT, PHASE_TRANSFER };
 

@@ -247,7 +247,7 @@ HS='in [0-9]+\.[0-9]{3} ms' # a handshake or duration time
 	start_listener l -b 127.0.0.1 0
 	run -0 --separate-stderr tt connect -v --half-close --send x 127.0.0.1 "$port"
 	assert_regex "${stderr_lines[0]}" "^connected to "
-	assert_regex "${stderr_lines[1]}" '^tcp_info: ESTABLISHED, rtt [0-9]+\.[0-9]{3} ms \(var [0-9]+\.[0-9]{3}\), mss [0-9]+ out / [0-9]+ in, window scale -?[0-9]+ / -?[0-9]+, sack (yes|no), timestamps (yes|no), cwnd [0-9]+ segments$'
+	assert_regex "${stderr_lines[1]}" '^tcp_info: ESTABLISHED, rtt [0-9]+\.[0-9]{3} ms \(var [0-9]+\.[0-9]{3}\), mss [0-9]+ out / [0-9]+ in, window scale -?[0-9]+ / -?[0-9]+, sack (yes|no), timestamps (yes|no), cwnd [0-9]+ segments, [a-z0-9_?]+$'
 	assert_bg_exit l 0
 }
 

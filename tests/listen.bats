@@ -370,7 +370,7 @@ teardown() {
 	run -0 --separate-stderr tt connect --half-close --send x 127.0.0.1 "$port"
 	assert_bg_exit l 0
 	run -0 --separate-stderr cat "$(D l.err)"
-	assert_line --index 2 --regexp '^tcp_info: (ESTABLISHED|CLOSE_WAIT), rtt [0-9]+\.[0-9]{3} ms \(var [0-9]+\.[0-9]{3}\), mss [0-9]+ out / [0-9]+ in, window scale -?[0-9]+ / -?[0-9]+, sack (yes|no), timestamps (yes|no), cwnd [0-9]+ segments$'
+	assert_line --index 2 --regexp '^tcp_info: (ESTABLISHED|CLOSE_WAIT), rtt [0-9]+\.[0-9]{3} ms \(var [0-9]+\.[0-9]{3}\), mss [0-9]+ out / [0-9]+ in, window scale -?[0-9]+ / -?[0-9]+, sack (yes|no), timestamps (yes|no), cwnd [0-9]+ segments, [a-z0-9_?]+$'
 }
 
 @test "-q: no event lines, the data still on stdout" {

@@ -1,0 +1,114 @@
+/* tcptool info: which form the command line asks for, and --system. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "commands.h"
+#include "info.h"
+#include "info_format.h"
+#include "kernel_settings.h"
+#include "report.h"
+#include "sock.h"
+
+/* The first option of 'o' that only the socket list takes, or NULL. */
+static const char *list_option(const struct options *o)
+{
+	if (o->listening)
+		return "-l";
+	if (o->all_states)
+		return "-a";
+	if (o->port_filter >= 0)
+		return "--port";
+	if (o->state_mask)
+		return "--state";
+	return NULL;
+}
+
+/* The first option of 'o' that only info HOST PORT takes, or NULL. */
+static const char *connect_option(const struct options *o)
+{
+	if (o->timeout_ms >= 0)
+		return "-w";
+	if (o->source_addr)
+		return "-s";
+	if (o->source_port >= 0)
+		return "-p";
+	return NULL;
+}
+
+int cmd_info(int argc, char **argv, const struct options *o)
+{
+	const char *lo = list_option(o), *co = connect_option(o);
+	bool target = argc > 0;
+	int forms = target + (o->fd >= 0) + o->system;
+
+	if (forms > 1) {
+		usage_error("info", "use one of HOST PORT, --fd and --system");
+		return EXIT_USAGE;
+	}
+	if (lo && forms) {
+		usage_error("info", "%s applies only to the socket list (info without HOST PORT)", lo);
+		return EXIT_USAGE;
+	}
+	if (co && !target) {
+		usage_error("info", "%s applies only to info HOST PORT", co);
+		return EXIT_USAGE;
+	}
+	if (o->listening + o->all_states + (o->state_mask != 0) > 1) {
+		usage_error("info", "use one of -l, -a and --state");
+		return EXIT_USAGE;
+	}
+	if (o->system)
+		return argc ? (usage_error("info", "unexpected argument '%s'", argv[0]), EXIT_USAGE)
+			    : info_system(o);
+	if (o->fd >= 0)
+		return info_fd(o);
+	if (target) {
+		if (!args_operands("info", argc, argv, "HOST PORT"))
+			return EXIT_USAGE;
+		return info_connect(argv[0], argv[1], o);
+	}
+	return info_list(o);
+}
+
+int info_system(const struct options *o)
+{
+	size_t n = kernel_settings_count();
+	struct kernel_setting *settings = calloc(n, sizeof(*settings));
+	struct info_row *rows = calloc(n, sizeof(*rows));
+	struct report r;
+
+	if (settings == NULL || rows == NULL) {
+		free(settings);
+		free(rows);
+		fprintf(stderr, "tcptool: %s\n", strerror(ENOMEM));
+		return EXIT_NETWORK;
+	}
+	report_init(&r, stdout, o->json, o->quiet, o->verbose);
+	kernel_settings_read("/proc/sys", settings);
+	for (size_t i = 0; i < n; i++) {
+		const struct kernel_setting *k = &settings[i];
+		struct field f[] = {
+			F_STR("name", k->name), F_STR("value", k->readable ? k->value : NULL),
+			F_BOOL("readable", k->readable), F_STR("meaning", k->meaning), F_END,
+		};
+		if (o->json)
+			report_event(&r, "setting", f, "%s", k->name);
+		rows[i].name = k->name;
+		snprintf(rows[i].value, sizeof(rows[i].value), "%s", k->readable ? k->value : "?");
+		snprintf(rows[i].meaning, sizeof(rows[i].meaning), "%s", k->meaning);
+	}
+	if (!o->json && !o->quiet) {
+		size_t len = info_format_rows(NULL, 0, rows, n) + 1;
+		char *text = malloc(len);
+		if (text) {
+			info_format_rows(text, len, rows, n);
+			fputs(text, stdout);
+			free(text);
+		}
+	}
+	free(settings);
+	free(rows);
+	return EXIT_OK;
+}

@@ -1,0 +1,325 @@
+/* The text and JSON of `info`, from structs: no sockets, no files, no clock. */
+#include "info_format.h"
+
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "sock.h"
+
+#define TCP_LISTEN 10
+/* ssthresh before the first loss: "none yet". */
+#define INFINITE_SSTHRESH 0x7fffffffu
+
+static struct info_row *row(struct info_row *rows, size_t *n, size_t max, const char *name,
+			    const char *meaning_fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/* Appends a row with its meaning; the caller fills the value. */
+static struct info_row *row(struct info_row *rows, size_t *n, size_t max, const char *name,
+			    const char *meaning_fmt, ...)
+{
+	static struct info_row spill; /* past max: written, never shown */
+	struct info_row *r = *n < max ? &rows[(*n)++] : &spill;
+	va_list ap;
+
+	r->name = name;
+	r->value[0] = '\0';
+	va_start(ap, meaning_fmt);
+	vsnprintf(r->meaning, sizeof(r->meaning), meaning_fmt, ap);
+	va_end(ap);
+	return r;
+}
+
+static const char *yes_no(bool b) { return b ? "yes" : "no"; }
+
+size_t info_negotiated_rows(const struct tcp_summary *s, const char *congestion, int verbose,
+			    struct info_row *rows, size_t max)
+{
+	size_t n = 0;
+	char a[32], b[32];
+	struct info_row *r;
+
+	r = row(rows, &n, max, "state", "%s", sock_state_meaning(s->state));
+	snprintf(r->value, sizeof(r->value), "%s", sock_state_name(s->state));
+	if (s->state == TCP_LISTEN) {
+		/* A listener's tcp_info counts its queue, nothing negotiated. */
+		r = row(rows, &n, max, "accept queue",
+			"finished handshakes waiting for accept(), and the backlog that caps them");
+		snprintf(r->value, sizeof(r->value), "%u of %u", s->unacked, s->sacked);
+		return n;
+	}
+
+	r = row(rows, &n, max, "mss out",
+		"largest segment we send: the peer's MSS less TCP options, at most half its window");
+	snprintf(r->value, sizeof(r->value), "%u", s->snd_mss);
+	r = row(rows, &n, max, "mss in",
+		"largest segment we take: the MSS our SYN announced, less TCP options");
+	snprintf(r->value, sizeof(r->value), "%u", s->advmss);
+
+	if (s->snd_wscale >= 0) {
+		r = row(rows, &n, max, "window scale",
+			"windows count in units of 2^%d bytes from the peer, 2^%d from us: up to %s / %s",
+			s->snd_wscale, s->rcv_wscale,
+			format_bytes((uint64_t)65535 << s->snd_wscale, a, sizeof(a)),
+			format_bytes((uint64_t)65535 << s->rcv_wscale, b, sizeof(b)));
+		snprintf(r->value, sizeof(r->value), "%d out / %d in", s->snd_wscale, s->rcv_wscale);
+	} else {
+		r = row(rows, &n, max, "window scale",
+			"not negotiated: neither side may offer a window above 64 KiB");
+		snprintf(r->value, sizeof(r->value), "off");
+	}
+	r = row(rows, &n, max, "sack", "%s", s->sack
+		? "selective ACKs: the receiver reports what it holds, so only lost segments are resent"
+		: "no selective ACKs: after a loss, what followed it may be sent again");
+	snprintf(r->value, sizeof(r->value), "%s", yes_no(s->sack));
+	r = row(rows, &n, max, "timestamps", "%s", s->timestamps
+		? "each segment carries a timestamp: RTT is measured on every ACK, old duplicates are dropped"
+		: "no timestamps: RTT is sampled less often, 12 more bytes per segment for data");
+	snprintf(r->value, sizeof(r->value), "%s", yes_no(s->timestamps));
+	r = row(rows, &n, max, "ecn", "%s", s->ecn
+		? "routers may mark congestion in the IP header instead of dropping packets"
+		: "no ECN: congestion shows only as loss (net.ipv4.tcp_ecn=1 makes this host ask)");
+	snprintf(r->value, sizeof(r->value), "%s", yes_no(s->ecn));
+	r = row(rows, &n, max, "syn data", "%s", s->syn_data
+		? "data rode on the SYN (TCP Fast Open), saving a round trip"
+		: "no data rode on the SYN (TCP Fast Open was not used)");
+	snprintf(r->value, sizeof(r->value), "%s", yes_no(s->syn_data));
+
+	r = row(rows, &n, max, "rtt",
+		"smoothed round-trip time and its variation; fresh, it is the handshake's sample");
+	snprintf(r->value, sizeof(r->value), "%s ms (var %s)",
+		 format_ms((int64_t)s->rtt_us * 1000, a, sizeof(a)),
+		 format_ms((int64_t)s->rttvar_us * 1000, b, sizeof(b)));
+	r = row(rows, &n, max, "cwnd",
+		"congestion window: segments in flight before ACKs must come back (10 at the start)");
+	snprintf(r->value, sizeof(r->value), "%u segments", s->snd_cwnd);
+	if (congestion && *congestion) {
+		r = row(rows, &n, max, "congestion",
+			"the algorithm that grows cwnd and cuts it after a loss");
+		snprintf(r->value, sizeof(r->value), "%s", congestion);
+	}
+	if (s->have_snd_wnd) {
+		r = row(rows, &n, max, "peer window",
+			"what the peer can take now: we must wait for its ACKs beyond this");
+		snprintf(r->value, sizeof(r->value), "%u bytes", s->snd_wnd);
+	}
+	if (verbose == 0)
+		return n;
+
+	r = row(rows, &n, max, "rto", "retransmission timeout: how long an unacknowledged segment waits");
+	snprintf(r->value, sizeof(r->value), "%s ms", format_ms((int64_t)s->rto_us * 1000, a, sizeof(a)));
+	r = row(rows, &n, max, "mss seen", "largest segment the peer has sent us so far (536 until data comes)");
+	snprintf(r->value, sizeof(r->value), "%u", s->rcv_mss);
+	r = row(rows, &n, max, "path mtu", "largest IP packet the path carries, as far as we know");
+	snprintf(r->value, sizeof(r->value), "%u", s->pmtu);
+	r = row(rows, &n, max, "ssthresh", "slow start threshold: cwnd grows fast below it, slowly above");
+	if (s->snd_ssthresh >= INFINITE_SSTHRESH)
+		snprintf(r->value, sizeof(r->value), "none yet");
+	else
+		snprintf(r->value, sizeof(r->value), "%u segments", s->snd_ssthresh);
+	r = row(rows, &n, max, "receive space", "how much we expect to receive per round trip; our window grows with it");
+	snprintf(r->value, sizeof(r->value), "%u bytes", s->rcv_space);
+	r = row(rows, &n, max, "retransmits", "segments sent again so far, in all");
+	snprintf(r->value, sizeof(r->value), "%u", s->total_retrans);
+	if (s->have_bytes) {
+		r = row(rows, &n, max, "bytes", "our bytes the peer acknowledged, and the bytes we received");
+		snprintf(r->value, sizeof(r->value), "%" PRIu64 " out / %" PRIu64 " in",
+			 s->bytes_acked, s->bytes_received);
+	}
+	return n;
+}
+
+size_t info_format_rows(char *buf, size_t size, const struct info_row *rows, size_t n)
+{
+	int wn = 0, wv = 0;
+	size_t len = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		int a = (int)strlen(rows[i].name), b = (int)strlen(rows[i].value);
+		wn = a > wn ? a : wn;
+		wv = b > wv ? b : wv;
+	}
+	if (size)
+		buf[0] = '\0';
+	for (size_t i = 0; i < n; i++) {
+		int k = snprintf(len < size ? buf + len : NULL, len < size ? size - len : 0,
+				 "  %-*s  %-*s  %s\n", wn, rows[i].name, wv, rows[i].value, rows[i].meaning);
+		len += k > 0 ? (size_t)k : 0;
+	}
+	return len;
+}
+
+size_t info_tcp_fields(const struct tcp_summary *s, const char *congestion, struct field *f)
+{
+	size_t n = 0;
+
+	f[n++] = F_STR("state", sock_state_name(s->state));
+	f[n++] = F_MS("rtt_ms", (int64_t)s->rtt_us * 1000);
+	f[n++] = F_MS("rttvar_ms", (int64_t)s->rttvar_us * 1000);
+	f[n++] = F_MS("rto_ms", (int64_t)s->rto_us * 1000);
+	f[n++] = F_INT("snd_mss", s->snd_mss);
+	f[n++] = F_INT("rcv_mss", s->rcv_mss);
+	f[n++] = F_INT("advmss", s->advmss);
+	f[n++] = F_INT("snd_wscale", s->snd_wscale);
+	f[n++] = F_INT("rcv_wscale", s->rcv_wscale);
+	f[n++] = F_BOOL("sack", s->sack);
+	f[n++] = F_BOOL("timestamps", s->timestamps);
+	f[n++] = F_BOOL("ecn", s->ecn);
+	f[n++] = F_BOOL("syn_data", s->syn_data);
+	f[n++] = F_INT("snd_cwnd", s->snd_cwnd);
+	f[n++] = F_INT("total_retrans", s->total_retrans);
+	f[n++] = F_STR("congestion", congestion && *congestion ? congestion : NULL);
+	if (s->have_bytes) {
+		f[n++] = F_INT("bytes_acked", s->bytes_acked);
+		f[n++] = F_INT("bytes_received", s->bytes_received);
+	}
+	if (s->have_snd_wnd)
+		f[n++] = F_INT("snd_wnd", s->snd_wnd);
+	f[n] = F_END;
+	return n;
+}
+
+/* "127.0.0.1:80"; a listener's peer, all zeros, is "*". */
+static void endpoint_text(const struct tcp_sock *s, bool peer, char *buf, size_t size)
+{
+	if (peer && s->state == TCP_LISTEN)
+		snprintf(buf, size, "*");
+	else
+		sock_name((const struct sockaddr *)(peer ? &s->peer : &s->local), buf, size);
+}
+
+static void process_text(const struct tcp_sock *s, char *buf, size_t size)
+{
+	if (s->owners > 1)
+		snprintf(buf, size, "%s (pid %d, fd %d) +%d", s->command, (int)s->pid, s->fd,
+			 s->owners - 1);
+	else if (s->owners == 1)
+		snprintf(buf, size, "%s (pid %d, fd %d)", s->command, (int)s->pid, s->fd);
+	else if (s->inode != 0)
+		snprintf(buf, size, "? (uid %u)", s->uid);  /* no process we may see */
+	else
+		snprintf(buf, size, "-");  /* the kernel's own: TIME_WAIT, SYN_RECV */
+}
+
+void info_sock_columns(const struct tcp_sock *v, size_t n, struct sock_columns *w)
+{
+	char name[SOCK_NAME_MAX];
+
+	w->local = (int)strlen("LOCAL");
+	w->peer = (int)strlen("PEER");
+	for (size_t i = 0; i < n; i++) {
+		endpoint_text(&v[i], false, name, sizeof(name));
+		if ((int)strlen(name) > w->local)
+			w->local = (int)strlen(name);
+		endpoint_text(&v[i], true, name, sizeof(name));
+		if ((int)strlen(name) > w->peer)
+			w->peer = (int)strlen(name);
+	}
+}
+
+size_t info_format_header(char *buf, size_t size, const struct sock_columns *w)
+{
+	int k = snprintf(buf, size, "%-11s %6s %6s  %-*s  %-*s  %s", "STATE", "RECV-Q", "SEND-Q",
+			 w->local, "LOCAL", w->peer, "PEER", "PROCESS");
+	return k > 0 ? (size_t)k : 0;
+}
+
+size_t info_format_sock(char *buf, size_t size, const struct tcp_sock *s,
+			const struct sock_columns *w)
+{
+	char local[SOCK_NAME_MAX], peer[SOCK_NAME_MAX], proc[64];
+
+	endpoint_text(s, false, local, sizeof(local));
+	endpoint_text(s, true, peer, sizeof(peer));
+	process_text(s, proc, sizeof(proc));
+	int k = snprintf(buf, size, "%-11s %6u %6u  %-*s  %-*s  %s", sock_state_name(s->state),
+			 s->recv_q, s->send_q, w->local, local, w->peer, peer, proc);
+	return k > 0 ? (size_t)k : 0;
+}
+
+static const char *timer_name(enum sock_timer t)
+{
+	switch (t) {
+	case TIMER_RETRANSMIT: return "retransmit";
+	case TIMER_KEEPALIVE: return "keepalive";
+	case TIMER_TIME_WAIT: return "time-wait";
+	case TIMER_PROBE: return "window probe";
+	default: return NULL;
+	}
+}
+
+size_t info_format_sock_detail(char *buf, size_t size, const struct tcp_sock *s)
+{
+	struct out { char *p; size_t size, len; } o = { buf, size, 0 };
+	char a[32], b[32];
+#define ADD(...) do { \
+		int k_ = snprintf(o.len < o.size ? o.p + o.len : NULL, \
+				  o.len < o.size ? o.size - o.len : 0, __VA_ARGS__); \
+		o.len += k_ > 0 ? (size_t)k_ : 0; \
+	} while (0)
+
+	if (size)
+		buf[0] = '\0';
+	ADD("   ");
+	if (s->has_info && s->state == TCP_LISTEN) {
+		ADD(" accept queue %u of %u", s->info.unacked, s->info.sacked);
+	} else if (s->has_info) {
+		ADD(" rtt %s/%s ms, cwnd %u, mss %u, retrans %u",
+		    format_ms((int64_t)s->info.rtt_us * 1000, a, sizeof(a)),
+		    format_ms((int64_t)s->info.rttvar_us * 1000, b, sizeof(b)),
+		    s->info.snd_cwnd, s->info.snd_mss, s->info.total_retrans);
+		if (s->info.have_bytes)
+			ADD(", %" PRIu64 " B acked, %" PRIu64 " B received", s->info.bytes_acked,
+			    s->info.bytes_received);
+		if (s->congestion[0])
+			ADD(", %s", s->congestion);
+	}
+	if (timer_name(s->timer)) {
+		ADD("%s %s in %s s", o.len > 3 ? "," : "", timer_name(s->timer),
+		    format_ms((int64_t)s->timer_ms * 1000, a, sizeof(a)));
+		if (s->retrans)
+			ADD(" (%u retries)", s->retrans);
+	}
+#undef ADD
+	return o.len > 3 ? o.len : 0;
+}
+
+size_t info_format_sock_json(char *buf, size_t size, const struct tcp_sock *s, int verbose,
+			     int64_t t_ns)
+{
+	char local[SOCK_NAME_MAX], peer[SOCK_NAME_MAX];
+	struct field f[16 + INFO_TCP_FIELDS + 1];
+	size_t n = 0;
+
+	sock_name((const struct sockaddr *)&s->local, local, sizeof(local));
+	sock_name((const struct sockaddr *)&s->peer, peer, sizeof(peer));
+	f[n++] = F_STR("state", sock_state_name(s->state));
+	f[n++] = F_STR("family", s->family == AF_INET6 ? "ipv6" : "ipv4");
+	f[n++] = F_STR("local", local);
+	f[n++] = F_STR("peer", peer);
+	f[n++] = F_INT("local_port", socklist_port(&s->local));
+	f[n++] = F_INT("peer_port", socklist_port(&s->peer));
+	f[n++] = F_INT("recv_q", s->recv_q);
+	f[n++] = F_INT("send_q", s->send_q);
+	f[n++] = F_INT("uid", s->uid);
+	f[n++] = F_INT("inode", s->inode);
+	f[n++] = F_INT("processes", s->owners);
+	if (s->owners > 0) {
+		f[n++] = F_INT("pid", s->pid);
+		f[n++] = F_INT("fd", s->fd);
+		f[n++] = F_STR("command", s->command);
+	}
+	if (verbose && timer_name(s->timer)) {
+		f[n++] = F_STR("timer", timer_name(s->timer));
+		f[n++] = F_MS("timer_ms", (int64_t)s->timer_ms * 1000000);
+	}
+	f[n] = F_END;
+	if (verbose && s->has_info) {
+		/* tcp_info's own "state" is the row's state: skip it. */
+		struct field tcp[INFO_TCP_FIELDS + 1];
+		size_t m = info_tcp_fields(&s->info, s->congestion, tcp);
+		memcpy(&f[n], &tcp[1], m * sizeof(tcp[0]));
+	}
+	return report_format(buf, size, true, "socket", t_ns, "", f);
+}

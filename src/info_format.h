@@ -1,0 +1,68 @@
+/*
+ * Pure formatters for `info`: the socket table, the explained rows of what
+ * a connection negotiated, and their JSON fields.  They read structs that
+ * the readers filled and write text; nothing here touches a socket.
+ */
+#ifndef TCPTOOL_INFO_FORMAT_H
+#define TCPTOOL_INFO_FORMAT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "report.h"
+#include "socklist.h"
+#include "tcpinfo.h"
+
+/* One explained line: "  sack   yes   selective ACKs: ...". */
+struct info_row {
+	const char *name;
+	char value[128];
+	char meaning[320];
+};
+
+#define INFO_ROWS_MAX 24
+
+/*
+ * The rows explaining what a connection negotiated and where it stands;
+ * verbose adds the finer counters.  congestion may be NULL.  Returns the
+ * number of rows written (at most max).
+ */
+size_t info_negotiated_rows(const struct tcp_summary *s, const char *congestion, int verbose,
+			    struct info_row *rows, size_t max);
+
+/* Renders rows as aligned lines, each ending in a newline.  Returns the length needed. */
+size_t info_format_rows(char *buf, size_t size, const struct info_row *rows, size_t n);
+
+/*
+ * The JSON fields of a tcp_summary (congestion may be NULL), written to f
+ * with F_END after them; f needs INFO_TCP_FIELDS + 1 entries.  Returns the
+ * number of fields.
+ */
+#define INFO_TCP_FIELDS 20
+size_t info_tcp_fields(const struct tcp_summary *s, const char *congestion, struct field *f);
+
+/* Column widths of the socket table, wide enough for every row. */
+struct sock_columns {
+	int local, peer;
+};
+
+void info_sock_columns(const struct tcp_sock *v, size_t n, struct sock_columns *w);
+
+/* The table's header line, without a newline.  Returns the length needed. */
+size_t info_format_header(char *buf, size_t size, const struct sock_columns *w);
+
+/* One socket as a table row, without a newline.  Returns the length needed. */
+size_t info_format_sock(char *buf, size_t size, const struct tcp_sock *s,
+			const struct sock_columns *w);
+
+/*
+ * The -v line under a row: timer, queue or tcp_info.  Returns the length
+ * needed; 0 when there is nothing to add.
+ */
+size_t info_format_sock_detail(char *buf, size_t size, const struct tcp_sock *s);
+
+/* One socket as a JSON "socket" event at time t_ns.  Returns the length needed. */
+size_t info_format_sock_json(char *buf, size_t size, const struct tcp_sock *s, int verbose,
+			     int64_t t_ns);
+
+#endif

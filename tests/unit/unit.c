@@ -1,0 +1,47 @@
+/* The unit test runner: build/unit GROUP runs one group, build/unit lists them. */
+#include "unit.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+
+int unit_failures;
+
+void unit_fail(const char *file, int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s:%d: ", file, line);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	unit_failures++;
+}
+
+static const struct {
+	const char *name;
+	void (*fn)(void);
+} groups[] = {
+	{ "parsers", test_parsers },
+	{ "kernel_settings", test_kernel_settings },
+};
+
+int main(int argc, char **argv)
+{
+	size_t n = sizeof(groups) / sizeof(groups[0]);
+
+	if (argc != 2) {
+		for (size_t i = 0; i < n; i++)
+			puts(groups[i].name);
+		return argc == 1 ? 0 : 2;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(argv[1], groups[i].name) != 0)
+			continue;
+		groups[i].fn();
+		printf("%s: %s\n", groups[i].name, unit_failures ? "FAILED" : "ok");
+		return unit_failures ? 1 : 0;
+	}
+	fprintf(stderr, "unit: no group '%s'\n", argv[1]);
+	return 2;
+}
