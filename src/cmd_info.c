@@ -44,24 +44,23 @@ int cmd_info(int argc, char **argv, const struct options *o)
 	int forms = target + (o->fd >= 0) + o->system;
 
 	if (forms > 1) {
-		usage_error("info", "use one of HOST PORT, --fd and --system");
+		usage_error("info", "info: use one of HOST PORT, --fd and --system");
 		return EXIT_USAGE;
 	}
 	if (lo && forms) {
-		usage_error("info", "%s applies only to the socket list (info without HOST PORT)", lo);
+		usage_error("info", "info: %s applies only to the socket list (info without HOST PORT)", lo);
 		return EXIT_USAGE;
 	}
 	if (co && !target) {
-		usage_error("info", "%s applies only to info HOST PORT", co);
+		usage_error("info", "info: %s applies only to info HOST PORT", co);
 		return EXIT_USAGE;
 	}
 	if (o->listening + o->all_states + (o->state_mask != 0) > 1) {
-		usage_error("info", "use one of -l, -a and --state");
+		usage_error("info", "info: use one of -l, -a and --state");
 		return EXIT_USAGE;
 	}
 	if (o->system)
-		return argc ? (usage_error("info", "unexpected argument '%s'", argv[0]), EXIT_USAGE)
-			    : info_system(o);
+		return info_system(o);
 	if (o->fd >= 0)
 		return info_fd(o);
 	if (target) {
