@@ -9,6 +9,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "report.h"
+
 /* Writes the worked-out meaning of value; false when value is not understood. */
 typedef bool explain_fn(const char *value, char *m, size_t size);
 
@@ -101,28 +103,6 @@ static bool format_span(long long ms, char *buf, size_t size)
 		snprintf(buf, size, "%s%lld days", ms % day ? "about " : "", (ms + day / 2) / day);
 	}
 	return true;
-}
-
-/* "4 KiB", "6 MiB", "1.5 MiB", "212 bytes": binary units, a tenth when not whole. */
-static void format_bytes(long long b, char *buf, size_t size)
-{
-	static const struct { long long unit; const char *name; } units[] = {
-		{ 1LL << 30, "GiB" }, { 1LL << 20, "MiB" }, { 1LL << 10, "KiB" },
-	};
-
-	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
-		long long u = units[i].unit;
-		if (b < u)
-			continue;
-		/* Split before multiplying so 18-digit values cannot overflow. */
-		long long tenths = b / u * 10 + ((b % u) * 10 + u / 2) / u;
-		if (b % u == 0)
-			snprintf(buf, size, "%lld %s", b / u, units[i].name);
-		else
-			snprintf(buf, size, "%lld.%lld %s", tenths / 10, tenths % 10, units[i].name);
-		return;
-	}
-	snprintf(buf, size, "%lld byte%s", b, plural(b));
 }
 
 /*
@@ -407,9 +387,9 @@ static bool explain_buffers(const char *value, char *m, size_t size, const char 
 
 	if (parse_ints(value, v, 3) != 3 || v[0] < 0 || v[1] < 0 || v[2] < 0)
 		return false;
-	format_bytes(v[0], lo, sizeof(lo));
-	format_bytes(v[1], def, sizeof(def));
-	format_bytes(v[2], hi, sizeof(hi));
+	format_bytes((uint64_t)v[0], lo, sizeof(lo));
+	format_bytes((uint64_t)v[1], def, sizeof(def));
+	format_bytes((uint64_t)v[2], hi, sizeof(hi));
 	snprintf(m, size, "%s buffer per socket: starts at %s, auto-tuned between %s and %s unless %s is set",
 		 what, def, lo, hi, opt);
 	return true;
@@ -433,7 +413,7 @@ static bool explain_buffer_max(const char *value, char *m, size_t size, const ch
 
 	if (!one_int(value, 0, INT_MAX, &n))
 		return false;
-	format_bytes(n, b, sizeof(b));
+	format_bytes((uint64_t)n, b, sizeof(b));
 	snprintf(m, size, "%s requests are capped at %s (the kernel doubles what it grants); auto-tuning may go past",
 		 opt, b);
 	return true;

@@ -89,10 +89,11 @@ char *format_bytes(uint64_t n, char *buf, size_t size)
 	}
 	/* One decimal below 10 units; above that, the nearest whole unit reads better. */
 	double v = (double)n / (double)unit;
-	if (n % unit == 0 || v >= 10)
+	uint64_t tenths = (uint64_t)(v * 10 + 0.5);
+	if (v >= 10 || tenths % 10 == 0)
 		snprintf(buf, size, "%.0f %s", v, units[u]);
 	else
-		snprintf(buf, size, "%.1f %s", v, units[u]);
+		snprintf(buf, size, "%" PRIu64 ".%" PRIu64 " %s", tenths / 10, tenths % 10, units[u]);
 	return buf;
 }
 

@@ -64,11 +64,11 @@ static void check_worked_out(void)
 		  "receive buffer per socket: starts at 128 KiB, auto-tuned between 4 KiB and 6 MiB "
 		  "unless SO_RCVBUF is set");
 	CHECK_CONTAINS(explain("net.ipv4.tcp_wmem", "4096\t16384\t4194304"), "starts at 16 KiB");
-	CHECK_CONTAINS(explain("net.ipv4.tcp_wmem", "4096 87380 6291456"), "85.3 KiB");
-	CHECK_CONTAINS(explain("net.ipv4.tcp_wmem", "1 1536 1073741824"), "between 1 byte and 1 GiB");
+	CHECK_CONTAINS(explain("net.ipv4.tcp_wmem", "4096 87380 6291456"), "85 KiB");
+	CHECK_CONTAINS(explain("net.ipv4.tcp_wmem", "1 1536 1073741824"), "between 1 B and 1 GiB");
 	CHECK_CONTAINS(explain("net.ipv4.tcp_wmem", "1 1536 1073741824"), "1.5 KiB");
 	CHECK_CONTAINS(explain("net.core.rmem_max", "212992"), "SO_RCVBUF requests are capped at 208 KiB");
-	CHECK_CONTAINS(explain("net.core.wmem_max", "100"), "SO_SNDBUF requests are capped at 100 bytes");
+	CHECK_CONTAINS(explain("net.core.wmem_max", "100"), "SO_SNDBUF requests are capped at 100 B");
 	CHECK_CONTAINS(explain("net.core.wmem_max", "2500000"), "2.4 MiB");
 
 	CHECK_CONTAINS(explain("net.ipv4.tcp_syncookies", "0"), "off");

@@ -23,6 +23,8 @@ static const struct {
 	void (*fn)(void);
 } groups[] = {
 	{ "parsers", test_parsers },
+	{ "sockdiag", test_sockdiag },
+	{ "info_format", test_info_format },
 	{ "kernel_settings", test_kernel_settings },
 };
 

@@ -35,6 +35,8 @@ void unit_fail(const char *file, int line, const char *fmt, ...)
 
 /* The groups; each file of tests/unit defines some. */
 void test_parsers(void);
+void test_sockdiag(void);
+void test_info_format(void);
 void test_kernel_settings(void);
 
 #endif

@@ -1,0 +1,34 @@
+#!/usr/bin/env bats
+# The pure functions on fixed inputs (tests/unit/*.c): formatters, the
+# sock_diag and /proc/net/tcp parsers, command-line value parsers.
+
+setup() {
+	load helpers/common
+	_common_setup
+	: "${TCPTOOL_UNIT:=$ROOT/build/unit}"
+	[[ -x $TCPTOOL_UNIT ]] || fail "no unit test binary at '$TCPTOOL_UNIT' (run make build/unit)"
+}
+
+@test "unit: command-line value parsers (states)" {
+	run -0 "$TCPTOOL_UNIT" parsers
+}
+
+@test "unit: sock_diag parser on valid, truncated, malformed and random messages; /proc/net/tcp lines" {
+	run -0 "$TCPTOOL_UNIT" sockdiag
+}
+
+@test "unit: info's table, detail lines, JSON and explained rows" {
+	run -0 "$TCPTOOL_UNIT" info_format
+}
+
+@test "unit: kernel settings explained, read from a sysctl tree of our own" {
+	run -0 "$TCPTOOL_UNIT" kernel_settings
+}
+
+@test "unit: every group of the runner has a test here" {
+	run -0 "$TCPTOOL_UNIT"
+	local g
+	for g in "${lines[@]}"; do
+		grep -q "\"\$TCPTOOL_UNIT\" $g\$" "$BATS_TEST_FILENAME" || fail "group '$g' is never run"
+	done
+}

@@ -1,0 +1,293 @@
+/* info's formatters on fixed sockets and tcp_info: exact text and JSON. */
+#include "unit.h"
+
+#include <arpa/inet.h>
+#include <stdlib.h>
+
+#include "info_format.h"
+
+static void set_v4(struct sockaddr_storage *ss, const char *addr, int port)
+{
+	struct sockaddr_in *in = (struct sockaddr_in *)ss;
+	memset(ss, 0, sizeof(*ss));
+	in->sin_family = AF_INET;
+	in->sin_port = htons((uint16_t)port);
+	inet_pton(AF_INET, addr, &in->sin_addr);
+}
+
+static void set_v6(struct sockaddr_storage *ss, const char *addr, int port)
+{
+	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
+	memset(ss, 0, sizeof(*ss));
+	in6->sin6_family = AF_INET6;
+	in6->sin6_port = htons((uint16_t)port);
+	inet_pton(AF_INET6, addr, &in6->sin6_addr);
+}
+
+/* A listener, a connection shared by two processes, a TIME_WAIT, a hidden one. */
+static void fixtures(struct tcp_sock v[4])
+{
+	memset(v, 0, 4 * sizeof(v[0]));
+	v[0].family = AF_INET;
+	v[0].state = 10;
+	set_v4(&v[0].local, "0.0.0.0", 22);
+	set_v4(&v[0].peer, "0.0.0.0", 0);
+	v[0].send_q = 128;
+	v[0].inode = 100;
+	v[0].owners = 1;
+	v[0].pid = 812;
+	v[0].fd = 3;
+	strcpy(v[0].command, "sshd");
+
+	v[1].family = AF_INET;
+	v[1].state = 1;
+	set_v4(&v[1].local, "127.0.0.1", 40000);
+	set_v4(&v[1].peer, "127.0.0.1", 9999);
+	v[1].recv_q = 5;
+	v[1].send_q = 70000;
+	v[1].inode = 101;
+	v[1].owners = 2;
+	v[1].pid = 4312;
+	v[1].fd = 7;
+	strcpy(v[1].command, "tcptool");
+
+	v[2].family = AF_INET6;
+	v[2].state = 6;
+	set_v6(&v[2].local, "::1", 40001);
+	set_v6(&v[2].peer, "::1", 9999);
+	v[2].timer = TIMER_TIME_WAIT;
+	v[2].timer_ms = 59500;
+
+	v[3].family = AF_INET;
+	v[3].state = 8;
+	set_v4(&v[3].local, "10.1.2.3", 80);
+	set_v4(&v[3].peer, "10.9.8.7", 51000);
+	v[3].inode = 102;
+	v[3].uid = 1000;
+}
+
+static void test_table(void)
+{
+	struct tcp_sock v[4];
+	struct sock_columns w;
+	char line[512];
+
+	fixtures(v);
+	info_sock_columns(v, 4, &w);
+	CHECK_INT(w.local, (int)strlen("127.0.0.1:40000"));
+	CHECK_INT(w.peer, (int)strlen("10.9.8.7:51000"));
+	info_format_header(line, sizeof(line), &w);
+	CHECK_STR(line, "STATE       RECV-Q SEND-Q  LOCAL            PEER            PROCESS");
+	info_format_sock(line, sizeof(line), &v[0], &w);
+	CHECK_STR(line, "LISTEN           0    128  0.0.0.0:22       *               sshd (pid 812, fd 3)");
+	info_format_sock(line, sizeof(line), &v[1], &w);
+	CHECK_STR(line, "ESTABLISHED      5  70000  127.0.0.1:40000  127.0.0.1:9999  tcptool (pid 4312, fd 7) +1");
+	info_format_sock(line, sizeof(line), &v[2], &w);
+	CHECK_STR(line, "TIME_WAIT        0      0  [::1]:40001      [::1]:9999      -");
+	info_format_sock(line, sizeof(line), &v[3], &w);
+	CHECK_STR(line, "CLOSE_WAIT       0      0  10.1.2.3:80      10.9.8.7:51000  ? (uid 1000)");
+
+	/* A buffer too small is cut, and the length needed is still returned. */
+	size_t need = info_format_sock(line, 10, &v[0], &w);
+	CHECK_INT(strlen(line), 9);
+	CHECK_INT(need, strlen("LISTEN           0    128  0.0.0.0:22       *               sshd (pid 812, fd 3)"));
+}
+
+static void test_detail(void)
+{
+	struct tcp_sock v[4];
+	char line[512];
+
+	fixtures(v);
+	CHECK_INT(info_format_sock_detail(line, sizeof(line), &v[0]), 0);
+	CHECK_INT(info_format_sock_detail(line, sizeof(line), &v[2]), strlen(line));
+	CHECK_STR(line, "    time-wait in 59.500 s");
+
+	v[0].has_info = true;
+	v[0].info.state = 10;
+	v[0].info.unacked = 2;
+	v[0].info.sacked = 128;
+	info_format_sock_detail(line, sizeof(line), &v[0]);
+	CHECK_STR(line, "    accept queue 2 of 128");
+
+	struct tcp_sock *s = &v[1];
+	s->has_info = true;
+	s->info.rtt_us = 1500;
+	s->info.rttvar_us = 250;
+	s->info.snd_cwnd = 10;
+	s->info.snd_mss = 1448;
+	s->info.total_retrans = 2;
+	s->info.have_bytes = true;
+	s->info.bytes_acked = 1000;
+	s->info.bytes_received = 2000;
+	strcpy(s->congestion, "cubic");
+	s->timer = TIMER_RETRANSMIT;
+	s->timer_ms = 200;
+	s->retrans = 1;
+	info_format_sock_detail(line, sizeof(line), s);
+	CHECK_STR(line, "    rtt 1.500/0.250 ms, cwnd 10, mss 1448, retrans 2, 1000 B acked, 2000 B received, "
+			"cubic, retransmit in 0.200 s (1 retries)");
+}
+
+static void test_json(void)
+{
+	struct tcp_sock v[4];
+	char line[2048];
+
+	fixtures(v);
+	info_format_sock_json(line, sizeof(line), &v[0], 0, 0);
+	CHECK_STR(line, "{\"event\":\"socket\",\"t\":0.000000,\"state\":\"LISTEN\",\"family\":\"ipv4\","
+			"\"local\":\"0.0.0.0:22\",\"peer\":\"0.0.0.0:0\",\"local_port\":22,\"peer_port\":0,"
+			"\"recv_q\":0,\"send_q\":128,\"uid\":0,\"inode\":100,\"processes\":1,\"pid\":812,"
+			"\"fd\":3,\"command\":\"sshd\"}");
+	info_format_sock_json(line, sizeof(line), &v[2], 1, 1500000);
+	CHECK_STR(line, "{\"event\":\"socket\",\"t\":0.001500,\"state\":\"TIME_WAIT\",\"family\":\"ipv6\","
+			"\"local\":\"[::1]:40001\",\"peer\":\"[::1]:9999\",\"local_port\":40001,\"peer_port\":9999,"
+			"\"recv_q\":0,\"send_q\":0,\"uid\":0,\"inode\":0,\"processes\":0,"
+			"\"timer\":\"time-wait\",\"timer_ms\":59500.000}");
+	/* -v with tcp_info: its keys follow, "state" once. */
+	v[1].has_info = true;
+	v[1].info.state = 1;
+	v[1].info.snd_wscale = -1;
+	v[1].info.rcv_wscale = -1;
+	info_format_sock_json(line, sizeof(line), &v[1], 1, 0);
+	CHECK_CONTAINS(line, "\"command\":\"tcptool\",\"rtt_ms\":0.000,");
+	CHECK_CONTAINS(line, "\"snd_wscale\":-1,\"rcv_wscale\":-1,\"sack\":false,");
+	CHECK(strstr(strstr(line, "\"state\"") + 1, "\"state\"") == NULL);
+	CHECK(strstr(line, "congestion") == NULL);
+}
+
+static bool has(const struct info_row *rows, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(rows[i].name, name) == 0)
+			return true;
+	return false;
+}
+
+/* The row of 'name' among rows; a missing one reads "(missing)". */
+static const struct info_row *find(const struct info_row *rows, size_t n, const char *name)
+{
+	static const struct info_row missing = { "", "(missing)", "(missing)" };
+
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(rows[i].name, name) == 0)
+			return &rows[i];
+	return &missing;
+}
+
+static void test_negotiated(void)
+{
+	struct tcp_summary s;
+	struct info_row rows[INFO_ROWS_MAX];
+
+	memset(&s, 0, sizeof(s));
+	s.state = 1;
+	s.sack = s.timestamps = true;
+	s.snd_wscale = 7;
+	s.rcv_wscale = 10;
+	s.snd_mss = 1448;
+	s.advmss = 1460;
+	s.rtt_us = 20000;
+	s.rttvar_us = 10000;
+	s.snd_cwnd = 10;
+	s.snd_ssthresh = 0x7fffffff;
+	s.have_snd_wnd = true;
+	s.snd_wnd = 65535;
+	size_t n = info_negotiated_rows(&s, "cubic", 0, rows, INFO_ROWS_MAX);
+	CHECK_INT(n, 12);
+	CHECK_STR(rows[0].name, "state");
+	CHECK_STR(rows[0].value, "ESTABLISHED");
+	CHECK_STR(find(rows, n, "mss out")->value, "1448");
+	CHECK_STR(find(rows, n, "mss in")->value, "1460");
+	CHECK_STR(find(rows, n, "window scale")->value, "7 out / 10 in");
+	CHECK_CONTAINS(find(rows, n, "window scale")->meaning, "up to 8 MiB / 64 MiB");
+	CHECK_STR(find(rows, n, "sack")->value, "yes");
+	CHECK_STR(find(rows, n, "ecn")->value, "no");
+	CHECK_STR(find(rows, n, "rtt")->value, "20.000 ms (var 10.000)");
+	CHECK_STR(find(rows, n, "cwnd")->value, "10 segments");
+	CHECK_STR(find(rows, n, "congestion")->value, "cubic");
+	CHECK_STR(find(rows, n, "peer window")->value, "65535 bytes");
+	CHECK(!has(rows, n, "ssthresh"));
+
+	/* -v adds the finer rows; no window scaling reads "off". */
+	s.snd_wscale = s.rcv_wscale = -1;
+	s.have_snd_wnd = false;
+	n = info_negotiated_rows(&s, NULL, 1, rows, INFO_ROWS_MAX);
+	CHECK_STR(find(rows, n, "window scale")->value, "off");
+	CHECK_CONTAINS(find(rows, n, "window scale")->meaning, "64 KiB");
+	CHECK(!has(rows, n, "congestion") && !has(rows, n, "peer window"));
+	CHECK_STR(find(rows, n, "ssthresh")->value, "none yet");
+	CHECK(!has(rows, n, "bytes"));
+
+	/* A listener: its queue, nothing negotiated. */
+	s.state = 10;
+	s.unacked = 1;
+	s.sacked = 4096;
+	n = info_negotiated_rows(&s, "cubic", 1, rows, INFO_ROWS_MAX);
+	CHECK_INT(n, 2);
+	CHECK_STR(rows[1].value, "1 of 4096");
+
+	/* Fewer slots than rows: only what fits. */
+	s.state = 1;
+	CHECK_INT(info_negotiated_rows(&s, "cubic", 1, rows, 3), 3);
+}
+
+static void test_rows(void)
+{
+	struct info_row rows[2] = { { .name = "a" }, { .name = "longer" } };
+	char buf[128];
+
+	strcpy(rows[0].value, "1");
+	strcpy(rows[0].meaning, "first");
+	strcpy(rows[1].value, "22 segments");
+	strcpy(rows[1].meaning, "second");
+	size_t need = info_format_rows(buf, sizeof(buf), rows, 2);
+	CHECK_STR(buf, "  a       1            first\n  longer  22 segments  second\n");
+	CHECK_INT(need, strlen(buf));
+	CHECK_INT(info_format_rows(NULL, 0, rows, 2), need);
+	info_format_rows(buf, 20, rows, 2);
+	CHECK_INT(strlen(buf), 19);
+}
+
+static void test_bytes(void)
+{
+	char b[32];
+
+	CHECK_STR(format_bytes(0, b, sizeof(b)), "0 B");
+	CHECK_STR(format_bytes(1023, b, sizeof(b)), "1023 B");
+	CHECK_STR(format_bytes(1024, b, sizeof(b)), "1 KiB");
+	CHECK_STR(format_bytes(1536, b, sizeof(b)), "1.5 KiB");
+	CHECK_STR(format_bytes(2047, b, sizeof(b)), "2 KiB");  /* 1.999: no "2.0" */
+	CHECK_STR(format_bytes(65535, b, sizeof(b)), "64 KiB");
+	CHECK_STR(format_bytes(4194304, b, sizeof(b)), "4 MiB");
+	CHECK_STR(format_bytes((uint64_t)65535 << 14, b, sizeof(b)), "1024 MiB");
+	CHECK_STR(format_bytes((uint64_t)3 << 40, b, sizeof(b)), "3 TiB");
+}
+
+static void test_fields(void)
+{
+	struct tcp_summary s;
+	struct field f[INFO_TCP_FIELDS + 1];
+
+	memset(&s, 0, sizeof(s));
+	size_t n = info_tcp_fields(&s, "", f);
+	CHECK(n < INFO_TCP_FIELDS);
+	CHECK(f[n].key == NULL);
+	s.have_bytes = s.have_snd_wnd = true;
+	size_t m = info_tcp_fields(&s, "bbr", f);
+	CHECK_INT(m, n + 3);
+	CHECK(m <= INFO_TCP_FIELDS);
+	CHECK_STR(f[0].key, "state");
+}
+
+void test_info_format(void)
+{
+	test_table();
+	test_detail();
+	test_json();
+	test_negotiated();
+	test_rows();
+	test_bytes();
+	test_fields();
+}
