@@ -31,10 +31,12 @@ BUILD := build
 endif
 BIN := $(BUILD)/tcptool
 
+SHELL := /bin/bash
+.SECONDEXPANSION:
 SRCS := $(wildcard src/*.c)
 OBJS := $(SRCS:src/%.c=$(BUILD)/%.o)
 
-.PHONY: all check bench demo install uninstall clean
+.PHONY: all check bench demo fuzz install uninstall clean
 all: tcptool
 
 # ./tcptool is always the plain build; SAN=1 builds only $(BUILD)/tcptool.
@@ -85,6 +87,26 @@ check: $(BIN) $(BUILD)/unit
 	awk '/^ok .*# skip/{s++;next} /^ok /{p++} /^not ok /{f++} END{printf "%d passed, %d failed, %d skipped\n",p,f,s}' \
 	  $(BUILD)/test-report/report.tap; exit $$rc
 
+# Fuzzing with libFuzzer (clang): each target under ASan and UBSan for
+# FUZZ_SECONDS, starting from its seed corpus in tests/fuzz/corpus/NAME.
+FUZZ_CC ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS := sockdiag
+FUZZ_SRCS_sockdiag := src/sockdiag.c src/procnet.c src/tcpinfo.c src/socklist.c src/owners.c
+fuzz: $(FUZZ_TARGETS:%=build-fuzz/fuzz_%)
+	@for t in $(FUZZ_TARGETS); do \
+	  mkdir -p build-fuzz/corpus-$$t; \
+	  echo "fuzz_$$t: $(FUZZ_SECONDS) s"; \
+	  build-fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 -artifact_prefix=build-fuzz/ \
+	    build-fuzz/corpus-$$t tests/fuzz/corpus/$$t 2>&1 | grep -E '^(stat::number_of_executed_units|stat::peak_rss|==.*ERROR|SUMMARY)' ; \
+	  test $${PIPESTATUS[0]} -eq 0 || exit 1; \
+	done
+
+build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c $$(FUZZ_SRCS_%)
+	mkdir -p build-fuzz
+	$(FUZZ_CC) -D_GNU_SOURCE -Isrc -std=c17 -g -O1 -fsanitize=fuzzer,address,undefined \
+	  -fno-sanitize-recover=all -o $@ $^
+
 # Benchmarks, not part of check: tcptool's servers against the seeds' Python
 # servers, socat and ncat, side by side (tests/bench/servers.sh for knobs).
 bench: tcptool $(BUILD)/loadgen
@@ -117,4 +139,4 @@ uninstall:
 	  $(DESTDIR)$(FISHCOMPDIR)/tcptool.fish
 
 clean:
-	rm -rf build build-san tcptool
+	rm -rf build build-san build-fuzz tcptool

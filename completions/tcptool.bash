@@ -30,6 +30,28 @@ _tcptool_reply()
     mapfile -t COMPREPLY < <(compgen -W "$1" -- "$cur")
 }
 
+# COMPREPLY := the descriptors of this shell that are sockets, for --fd;
+# $1 is what is typed so far.
+_tcptool_fds()
+{
+    local f fds=()
+    for f in /proc/"${BASHPID:-$$}"/fd/*; do
+        [[ -S $f ]] && fds+=("${f##*/}")
+    done
+    mapfile -t COMPREPLY < <(compgen -W "${fds[*]}" -- "$1")
+}
+
+# COMPREPLY := the TCP state names that complete the last of the
+# comma-separated names in $1 ("established,time-w").
+_tcptool_states()
+{
+    local head=''
+    local states='established syn-sent syn-recv fin-wait-1 fin-wait-2 time-wait close close-wait last-ack listen closing'
+    [[ $1 == *,* ]] && head=${1%,*},
+    mapfile -t COMPREPLY < <(compgen -W "$states" -- "${1##*,}")
+    COMPREPLY=("${COMPREPLY[@]/#/$head}")
+}
+
 _tcptool()
 {
     local -a words
@@ -40,8 +62,9 @@ _tcptool()
     local connect_opts='--half-close -w --timeout -s --source -p --source-port --send'
     local echo_opts='-b --bind --backlog --max-conns --idle-timeout'
     local ack_opts="$echo_opts --reply --lines"
-    local commands='listen connect echo ack'
-    local with_value='-b|--bind|--backlog|--accept-delay|-w|--timeout|-s|--source|-p|--source-port|--send|--max-conns|--idle-timeout|--reply'
+    local info_opts='-w --timeout -s --source -p --source-port -l --listening -a --all --port --state --fd --system'
+    local commands='listen connect echo ack info'
+    local with_value='-b|--bind|--backlog|--accept-delay|-w|--timeout|-s|--source|-p|--source-port|--send|--max-conns|--idle-timeout|--reply|--port|--state|--fd'
     local durations='500ms 1s 5s 30s'
     local addresses='127.0.0.1 ::1 0.0.0.0 ::'
 
@@ -87,6 +110,8 @@ _tcptool()
             case $opt in
             -w | --timeout | --accept-delay | --idle-timeout) mapfile -t COMPREPLY < <(compgen -W "$durations" -- "$value") ;;
             -b | --bind | -s | --source) mapfile -t COMPREPLY < <(compgen -W "$addresses" -- "$value") ;;
+            --state) _tcptool_states "$value" ;;
+            --fd) _tcptool_fds "$value" ;;
             esac
             [[ $cur == --*=* ]] && COMPREPLY=("${COMPREPLY[@]/#/$opt=}")
             _tcptool_ltrim
@@ -121,6 +146,22 @@ _tcptool()
         elif ((nargs == 0)); then
             mapfile -t COMPREPLY < <(compgen -A hostname -- "$cur")
         elif ((nargs == 1)); then
+            mapfile -t COMPREPLY < <(compgen -A service -- "$cur")
+        fi
+        ;;
+    info)
+        # HOST PORT only when no option of the list, --fd or --system came first.
+        local form=target
+        for ((i = 1; i < cword; i++)); do
+            case ${words[i]} in
+            -l | --listening | -a | --all | --port | --port=* | --state | --state=* | --fd | --fd=* | --system) form=other ;;
+            esac
+        done
+        if [[ $cur == -* && -z $dashdash ]]; then
+            _tcptool_reply "$info_opts $common"
+        elif [[ $form == target ]] && ((nargs == 0)); then
+            mapfile -t COMPREPLY < <(compgen -A hostname -- "$cur")
+        elif [[ $form == target ]] && ((nargs == 1)); then
             mapfile -t COMPREPLY < <(compgen -A service -- "$cur")
         fi
         ;;

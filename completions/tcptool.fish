@@ -1,7 +1,7 @@
 # fish completion for tcptool(1)
 # Options mirror src/options.def; tests/docs.bats fails when they drift.
 
-# Prints the command (listen, connect, echo, ack, help) once it has been typed.
+# Prints the command (listen, connect, echo, ack, info, help) once it has been typed.
 # Options before the command take no value, so it is the first other word.
 function __tcptool_command
     for t in (commandline -opc)[2..-1]
@@ -32,7 +32,7 @@ function __tcptool_operands
             set n (math $n + 1)
         else if test "$t" = --
             set dashdash 1
-        else if contains -- $t -b --bind --backlog --accept-delay -w --timeout -s --source -p --source-port --send --max-conns --idle-timeout --reply
+        else if contains -- $t -b --bind --backlog --accept-delay -w --timeout -s --source -p --source-port --send --max-conns --idle-timeout --reply --port --state --fd
             set skip 1
         end
     end
@@ -44,12 +44,34 @@ function __tcptool_services
     string replace -rf '^([^#\s]+)\s+\d+/tcp\b.*' '$1' </etc/services 2>/dev/null
 end
 
+# The TCP state names info --state takes.
+function __tcptool_states
+    printf '%s\n' established syn-sent syn-recv fin-wait-1 fin-wait-2 time-wait \
+        close close-wait last-ack listen closing
+end
+
+# The descriptors of this shell that are sockets, for info --fd.
+function __tcptool_fds
+    for f in /proc/$fish_pid/fd/*
+        test -S $f; and string replace -r '.*/' '' -- $f
+    end
+end
+
+# True while info may still take HOST PORT: no option of its other forms yet.
+function __tcptool_info_target
+    for t in (commandline -opc)[2..-1]
+        string match -qr -- '^(-l|--listening|-a|--all|--port|--state|--fd|--system)(=.*)?$' $t; and return 1
+    end
+    return 0
+end
+
 set -l durations '500ms 1s 5s 30s'
 set -l addresses '127.0.0.1 ::1 0.0.0.0 ::'
 set -l listen '__tcptool_using listen'
 set -l connect '__tcptool_using connect'
 set -l server '__tcptool_using echo; or __tcptool_using ack'
 set -l ack '__tcptool_using ack'
+set -l info '__tcptool_using info'
 
 complete -c tcptool -f
 
@@ -58,8 +80,9 @@ complete -c tcptool -n 'not __tcptool_command' -a listen -d 'wait for a client a
 complete -c tcptool -n 'not __tcptool_command' -a connect -d 'connect to HOST PORT and relay stdin/stdout, like nc'
 complete -c tcptool -n 'not __tcptool_command' -a echo -d 'echo server: every byte back to its sender, many clients at once'
 complete -c tcptool -n 'not __tcptool_command' -a ack -d "answer each client's message with ACK! and close, many clients at once"
+complete -c tcptool -n 'not __tcptool_command' -a info -d "what the kernel knows: this host's sockets, a handshake, an inherited fd"
 complete -c tcptool -n 'not __tcptool_command' -a help -d 'show the help, or the help of a command'
-complete -c tcptool -n '__tcptool_using help; and test (__tcptool_operands) -eq 0' -a 'listen connect echo ack'
+complete -c tcptool -n '__tcptool_using help; and test (__tcptool_operands) -eq 0' -a 'listen connect echo ack info'
 
 # Common options, before or after the command.
 complete -c tcptool -n 'not __tcptool_using help' -s 4 -d 'use IPv4 only'
@@ -97,3 +120,16 @@ complete -c tcptool -n $server -l idle-timeout -x -a $durations -d 'close a clie
 complete -c tcptool -n $ack -l reply -x -d 'answer each message with TEXT (default ACK!)'
 complete -c tcptool -n $ack -l lines -d 'answer each line with TEXT and a newline; stay open'
 complete -c tcptool -n "$server; and test (__tcptool_operands) -eq 0" -a '(__tcptool_services)' -d port
+
+# info [-l|-a] [--port N] [--state NAME] | [-w DUR] [-s ADDR] [-p PORT] HOST PORT | --fd N | --system
+complete -c tcptool -n $info -s w -l timeout -x -a $durations -d 'give up after DUR without a connection or without data'
+complete -c tcptool -n $info -s s -l source -x -a $addresses -d 'connect from local address ADDR'
+complete -c tcptool -n $info -s p -l source-port -x -d 'connect from local port PORT'
+complete -c tcptool -n $info -s l -l listening -d 'list listening sockets only'
+complete -c tcptool -n $info -s a -l all -d 'list sockets in every state, TIME_WAIT and listeners included'
+complete -c tcptool -n $info -l port -x -d 'list only sockets whose local or peer port is N'
+complete -c tcptool -n $info -l state -x -a '(__fish_complete_list , __tcptool_states)' -d 'list only sockets in state NAME; repeat or use commas for more'
+complete -c tcptool -n $info -l fd -x -a '(__tcptool_fds)' -d 'describe the socket open on descriptor N (inherited from the shell, systemd, inetd)'
+complete -c tcptool -n $info -l system -d "show the kernel's TCP settings, each with what it changes"
+complete -c tcptool -n "$info; and __tcptool_info_target; and test (__tcptool_operands) -eq 0" -a '(__fish_print_hostnames)' -d host
+complete -c tcptool -n "$info; and __tcptool_info_target; and test (__tcptool_operands) -eq 1" -a '(__tcptool_services)' -d port

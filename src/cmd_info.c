@@ -84,7 +84,8 @@ int info_system(const struct options *o)
 		fprintf(stderr, "tcptool: %s\n", strerror(ENOMEM));
 		return EXIT_NETWORK;
 	}
-	report_init(&r, stdout, o->json, o->quiet, o->verbose);
+	/* The settings are the data, not events: -q does not hide them. */
+	report_init(&r, stdout, o->json, false, o->verbose);
 	kernel_settings_read("/proc/sys", settings);
 	for (size_t i = 0; i < n; i++) {
 		const struct kernel_setting *k = &settings[i];
@@ -98,7 +99,7 @@ int info_system(const struct options *o)
 		snprintf(rows[i].value, sizeof(rows[i].value), "%s", k->readable ? k->value : "?");
 		snprintf(rows[i].meaning, sizeof(rows[i].meaning), "%s", k->meaning);
 	}
-	if (!o->json && !o->quiet) {
+	if (!o->json) {
 		size_t len = info_format_rows(NULL, 0, rows, n) + 1;
 		char *text = malloc(len);
 		if (text) {

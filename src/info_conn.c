@@ -13,6 +13,7 @@
 #include "report.h"
 #include "session.h"
 #include "sock.h"
+#include "socklist.h"
 #include "tcpinfo.h"
 
 /* What TCP_INFO says of fd: a "negotiated" event, or explained rows. */
@@ -172,7 +173,9 @@ int info_fd(const struct options *o)
 	socklen_t len = sizeof(ss);
 	char local[SOCK_NAME_MAX + 110] = "", peer[SOCK_NAME_MAX + 110] = "";
 	memset(&ss, 0, sizeof(ss));
-	if (getsockname(fd, (struct sockaddr *)&ss, &len) == 0)
+	/* An inet socket on port 0 is not bound yet. */
+	if (getsockname(fd, (struct sockaddr *)&ss, &len) == 0 &&
+	    !(inet && socklist_port(&ss) == 0))
 		any_name(&ss, len, local, sizeof(local));
 	len = sizeof(ss);
 	memset(&ss, 0, sizeof(ss));

@@ -8,6 +8,7 @@
 
 #include "sock.h"
 
+#define TCP_CLOSE 7
 #define TCP_LISTEN 10
 /* ssthresh before the first loss: "none yet". */
 #define INFINITE_SSTHRESH 0x7fffffffu
@@ -42,6 +43,8 @@ size_t info_negotiated_rows(const struct tcp_summary *s, const char *congestion,
 
 	r = row(rows, &n, max, "state", "%s", sock_state_meaning(s->state));
 	snprintf(r->value, sizeof(r->value), "%s", sock_state_name(s->state));
+	if (s->state == TCP_CLOSE)
+		return n;  /* never connected, or gone: nothing was negotiated */
 	if (s->state == TCP_LISTEN) {
 		/* A listener's tcp_info counts its queue, nothing negotiated. */
 		r = row(rows, &n, max, "accept queue",

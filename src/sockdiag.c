@@ -29,6 +29,12 @@ static void set_addr(struct sockaddr_storage *ss, int family, const __be32 addr[
 	}
 }
 
+/* errno from a kernel's negative error code; anything else is a bad message. */
+static int kernel_errno(int code)
+{
+	return code < 0 && code > -4096 ? -code : EPROTO;
+}
+
 /* The attributes after inet_diag_msg: tcp_info and the congestion algorithm. */
 static int parse_attrs(const char *p, size_t len, struct tcp_sock *s)
 {
@@ -105,7 +111,7 @@ int sockdiag_parse(const void *buf, size_t len, tcp_sock_fn *fn, void *ctx)
 			if (blen >= sizeof(err))
 				memcpy(&err, body, sizeof(err));
 			if (err < 0) {
-				errno = -err;
+				errno = kernel_errno(err);
 				return -1;
 			}
 			return 1;
@@ -115,7 +121,7 @@ int sockdiag_parse(const void *buf, size_t len, tcp_sock_fn *fn, void *ctx)
 			if (blen < sizeof(e))
 				goto malformed;
 			memcpy(&e, body, sizeof(e));
-			errno = e.error < 0 ? -e.error : EPROTO;
+			errno = kernel_errno(e.error);
 			return -1;
 		}
 		if (h.nlmsg_type == SOCK_DIAG_BY_FAMILY) {

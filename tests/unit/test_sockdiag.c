@@ -153,6 +153,16 @@ static void test_malformed(void)
 	struct nlmsgerr e = { .error = -EPERM };
 	len = put_msg(buf, NLMSG_ERROR, &e, sizeof(e));
 	CHECK(sockdiag_parse(buf, len, count, &seen) == -1 && errno == EPERM);
+	/* Error codes that are no errno, INT_MIN among them (found by fuzzing). */
+	e.error = INT32_MIN;
+	len = put_msg(buf, NLMSG_ERROR, &e, sizeof(e));
+	CHECK(sockdiag_parse(buf, len, count, &seen) == -1 && errno == EPROTO);
+	e.error = 0;
+	len = put_msg(buf, NLMSG_ERROR, &e, sizeof(e));
+	CHECK(sockdiag_parse(buf, len, count, &seen) == -1 && errno == EPROTO);
+	int min = INT32_MIN;
+	len = put_msg(buf, NLMSG_DONE, &min, sizeof(min));
+	CHECK(sockdiag_parse(buf, len, count, &seen) == -1 && errno == EPROTO);
 	len = put_msg(buf, NLMSG_ERROR, &e, 2);
 	CHECK(sockdiag_parse(buf, len, count, &seen) == -1 && errno == EPROTO);
 
