@@ -76,7 +76,8 @@ size_t owners_find(struct tcp_sock *v, size_t n)
 	for (size_t i = 0; i < n; i++)
 		if (v[i].inode != 0)
 			index[m++] = (struct by_inode){ v[i].inode, &v[i] };
-	qsort(index, m, sizeof(*index), cmp_inode);
+	if (m > 1)
+		qsort(index, m, sizeof(*index), cmp_inode);
 	DIR *proc = m ? opendir("/proc") : NULL;
 	struct dirent *de;
 	while (proc && (de = readdir(proc)) != NULL) {

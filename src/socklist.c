@@ -117,7 +117,8 @@ int socklist_collect(const struct socklist_query *q, struct socklist *l)
 		if (read_any == 0)
 			return -1;
 	}
-	qsort(l->v, l->n, sizeof(*l->v), cmp_sock);
+	if (l->n > 1)  /* v is NULL when nothing matched */
+		qsort(l->v, l->n, sizeof(*l->v), cmp_sock);
 	if (owners_find(l->v, l->n) > 0) {
 		uid_t me = geteuid();
 		for (size_t i = 0; i < l->n; i++)
