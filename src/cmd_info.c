@@ -71,6 +71,21 @@ int cmd_info(int argc, char **argv, const struct options *o)
 	return info_list(o);
 }
 
+int info_print_rows(FILE *out, const struct info_row *rows, size_t n)
+{
+	size_t len = info_format_rows(NULL, 0, rows, n) + 1;
+	char *text = malloc(len);
+
+	if (text == NULL) {
+		fprintf(stderr, "tcptool: %s\n", strerror(errno));
+		return EXIT_NETWORK;
+	}
+	info_format_rows(text, len, rows, n);
+	fputs(text, out);
+	free(text);
+	return EXIT_OK;
+}
+
 int info_system(const struct options *o)
 {
 	size_t n = kernel_settings_count();
@@ -99,16 +114,8 @@ int info_system(const struct options *o)
 		snprintf(rows[i].value, sizeof(rows[i].value), "%s", k->readable ? k->value : "?");
 		snprintf(rows[i].meaning, sizeof(rows[i].meaning), "%s", k->meaning);
 	}
-	if (!o->json) {
-		size_t len = info_format_rows(NULL, 0, rows, n) + 1;
-		char *text = malloc(len);
-		if (text) {
-			info_format_rows(text, len, rows, n);
-			fputs(text, stdout);
-			free(text);
-		}
-	}
+	int status = o->json ? EXIT_OK : info_print_rows(stdout, rows, n);
 	free(settings);
 	free(rows);
-	return EXIT_OK;
+	return status;
 }

@@ -2,6 +2,9 @@
 #ifndef TCPTOOL_INFO_H
 #define TCPTOOL_INFO_H
 
+#include <stddef.h>
+#include <stdio.h>
+
 #include "args.h"
 
 /* info [-l|-a] [--port N] [--state NAME]: this host's TCP sockets. */
@@ -12,6 +15,13 @@ int info_connect(const char *host, const char *port_text, const struct options *
 
 /* info --fd N: the socket this process inherited on descriptor N. */
 int info_fd(const struct options *o);
+
+/*
+ * Prints explained rows, aligned, to out.  Returns EXIT_OK, or EXIT_NETWORK
+ * after an error line when there is no memory for them.
+ */
+struct info_row;
+int info_print_rows(FILE *out, const struct info_row *rows, size_t n);
 
 /* info --system: the kernel's TCP settings, explained. */
 int info_system(const struct options *o);

@@ -1,7 +1,6 @@
 /* tcptool info HOST PORT and info --fd N: one connection, explained. */
 #include <errno.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -16,34 +15,28 @@
 #include "socklist.h"
 #include "tcpinfo.h"
 
-/* What TCP_INFO says of fd: a "negotiated" event, or explained rows. */
-static void report_negotiated(const struct report *r, int fd)
+/* What TCP_INFO says of fd: a "negotiated" event, or explained rows.  Returns the exit status. */
+static int report_negotiated(const struct report *r, int fd)
 {
 	struct tcp_summary s;
 	char cong[16] = "";
 
 	if (tcpinfo_read(fd, &s) < 0) {
 		report_error(r, "cannot read TCP_INFO: %s", strerror(errno));
-		return;
+		return EXIT_NETWORK;
 	}
 	tcpinfo_congestion(fd, cong, sizeof(cong));
 	if (r->json) {
 		struct field f[INFO_TCP_FIELDS + 1];
 		info_tcp_fields(&s, cong, f);
 		report_event(r, "negotiated", f, "negotiated");
-		return;
+		return EXIT_OK;
 	}
 	if (r->quiet)
-		return;
+		return EXIT_OK;
 	struct info_row rows[INFO_ROWS_MAX];
 	size_t n = info_negotiated_rows(&s, cong, r->verbose, rows, INFO_ROWS_MAX);
-	size_t len = info_format_rows(NULL, 0, rows, n) + 1;
-	char *text = malloc(len);
-	if (text == NULL)
-		return;
-	info_format_rows(text, len, rows, n);
-	fputs(text, r->out);
-	free(text);
+	return info_print_rows(r->out, rows, n);
 }
 
 /*
@@ -79,9 +72,9 @@ int info_connect(const char *host, const char *port_text, const struct options *
 		close(d.fd);
 		return EXIT_NETWORK;
 	}
-	report_negotiated(&r, d.fd);
+	status = report_negotiated(&r, d.fd);
 	close_politely(d.fd);
-	return EXIT_OK;
+	return status;
 }
 
 static const char *file_kind(mode_t m)
@@ -202,7 +195,5 @@ int info_fd(const struct options *o)
 		snprintf(where, sizeof(where), "%s%s", local[0] ? "bound to " : "not bound, not connected",
 			 local);
 	report_event(&r, "fd", f, "fd %d: %s, %s", fd, what, where);
-	if (tcp)
-		report_negotiated(&r, fd);
-	return EXIT_OK;
+	return tcp ? report_negotiated(&r, fd) : EXIT_OK;
 }

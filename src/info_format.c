@@ -32,7 +32,13 @@ static struct info_row *row(struct info_row *rows, size_t *n, size_t max, const 
 	return r;
 }
 
-static const char *yes_no(bool b) { return b ? "yes" : "no"; }
+/* A yes/no row whose meaning depends on the answer. */
+static void flag_row(struct info_row *rows, size_t *n, size_t max, const char *name, bool on,
+		     const char *if_yes, const char *if_no)
+{
+	struct info_row *r = row(rows, n, max, name, "%s", on ? if_yes : if_no);
+	snprintf(r->value, sizeof(r->value), "%s", on ? "yes" : "no");
+}
 
 size_t info_negotiated_rows(const struct tcp_summary *s, const char *congestion, int verbose,
 			    struct info_row *rows, size_t max)
@@ -72,22 +78,18 @@ size_t info_negotiated_rows(const struct tcp_summary *s, const char *congestion,
 			"not negotiated: neither side may offer a window above 64 KiB");
 		snprintf(r->value, sizeof(r->value), "off");
 	}
-	r = row(rows, &n, max, "sack", "%s", s->sack
-		? "selective ACKs: the receiver reports what it holds, so only lost segments are resent"
-		: "no selective ACKs: after a loss, what followed it may be sent again");
-	snprintf(r->value, sizeof(r->value), "%s", yes_no(s->sack));
-	r = row(rows, &n, max, "timestamps", "%s", s->timestamps
-		? "each segment carries a timestamp: RTT is measured on every ACK, old duplicates are dropped"
-		: "no timestamps: RTT is sampled less often, 12 more bytes per segment for data");
-	snprintf(r->value, sizeof(r->value), "%s", yes_no(s->timestamps));
-	r = row(rows, &n, max, "ecn", "%s", s->ecn
-		? "routers may mark congestion in the IP header instead of dropping packets"
-		: "no ECN: congestion shows only as loss (net.ipv4.tcp_ecn=1 makes this host ask)");
-	snprintf(r->value, sizeof(r->value), "%s", yes_no(s->ecn));
-	r = row(rows, &n, max, "syn data", "%s", s->syn_data
-		? "data rode on the SYN (TCP Fast Open), saving a round trip"
-		: "no data rode on the SYN (TCP Fast Open was not used)");
-	snprintf(r->value, sizeof(r->value), "%s", yes_no(s->syn_data));
+	flag_row(rows, &n, max, "sack", s->sack,
+		 "selective ACKs: the receiver reports what it holds, so only lost segments are resent",
+		 "no selective ACKs: after a loss, what followed it may be sent again");
+	flag_row(rows, &n, max, "timestamps", s->timestamps,
+		 "each segment carries a timestamp: RTT is measured on every ACK, old duplicates are dropped",
+		 "no timestamps: RTT is sampled less often; each segment keeps 12 more bytes for data");
+	flag_row(rows, &n, max, "ecn", s->ecn,
+		 "routers may mark congestion in the IP header instead of dropping packets",
+		 "no ECN: congestion shows only as loss (net.ipv4.tcp_ecn=1 makes this host ask)");
+	flag_row(rows, &n, max, "syn data", s->syn_data,
+		 "data rode on the SYN (TCP Fast Open), saving a round trip",
+		 "no data rode on the SYN (TCP Fast Open was not used)");
 
 	r = row(rows, &n, max, "rtt",
 		"smoothed round-trip time and its variation; fresh, it is the handshake's sample");

@@ -47,7 +47,9 @@ int info_list(const struct options *o)
 	int64_t t0 = now_ns();
 
 	if (socklist_collect(&q, &l) < 0) {
-		fprintf(stderr, "tcptool: cannot list sockets: %s\n", strerror(errno));
+		struct report r;
+		report_init(&r, stdout, o->json, o->quiet, o->verbose);
+		report_error(&r, "cannot list sockets: %s", strerror(errno));
 		return EXIT_NETWORK;
 	}
 	print_notes(&l, o);

@@ -27,7 +27,6 @@ void tcpinfo_decode(const void *raw, size_t len, struct tcp_summary *s)
 	s->sack = ti.tcpi_options & TCPI_OPT_SACK;
 	s->timestamps = ti.tcpi_options & TCPI_OPT_TIMESTAMPS;
 	s->ecn = ti.tcpi_options & TCPI_OPT_ECN;
-	s->ecn_seen = ti.tcpi_options & TCPI_OPT_ECN_SEEN;
 	s->syn_data = ti.tcpi_options & TCPI_OPT_SYN_DATA;
 	bool wscale = ti.tcpi_options & TCPI_OPT_WSCALE;
 	s->snd_wscale = wscale ? ti.tcpi_snd_wscale : -1;
@@ -35,7 +34,6 @@ void tcpinfo_decode(const void *raw, size_t len, struct tcp_summary *s)
 	s->rto_us = ti.tcpi_rto;
 	s->rtt_us = ti.tcpi_rtt;
 	s->rttvar_us = ti.tcpi_rttvar;
-	s->min_rtt_us = ti.tcpi_min_rtt;
 	s->snd_mss = ti.tcpi_snd_mss;
 	s->rcv_mss = ti.tcpi_rcv_mss;
 	s->advmss = ti.tcpi_advmss;
@@ -45,13 +43,10 @@ void tcpinfo_decode(const void *raw, size_t len, struct tcp_summary *s)
 	s->rcv_space = ti.tcpi_rcv_space;
 	s->unacked = ti.tcpi_unacked;
 	s->sacked = ti.tcpi_sacked;
-	s->retransmits = ti.tcpi_retransmits;
 	s->total_retrans = ti.tcpi_total_retrans;
 	s->have_bytes = HAS(len, tcpi_bytes_received);
 	s->bytes_acked = ti.tcpi_bytes_acked;
 	s->bytes_received = ti.tcpi_bytes_received;
-	s->segs_out = ti.tcpi_segs_out;
-	s->segs_in = ti.tcpi_segs_in;
 	s->have_snd_wnd = HAS(len, tcpi_snd_wnd);
 	s->snd_wnd = ti.tcpi_snd_wnd;
 }

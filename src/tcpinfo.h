@@ -13,16 +13,15 @@
 
 struct tcp_summary {
 	int state;                 /* tcpi_state: 1 ESTABLISHED ... 11 CLOSING */
-	bool sack, timestamps, ecn, ecn_seen, syn_data;
+	bool sack, timestamps, ecn, syn_data;
 	int snd_wscale, rcv_wscale; /* -1: window scaling not negotiated */
-	uint32_t rto_us, rtt_us, rttvar_us, min_rtt_us;
+	uint32_t rto_us, rtt_us, rttvar_us;
 	uint32_t snd_mss, rcv_mss, advmss, pmtu;
 	uint32_t snd_cwnd, snd_ssthresh, rcv_space;
 	uint32_t unacked, sacked;   /* on a listener: the accept queue, its limit */
-	uint32_t retransmits, total_retrans;
+	uint32_t total_retrans;
 	bool have_bytes;           /* kernel 4.1+: the byte counters below */
 	uint64_t bytes_acked, bytes_received;
-	uint32_t segs_out, segs_in;
 	bool have_snd_wnd;         /* kernel 6.2+ */
 	uint32_t snd_wnd;          /* the peer's receive window, scaled */
 };

@@ -335,12 +335,7 @@ HS='in [0-9]+\.[0-9]{3} ms' # a handshake or duration time
 }
 
 @test "-w against a full accept queue: exit 4 within the timeout" {
-	start_listener l --backlog 0 --accept-delay 60s -b 127.0.0.1 0
-	# With backlog 0 Linux queues one connection (it admits backlog + 1):
-	# one idle client fills the queue, and later SYNs are dropped.
-	start_bg f1 python3 "$PEER" idle-client 127.0.0.1 "$port"
-	wait_for_line f1.out '^connected$'
-	wait_for_accept_queue "$port" 1
+	start_full_listener
 	run -4 --separate-stderr timeout 10 "$TCPTOOL" connect -w 1s 127.0.0.1 "$port"
 	assert_equal "$output" ""
 	assert_equal "$stderr" "tcptool: connect 127.0.0.1:$port: timed out after 1s (the SYN got no answer)"

@@ -49,7 +49,7 @@ ss_state() {
 	start_states
 	local pid
 	pid=$(bg_pid s)
-	run -0 --separate-stderr "$TCPTOOL" info -a --port "$lport"
+	run -0 --separate-stderr tt info -a --port "$lport"
 	assert_equal "$stderr" ""
 	assert_equal "${#lines[@]}" 7
 	assert_regex "${lines[0]}" '^STATE +RECV-Q SEND-Q  LOCAL +PEER +PROCESS$'
@@ -65,7 +65,7 @@ ss_state() {
 
 @test "the states agree with what ss reports for the same sockets" {
 	start_states
-	run -0 "$TCPTOOL" --json info -a --port "$lport"
+	run -0 tt --json info -a --port "$lport"
 	local line local_port peer_port state want
 	for line in "${lines[@]}"; do
 		read -r state local_port peer_port < <(python3 -c '
@@ -86,7 +86,7 @@ print(o["state"], o["local_port"], o["peer_port"])' "$line")
 
 @test "the default list shows connected sockets: no listener, no TIME_WAIT" {
 	start_states
-	run -0 "$TCPTOOL" info --port "$lport"
+	run -0 tt info --port "$lport"
 	assert_equal "${#lines[@]}" 5
 	refute_line --regexp '^(LISTEN|TIME_WAIT) '
 	assert_line --regexp '^FIN_WAIT2 '
@@ -95,7 +95,7 @@ print(o["state"], o["local_port"], o["peer_port"])' "$line")
 
 @test "-l lists listeners only; the queue columns are the accept queue and the backlog" {
 	start_states
-	run -0 "$TCPTOOL" info -l --port "$lport"
+	run -0 tt info -l --port "$lport"
 	assert_equal "${#lines[@]}" 2
 	# states.py listens with backlog 16 and has accepted every client.
 	assert_regex "${lines[1]}" "^LISTEN +0 +16  127\.0\.0\.1:$lport "
@@ -103,34 +103,34 @@ print(o["state"], o["local_port"], o["peer_port"])' "$line")
 
 @test "--state picks states by name, in any spelling, repeated or comma-separated" {
 	start_states
-	run -0 "$TCPTOOL" -q info --state fin-wait-2 --port "$lport"
+	run -0 tt -q info --state fin-wait-2 --port "$lport"
 	assert_equal "${#lines[@]}" 1
 	assert_regex "${lines[0]}" "^FIN_WAIT2 .* 127\.0\.0\.1:$half "
-	run -0 "$TCPTOOL" -q info --state TIME_WAIT,close-wait --port "$lport"
+	run -0 tt -q info --state TIME_WAIT,close-wait --port "$lport"
 	assert_equal "${#lines[@]}" 2
 	assert_line --regexp "^TIME_WAIT .*127\.0\.0\.1:$tw "
 	assert_line --regexp '^CLOSE_WAIT '
-	run -0 "$TCPTOOL" -q info --state Established --state listen --port "$lport"
+	run -0 tt -q info --state Established --state listen --port "$lport"
 	assert_equal "${#lines[@]}" 3
 }
 
 @test "-q leaves out the header; nothing matched: exit 1 with one line, silent with -q" {
 	start_states
-	run -0 "$TCPTOOL" -q info -l --port "$lport"
+	run -0 tt -q info -l --port "$lport"
 	assert_equal "${#lines[@]}" 1
 	local p
 	p=$(free_port)
-	run -1 --separate-stderr "$TCPTOOL" info --port "$p"
+	run -1 --separate-stderr tt info --port "$p"
 	assert_equal "$output" ""
 	assert_equal "$stderr" "tcptool: no socket matched (the list shows connected sockets; -l shows listeners, -a every state)"
-	run -1 --separate-stderr "$TCPTOOL" info -q -a --port "$p"
+	run -1 --separate-stderr tt info -q -a --port "$p"
 	assert_equal "$output" ""
 	assert_equal "$stderr" ""
 }
 
 @test "-v adds tcp_info under each connection and the timer under TIME_WAIT" {
 	start_states
-	run -0 "$TCPTOOL" info -v -a --port "$lport"
+	run -0 tt info -v -a --port "$lport"
 	assert_line --index 2 --regexp '^    accept queue 0 of 16$'
 	assert_line --regexp '^    rtt [0-9]+\.[0-9]{3}/[0-9]+\.[0-9]{3} ms, cwnd [0-9]+, mss [0-9]+, retrans 0, [0-9]+ B acked, [0-9]+ B received, [a-z0-9_]+$'
 	assert_line --regexp '^    time-wait in [0-9]+\.[0-9]{3} s$'
@@ -138,7 +138,7 @@ print(o["state"], o["local_port"], o["peer_port"])' "$line")
 
 @test "--json: one socket object per line with stable keys; -v adds tcp_info" {
 	start_states
-	"$TCPTOOL" --json info -a --port "$lport" >"$(D list)"
+	tt --json info -a --port "$lport" >"$(D list)"
 	json_check "$(D list)" \
 		'len(ev["socket"]) == 6 and len(ev) == 1' \
 		"all(s['local_port'] == $lport or s['peer_port'] == $lport for s in ev['socket'])" \
@@ -148,7 +148,7 @@ print(o["state"], o["local_port"], o["peer_port"])' "$line")
 		"[s for s in ev['socket'] if s['state'] == 'TIME_WAIT'][0]['inode'] == 0" \
 		"'pid' not in [s for s in ev['socket'] if s['state'] == 'TIME_WAIT'][0]" \
 		"'rtt_ms' not in ev['socket'][1]"
-	"$TCPTOOL" --json -v info --state established --port "$lport" >"$(D verbose)"
+	tt --json -v info --state established --port "$lport" >"$(D verbose)"
 	json_check "$(D verbose)" \
 		'len(ev["socket"]) == 2' \
 		"all(s['sack'] is True and s['snd_mss'] > 0 and s['rtt_ms'] >= 0 and s['congestion'] for s in ev['socket'])" \
@@ -157,18 +157,18 @@ print(o["state"], o["local_port"], o["peer_port"])' "$line")
 
 @test "IPv6 sockets are listed too, and -4 / -6 pick the family" {
 	start_states ::1
-	run -0 "$TCPTOOL" -q info -a --port "$lport"
+	run -0 tt -q info -a --port "$lport"
 	assert_equal "${#lines[@]}" 6
 	assert_regex "${lines[0]}" "^LISTEN +0 +16  \[::1\]:$lport +\* "
-	run -0 "$TCPTOOL" -q -6 info -a --port "$lport"
+	run -0 tt -q -6 info -a --port "$lport"
 	assert_equal "${#lines[@]}" 6
-	run -1 "$TCPTOOL" -q -4 info -a --port "$lport"
+	run -1 tt -q -4 info -a --port "$lport"
 	assert_equal "$output" ""
 }
 
 @test "without netlink: the same sockets from /proc/net/tcp, and a note that says so" {
 	start_states
-	run -0 --separate-stderr "$NO_NETLINK" "$TCPTOOL" info -a -v --port "$lport"
+	run -0 --separate-stderr timeout -k 1 "$T_MAX" "$NO_NETLINK" "$TCPTOOL" info -a -v --port "$lport"
 	assert_equal "$stderr" "tcptool: netlink sock_diag is unavailable (Permission denied); read /proc/net/tcp instead, so no tcp_info and no listener backlog"
 	local pid
 	pid=$(bg_pid s)
@@ -180,10 +180,10 @@ print(o["state"], o["local_port"], o["peer_port"])' "$line")
 	refute_line --regexp 'rtt '
 	# The same list, state by state, as netlink gives it.
 	local via_proc via_netlink
-	via_proc=$("$NO_NETLINK" "$TCPTOOL" -q info -a --port "$lport" | awk '{print $1, $4, $5}')
-	via_netlink=$("$TCPTOOL" -q info -a --port "$lport" | awk '{print $1, $4, $5}')
+	via_proc=$(timeout -k 1 "$T_MAX" "$NO_NETLINK" "$TCPTOOL" -q info -a --port "$lport" | awk '{print $1, $4, $5}')
+	via_netlink=$(tt -q info -a --port "$lport" | awk '{print $1, $4, $5}')
 	assert_equal "$via_proc" "$via_netlink"
-	run -0 --separate-stderr "$NO_NETLINK" "$TCPTOOL" -q info -l --port "$lport"
+	run -0 --separate-stderr timeout -k 1 "$T_MAX" "$NO_NETLINK" "$TCPTOOL" -q info -l --port "$lport"
 	assert_equal "$stderr" ""
 }
 
@@ -193,7 +193,7 @@ print(o["state"], o["local_port"], o["peer_port"])' "$line")
 	setpriv --reuid=nobody --regid=nogroup --clear-groups "$TCPTOOL" --version >/dev/null 2>&1 ||
 		skip "user nobody cannot run $TCPTOOL (its folder is closed to other users)"
 	start_states
-	run -0 --separate-stderr setpriv --reuid=nobody --regid=nogroup --clear-groups \
+	run -0 --separate-stderr timeout -k 1 "$T_MAX" setpriv --reuid=nobody --regid=nogroup --clear-groups \
 		"$TCPTOOL" info -l --port "$lport"
 	assert_regex "${lines[1]}" "^LISTEN .* \? \(uid 0\)$"
 	assert_equal "$stderr" "tcptool: 1 socket of other users shows no process: only root may look into other users' /proc/PID/fd"
@@ -203,7 +203,7 @@ print(o["state"], o["local_port"], o["peer_port"])' "$line")
 
 @test "HOST PORT: connects, explains what the handshake negotiated, exits 0" {
 	start_server e echo -b 127.0.0.1 0
-	run -0 --separate-stderr "$TCPTOOL" info 127.0.0.1 "$port"
+	run -0 --separate-stderr tt info 127.0.0.1 "$port"
 	assert_equal "$stderr" ""
 	assert_regex "${lines[0]}" "^connected to 127\.0\.0\.1:$port from 127\.0\.0\.1:[0-9]+ in [0-9]+\.[0-9]{3} ms$"
 	assert_line --index 1 --regexp '^  state +ESTABLISHED +the handshake is complete: data may flow both ways$'
@@ -218,7 +218,7 @@ print(o["state"], o["local_port"], o["peer_port"])' "$line")
 	assert_line --regexp '^  cwnd +[0-9]+ segments '
 	assert_line --regexp "^  congestion +$(cat /proc/sys/net/ipv4/tcp_congestion_control) "
 	refute_line --regexp '^  (rto|ssthresh) '
-	run -0 "$TCPTOOL" info -v 127.0.0.1 "$port"
+	run -0 tt info -v 127.0.0.1 "$port"
 	assert_line --regexp '^  rto +[0-9]+\.[0-9]{3} ms '
 	assert_line --regexp '^  ssthresh +(none yet|[0-9]+ segments) '
 	assert_line --regexp '^  path mtu +65535 '
@@ -226,7 +226,7 @@ print(o["state"], o["local_port"], o["peer_port"])' "$line")
 
 @test "HOST PORT --json: connected, then one negotiated object" {
 	start_server e echo -b 127.0.0.1 0
-	"$TCPTOOL" --json info localhost "$port" >"$(D events)"
+	tt --json info localhost "$port" >"$(D events)"
 	json_check "$(D events)" \
 		'list(ev) == ["connected", "negotiated"]' \
 		'ev["connected"][0]["host"] == "localhost" and ev["connected"][0]["handshake_ms"] >= 0' \
@@ -251,7 +251,7 @@ except ConnectionResetError:
     print("reset", flush=True)
 '
 	wait_for_line srv.out '^[0-9]+$'
-	run -0 "$TCPTOOL" -q info 127.0.0.1 "$(head -1 "$(D srv.out)")"
+	run -0 tt -q info 127.0.0.1 "$(head -1 "$(D srv.out)")"
 	assert_equal "$output" ""
 	wait_for_line srv.out '^(eof|data|reset)$'
 	assert_equal "$(tail -1 "$(D srv.out)")" eof
@@ -260,13 +260,10 @@ except ConnectionResetError:
 @test "HOST PORT failures: refused exits 1, a full queue with -w exits 4" {
 	local p
 	p=$(free_port)
-	run -1 --separate-stderr "$TCPTOOL" info 127.0.0.1 "$p"
+	run -1 --separate-stderr tt info 127.0.0.1 "$p"
 	assert_equal "$output" ""
 	assert_equal "$stderr" "tcptool: connect 127.0.0.1:$p: Connection refused (nothing listens there: the peer answered the SYN with RST)"
-	start_listener l --backlog 0 --accept-delay 60s -b 127.0.0.1 0
-	start_bg f1 python3 "$PEER" idle-client 127.0.0.1 "$port"
-	wait_for_line f1.out '^connected$'
-	wait_for_accept_queue "$port" 1
+	start_full_listener
 	run -4 --separate-stderr timeout 10 "$TCPTOOL" info -w 300ms 127.0.0.1 "$port"
 	assert_equal "$stderr" "tcptool: connect 127.0.0.1:$port: timed out after 300ms (the SYN got no answer)"
 }
@@ -282,7 +279,7 @@ except ConnectionResetError:
 @test "--fd: bash's /dev/tcp socket, described and explained" {
 	start_server e echo -b 127.0.0.1 0
 	exec 7<>"/dev/tcp/127.0.0.1/$port"
-	run -0 --separate-stderr "$TCPTOOL" info --fd 7
+	run -0 --separate-stderr tt info --fd 7
 	exec 7>&-
 	assert_regex "${lines[0]}" "^fd 7: TCP socket \(IPv4\), connected to 127\.0\.0\.1:$port from 127\.0\.0\.1:[0-9]+$"
 	assert_line --index 1 --regexp '^  state +ESTABLISHED '
@@ -296,7 +293,7 @@ except ConnectionResetError:
 @test "--fd --json: an fd object, then negotiated" {
 	start_server e echo -b 127.0.0.1 0
 	exec 7<>"/dev/tcp/127.0.0.1/$port"
-	"$TCPTOOL" --json info --fd 7 >"$(D events)"
+	tt --json info --fd 7 >"$(D events)"
 	exec 7>&-
 	json_check "$(D events)" \
 		'list(ev) == ["fd", "negotiated"]' \
@@ -307,7 +304,7 @@ except ConnectionResetError:
 }
 
 @test "--fd: a listening socket passed down, as systemd or inetd would" {
-	run -0 python3 -c '
+	run -0 timeout -k 1 "$T_MAX" python3 -c '
 import socket, subprocess, sys
 s = socket.socket(socket.AF_INET6); s.bind(("::1", 0)); s.listen(7)
 sys.exit(subprocess.call([sys.argv[1], "info", "--fd", str(s.fileno())], pass_fds=[s.fileno()]))' "$TCPTOOL"
@@ -317,7 +314,7 @@ sys.exit(subprocess.call([sys.argv[1], "info", "--fd", str(s.fileno())], pass_fd
 }
 
 @test "--fd: a UNIX socket is described without tcp_info" {
-	run -0 python3 -c '
+	run -0 timeout -k 1 "$T_MAX" python3 -c '
 import socket, subprocess, sys
 a, b = socket.socketpair()
 sys.exit(subprocess.call([sys.argv[1], "info", "--fd", str(a.fileno())], pass_fds=[a.fileno()]))' "$TCPTOOL"
@@ -325,21 +322,21 @@ sys.exit(subprocess.call([sys.argv[1], "info", "--fd", str(a.fileno())], pass_fd
 }
 
 @test "--fd: not a socket or not open: one line, exit 2" {
-	run -2 --separate-stderr "$TCPTOOL" info --fd 0 </dev/null
+	run -2 --separate-stderr tt info --fd 0 </dev/null
 	assert_equal "$output" ""
 	assert_equal "$stderr" "tcptool: fd 0 is not a socket: it is a character device"
-	run -2 --separate-stderr bash -c 'echo hi | "$1" info --fd 0' _ "$TCPTOOL"
+	run -2 --separate-stderr timeout -k 1 "$T_MAX" bash -c 'echo hi | "$1" info --fd 0' _ "$TCPTOOL"
 	assert_equal "$stderr" "tcptool: fd 0 is not a socket: it is a pipe"
-	run -2 --separate-stderr "$TCPTOOL" info --fd 0 <"$BATS_TEST_FILENAME"
+	run -2 --separate-stderr tt info --fd 0 <"$BATS_TEST_FILENAME"
 	assert_equal "$stderr" "tcptool: fd 0 is not a socket: it is a regular file"
-	run -2 --separate-stderr "$TCPTOOL" info --fd 9
+	run -2 --separate-stderr tt info --fd 9
 	assert_equal "$stderr" "tcptool: fd 9: not open in this process (open it with exec 3<>/dev/tcp/HOST/PORT)"
 }
 
 # --- info --system ------------------------------------------------------------------
 
 @test "--system: each setting with its value from /proc/sys and one line on it" {
-	run -0 --separate-stderr "$TCPTOOL" info --system
+	run -0 --separate-stderr tt info --system
 	assert_equal "$stderr" ""
 	local retries range
 	retries=$(cat /proc/sys/net/ipv4/tcp_syn_retries)
@@ -353,7 +350,7 @@ sys.exit(subprocess.call([sys.argv[1], "info", "--fd", str(a.fileno())], pass_fd
 }
 
 @test "--system --json: one setting object per line" {
-	"$TCPTOOL" --json info --system >"$(D settings)"
+	tt --json info --system >"$(D settings)"
 	json_check "$(D settings)" \
 		'len(ev["setting"]) == 27 and len(ev) == 1' \
 		'all(s["meaning"] and isinstance(s["readable"], bool) for s in ev["setting"])' \
@@ -366,7 +363,7 @@ sys.exit(subprocess.call([sys.argv[1], "info", "--fd", str(a.fileno())], pass_fd
 	local args want
 	while IFS='|' read -r args want; do
 		# shellcheck disable=SC2086 # args is a word list
-		run -2 --separate-stderr "$TCPTOOL" info $args
+		run -2 --separate-stderr tt info $args
 		assert_equal "${stderr_lines[0]}" "tcptool: $want"
 		assert_equal "${stderr_lines[1]}" "Try 'tcptool info --help' for more information."
 	done <<'EOF'

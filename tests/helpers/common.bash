@@ -188,6 +188,17 @@ free_port() {
 	python3 "$PEER" free-port "${1:-127.0.0.1}"
 }
 
+# start_full_listener: a listener whose accept queue is full, so new SYNs
+# go unanswered (a way to make a connect time out on loopback); sets $port.
+start_full_listener() {
+	start_listener l --backlog 0 --accept-delay 60s -b 127.0.0.1 0
+	# With backlog 0 Linux queues one connection (it admits backlog + 1):
+	# one idle client fills the queue, and later SYNs are dropped.
+	start_bg f1 python3 "$PEER" idle-client 127.0.0.1 "$port"
+	wait_for_line f1.out '^connected$'
+	wait_for_accept_queue "$port" 1
+}
+
 # start_listener NAME [TCPTOOL ARGS...]: starts "tcptool listen ARGS" as
 # NAME (stdin from $LISTEN_STDIN, default /dev/null) and sets $port.
 start_listener() {
