@@ -42,6 +42,9 @@ void options_init(struct options *o)
 	o->reply_text = "ACK!";
 	o->port_filter = -1;
 	o->fd = -1;
+	o->count = -1;
+	o->interval_ms = -1;
+	o->shut_how = SHUT_WR;
 }
 
 void usage_error(const char *cmd_name, const char *fmt, ...)
@@ -214,6 +217,91 @@ bool args_common(const char *word, struct options *o)
 	return true;
 }
 
+static const char *parse_how(const char *s, int *how)
+{
+	if (strcmp(s, "rd") == 0)
+		*how = SHUT_RD;
+	else if (strcmp(s, "wr") == 0)
+		*how = SHUT_WR;
+	else if (strcmp(s, "rdwr") == 0)
+		*how = SHUT_RDWR;
+	else
+		return "expected rd, wr or rdwr";
+	return NULL;
+}
+
+/* One item of a port list: a port, or LOW-HIGH. */
+static const char *parse_port_item(const char *s, int *low, int *high)
+{
+	static char why[96];
+	char a[64], b[64];
+	const char *dash;
+
+	/* A whole item that names a port wins: service names may hold dashes. */
+	if (parse_port(s, low) == NULL) {
+		*high = *low;
+		return NULL;
+	}
+	dash = strchr(s, '-');
+	if (dash == NULL)
+		return parse_port(s, low);
+	if ((size_t)(dash - s) >= sizeof(a) || strlen(dash + 1) >= sizeof(b))
+		return "expected PORT or LOW-HIGH";
+	memcpy(a, s, (size_t)(dash - s));
+	a[dash - s] = '\0';
+	strcpy(b, dash + 1);
+	if (a[0] == '\0' || b[0] == '\0')
+		return "expected PORT or LOW-HIGH";
+	const char *e = parse_port(a, low);
+	if (e == NULL)
+		e = parse_port(b, high);
+	if (e)
+		return e;
+	if (*low > *high) {
+		snprintf(why, sizeof(why), "range %d-%d runs backwards", *low, *high);
+		return why;
+	}
+	return NULL;
+}
+
+const char *parse_port_set(const char *s, struct port_set *set)
+{
+	char item[128];
+
+	memset(set, 0, sizeof(*set));
+	for (const char *p = s;; p++) {
+		size_t n = strcspn(p, ",");
+		int low, high;
+		if (n == 0)
+			return "empty item in the list";
+		if (n >= sizeof(item))
+			return "expected PORT or LOW-HIGH";
+		memcpy(item, p, n);
+		item[n] = '\0';
+		const char *why = parse_port_item(item, &low, &high);
+		if (why)
+			return why;
+		for (int port = low; port <= high; port++) {
+			unsigned char bit = (unsigned char)(1u << (port % 8));
+			if (!(set->bits[port / 8] & bit))
+				set->count++;
+			set->bits[port / 8] |= bit;
+		}
+		p += n;
+		if (*p == '\0')
+			break;
+	}
+	return NULL;
+}
+
+int port_set_next(const struct port_set *set, int after)
+{
+	for (int port = after + 1; port < 65536; port++)
+		if (set->bits[port / 8] & (1u << (port % 8)))
+			return port;
+	return -1;
+}
+
 const char *parse_states(const char *s, unsigned *mask)
 {
 	char word[32];
@@ -259,6 +347,25 @@ static bool apply_option(int id, const char *arg, const char *cmd_name, struct o
 	case 'l': o->listening = true; break;
 	case 'a': o->all_states = true; break;
 	case OPT_SYSTEM: o->system = true; break;
+	case 'z': o->zero_io = true; break;
+	case OPT_RST: o->rst = true; break;
+	case 'c':
+		what = "count";
+		why = parse_count(arg, 0, INT_MAX, &o->count);
+		break;
+	case 'i':
+		what = "interval";
+		why = parse_duration(arg, &o->interval_ms);
+		break;
+	case OPT_AFTER:
+		what = "delay";
+		why = parse_duration(arg, &o->after_ms);
+		break;
+	case OPT_HOW:
+		what = "shutdown direction";
+		why = parse_how(arg, &o->shut_how);
+		o->how_given = true;
+		break;
 	case OPT_PORT:
 		what = "port";
 		why = parse_port(arg, &o->port_filter);

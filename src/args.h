@@ -20,7 +20,9 @@ enum {
 	CMD_ECHO = 1 << 2,
 	CMD_ACK = 1 << 3,
 	CMD_INFO = 1 << 4,
+	CMD_SHUTDOWN = 1 << 5,
 	CMD_SERVER = CMD_ECHO | CMD_ACK,  /* the event-loop servers */
+	CMD_DIAL = CMD_CONNECT | CMD_INFO | CMD_SHUTDOWN,  /* the commands that connect */
 	CMD_TOP = 1 << 30,  /* understood before COMMAND */
 	CMD_ALL = ~0,       /* common options: everywhere */
 };
@@ -58,6 +60,13 @@ struct options {
 	unsigned state_mask;   /* info: 1 << TCP state; 0: the default set */
 	int fd;                /* info --fd; -1: none */
 	bool system;           /* info --system */
+	bool zero_io;          /* connect -z */
+	long long count;       /* connect -c; -1: not given, 0: until interrupted */
+	long long interval_ms; /* connect -i; -1: not given */
+	int shut_how;          /* shutdown --how: SHUT_RD, SHUT_WR, SHUT_RDWR */
+	bool how_given;
+	bool rst;              /* shutdown --rst */
+	long long after_ms;    /* shutdown --after */
 };
 
 void options_init(struct options *o);
@@ -88,6 +97,17 @@ void args_print_help(int must_have, int must_not_have);
 const char *parse_port(const char *s, int *port);
 const char *parse_duration(const char *s, long long *ms);
 const char *parse_count(const char *s, long long min, long long max, long long *n);
+/*
+ * A set of ports: "22", "20-25", "22,80,443", "ssh,8000-8010".  Ports of
+ * the set are bits; port_set_next() walks them in increasing order.
+ */
+struct port_set {
+	unsigned char bits[65536 / 8];
+	int count;
+};
+const char *parse_port_set(const char *s, struct port_set *set);
+/* The first port of the set above 'after' (-1 to start), or -1 at the end. */
+int port_set_next(const struct port_set *set, int after);
 /* Adds the TCP states named in "established,time-wait" to *mask (1 << state). */
 const char *parse_states(const char *s, unsigned *mask);
 

@@ -5,10 +5,34 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "connect_probe.h"
 #include "relay.h"
 #include "report.h"
 #include "session.h"
 #include "sock.h"
+
+/* -z and -c make handshakes only: no data, so no relay options. */
+static bool probe_options_valid(const struct options *o)
+{
+	const char *mode = o->zero_io ? "-z" : "-c";
+
+	if (o->zero_io && o->count >= 0) {
+		usage_error("connect", "connect: -z and -c exclude each other");
+		return false;
+	}
+	if (o->interval_ms >= 0 && o->count < 0) {
+		usage_error("connect", "connect: -i needs -c");
+		return false;
+	}
+	if (!o->zero_io && o->count < 0)
+		return true;
+	if (o->send_text || o->half_close) {
+		usage_error("connect", "connect: %s does nothing with %s, which sends no data",
+			    o->send_text ? "--send" : "--half-close", mode);
+		return false;
+	}
+	return true;
+}
 
 int cmd_connect(int argc, char **argv, const struct options *o)
 {
@@ -17,8 +41,11 @@ int cmd_connect(int argc, char **argv, const struct options *o)
 	struct session_dial d;
 	int port, status;
 
-	if (!args_operands("connect", argc, argv, "HOST PORT") ||
-	    !args_port_operand("connect", argv[1], &port))
+	if (!args_operands("connect", argc, argv, "HOST PORT") || !probe_options_valid(o))
+		return EXIT_USAGE;
+	if (o->zero_io || o->count >= 0)
+		return connect_probe(argv[0], argv[1], o);
+	if (!args_port_operand("connect", argv[1], &port))
 		return EXIT_USAGE;
 
 	report_init(&r, stderr, o->json, o->quiet, o->verbose);

@@ -22,12 +22,23 @@ struct session_dial {
 };
 
 /*
+ * Resolves host, and the source address of -s, for dialing port as the
+ * options say, reporting a failure.  Returns 0 with the lists in *peers
+ * and *source (NULL without -s) for the caller to free, or the exit status.
+ */
+int session_resolve_dial(const struct report *r, const char *host, int port, const struct options *o,
+			 struct addrinfo **peers, struct addrinfo **source, int64_t *resolve_ns);
+
+/*
  * Resolves host and connects to port as the options say (-4, -6, -w, -s,
  * -p), reporting failed addresses and the failure itself.  Returns 0 with
  * *d filled, or the exit status.
  */
 int session_dial(const struct report *r, const char *host, int port, const struct options *o,
 		 struct session_dial *d);
+
+/* HOST PORT as the user gave them, as a name: "localhost:80", "[::1]:80". */
+char *session_target(const char *host, int port, char *buf, size_t size);
 
 /* The "connected" event: both names, the handshake and resolve times. */
 void session_report_connected(const struct report *r, const char *host, const struct session_dial *d);

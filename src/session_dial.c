@@ -54,15 +54,22 @@ static int resolve(const struct report *r, const char *what, const char *host, i
 	return sock_resolve_error_is_name(rc) ? EXIT_RESOLVE : EXIT_NETWORK;
 }
 
+char *session_target(const char *host, int port, char *buf, size_t size)
+{
+	/* "[::1]:9" like every other name we print, "localhost:9" for a name. */
+	bool bare_v6 = strchr(host, ':') && host[0] != '[';
+
+	snprintf(buf, size, "%s%s%s:%d", bare_v6 ? "[" : "", host, bare_v6 ? "]" : "", port);
+	return buf;
+}
+
 static void report_dial_failed(const struct report *r, const char *host, int port,
 			       const struct options *o, int err)
 {
 	const char *explain = sock_explain(err, PHASE_CONNECT);
 	char ms[32], target[300];
-	/* "[::1]:9" like every other name we print, "localhost:9" for a name. */
-	bool bare_v6 = strchr(host, ':') && host[0] != '[';
 
-	snprintf(target, sizeof(target), "%s%s%s:%d", bare_v6 ? "[" : "", host, bare_v6 ? "]" : "", port);
+	session_target(host, port, target, sizeof(target));
 	if (err == ETIMEDOUT && o->timeout_ms > 0)
 		report_error(r, "connect %s: timed out after %s (the SYN got no answer)", target,
 			     format_duration(o->timeout_ms, ms, sizeof(ms)));
@@ -71,19 +78,33 @@ static void report_dial_failed(const struct report *r, const char *host, int por
 			     explain ? explain : "", explain ? ")" : "");
 }
 
+int session_resolve_dial(const struct report *r, const char *host, int port, const struct options *o,
+			 struct addrinfo **peers, struct addrinfo **source, int64_t *resolve_ns)
+{
+	int status;
+
+	*peers = *source = NULL;
+	status = resolve(r, "host", host, port, o->family, false, peers, resolve_ns);
+	if (status == 0 && o->source_addr)
+		status = resolve(r, "source address", o->source_addr, 0, o->family, true, source, NULL);
+	if (status && *peers) {
+		freeaddrinfo(*peers);
+		*peers = NULL;
+	}
+	return status;
+}
+
 int session_dial(const struct report *r, const char *host, int port, const struct options *o,
 		 struct session_dial *d)
 {
-	struct addrinfo *peers = NULL, *source = NULL;
+	struct addrinfo *peers, *source;
 	int status;
 
 	memset(d, 0, sizeof(*d));
 	d->fd = -1;
-	status = resolve(r, "host", host, port, o->family, false, &peers, &d->resolve_ns);
-	if (status == 0 && o->source_addr)
-		status = resolve(r, "source address", o->source_addr, 0, o->family, true, &source, NULL);
+	status = session_resolve_dial(r, host, port, o, &peers, &source, &d->resolve_ns);
 	if (status)
-		goto out;
+		return status;
 
 	struct dial_ctx dctx = { r, count_addresses(peers), "?" };
 	struct dial_opts dopts = {

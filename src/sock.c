@@ -234,34 +234,31 @@ static int bind_source(int fd, int family, const struct dial_opts *o)
 	return bind(fd, (struct sockaddr *)&ss, len);
 }
 
-/*
- * Waits for a non-blocking connect to finish; returns 0 or -1 with errno.
- * ECONNRESET means the handshake completed and the peer then reset; that
- * is a connection, so it returns 0 with the error in *late_err.
- */
-static int finish_connect(int fd, int timeout_ms, int *late_err)
+int sock_connect_start(const struct sockaddr *to, socklen_t len, const struct dial_opts *o,
+		       int64_t *started_ns)
 {
-	struct pollfd pfd = { .fd = fd, .events = POLLOUT };
-	int64_t deadline = now_ns() + (int64_t)timeout_ms * 1000000;
+	int fd = socket(to->sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_TCP);
+
+	if (fd < 0)
+		return -1;
+	if ((o->source || o->source_port >= 0) && bind_source(fd, to->sa_family, o) < 0)
+		goto fail;
+	*started_ns = now_ns();
+	if (connect(fd, to, len) == 0 || errno == EINPROGRESS)
+		return fd;
+fail:;
+	int saved = errno;
+	close(fd);
+	errno = saved;
+	return -1;
+}
+
+int sock_connect_result(int fd, int *late_err)
+{
 	int err = 0;
 	socklen_t len = sizeof(err);
 
-	for (;;) {
-		int wait = -1;
-		if (timeout_ms >= 0) {
-			int64_t left = deadline - now_ns();
-			wait = left <= 0 ? 0 : (int)((left + 999999) / 1000000);
-		}
-		int n = poll(&pfd, 1, wait);
-		if (n > 0)
-			break;
-		if (n == 0) {
-			errno = ETIMEDOUT;
-			return -1;
-		}
-		if (errno != EINTR)
-			return -1;
-	}
+	*late_err = 0;
 	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
 		return -1;
 	if (err == ECONNRESET) {
@@ -275,6 +272,30 @@ static int finish_connect(int fd, int timeout_ms, int *late_err)
 	return 0;
 }
 
+/* Waits for a non-blocking connect to finish; returns 0 or -1 with errno. */
+static int finish_connect(int fd, int timeout_ms, int *late_err)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLOUT };
+	int64_t deadline = now_ns() + (int64_t)timeout_ms * 1000000;
+
+	for (;;) {
+		int wait = -1;
+		if (timeout_ms >= 0) {
+			int64_t left = deadline - now_ns();
+			wait = left <= 0 ? 0 : (int)((left + 999999) / 1000000);
+		}
+		int n = poll(&pfd, 1, wait);
+		if (n > 0)
+			return sock_connect_result(fd, late_err);
+		if (n == 0) {
+			errno = ETIMEDOUT;
+			return -1;
+		}
+		if (errno != EINTR)
+			return -1;
+	}
+}
+
 int sock_dial(const struct addrinfo *to, const struct dial_opts *o, int64_t *took_ns,
 	      int *late_err)
 {
@@ -283,18 +304,10 @@ int sock_dial(const struct addrinfo *to, const struct dial_opts *o, int64_t *too
 	*late_err = 0;
 	for (const struct addrinfo *ai = to; ai; ai = ai->ai_next) {
 		int64_t t0 = now_ns();
-		int fd = socket(ai->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_TCP);
-		int rc = fd < 0 ? -1 : 0;
-
-		if (rc == 0 && (o->source || o->source_port >= 0))
-			rc = bind_source(fd, ai->ai_family, o);
-		if (rc == 0) {
-			t0 = now_ns();
-			rc = connect(fd, ai->ai_addr, ai->ai_addrlen);
-			if (rc < 0 && errno == EINPROGRESS)
-				rc = finish_connect(fd, o->timeout_ms, late_err);
-		}
+		int fd = sock_connect_start(ai->ai_addr, ai->ai_addrlen, o, &t0);
+		int rc = fd < 0 ? -1 : finish_connect(fd, o->timeout_ms, late_err);
 		int64_t took = now_ns() - t0;
+
 		err = rc < 0 ? errno : 0;
 		if (o->on_attempt)
 			o->on_attempt(o->ctx, ai->ai_addr, err, took);

@@ -96,6 +96,19 @@ struct dial_opts {
 int sock_dial(const struct addrinfo *to, const struct dial_opts *o, int64_t *took_ns,
 	      int *late_err);
 
+/*
+ * The two halves of one non-blocking connect, for callers that wait on
+ * many at once.  sock_connect_start() makes a socket of to's family, binds
+ * the dial source and starts the connect at *started_ns: it returns the
+ * socket, its connect done or in progress (poll for POLLOUT), or -1 with
+ * errno.
+ * sock_connect_result() then says how it went: 0, or -1 with errno; a
+ * reset right after the handshake counts as connected, as in sock_dial.
+ */
+int sock_connect_start(const struct sockaddr *to, socklen_t len, const struct dial_opts *o,
+		       int64_t *started_ns);
+int sock_connect_result(int fd, int *late_err);
+
 /* "ESTABLISHED", "FIN_WAIT2" ... for a TCP state (tcpi_state, idiag_state). */
 const char *sock_state_name(int state);
 
