@@ -12,5 +12,6 @@ int cmd_connect(int argc, char **argv, const struct options *o);
 int cmd_echo(int argc, char **argv, const struct options *o);
 int cmd_ack(int argc, char **argv, const struct options *o);
 int cmd_info(int argc, char **argv, const struct options *o);
+int cmd_shutdown(int argc, char **argv, const struct options *o);
 
 #endif

@@ -60,6 +60,15 @@ static const struct command commands[] = {
 	  "scale, SACK, timestamps, ECN, RTT, congestion control) and closes.\n"
 	  "--fd N describes a socket this process inherited; --system shows the\n"
 	  "kernel's TCP settings.  Each value comes with one line on what it means.\n" },
+	{ "shutdown", cmd_shutdown, CMD_SHUTDOWN,
+	  "[--how rd|wr|rdwr | --rst] [--send TEXT] [--after DUR] [-w DUR] HOST PORT",
+	  "end a connection one chosen way and show the timeline of the close",
+	  "Connects, sends --send TEXT if given, waits --after DUR, then calls\n"
+	  "shutdown(SHUT_WR) (or --how rd or rdwr), or with --rst closes abortively\n"
+	  "with RST.  Until the peer closes or -w DUR (default 3s) runs out, it prints\n"
+	  "a timeline on stdout: data still arriving, the peer's FIN or RST, failed\n"
+	  "reads and writes, and the TCP state after each step, from TCP_INFO.\n"
+	  "Then it closes and tells what the kernel keeps (TIME_WAIT...).\n" },
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))

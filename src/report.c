@@ -15,6 +15,7 @@ void report_init(struct report *r, FILE *out, bool json, bool quiet, int verbose
 	r->verbose = verbose;
 	r->t0_ns = now_ns();
 	r->batch = false;
+	r->stamp = false;
 }
 
 bool format_printable(const char *data, size_t len, char *buf, size_t size)
@@ -185,13 +186,19 @@ void report_event(const struct report *r, const char *event, const struct field 
 {
 	char human[1024], line[4096];
 	va_list ap;
+	int64_t t_ns = now_ns() - r->t0_ns;
+	int n = 0;
 
 	if (r->quiet)
 		return;
+	if (r->stamp) {
+		char ms[32];
+		n = snprintf(human, sizeof(human), "t+%-9s ", format_ms(t_ns, ms, sizeof(ms)));
+	}
 	va_start(ap, human_fmt);
-	vsnprintf(human, sizeof(human), human_fmt, ap);
+	vsnprintf(human + n, sizeof(human) - (size_t)n, human_fmt, ap);
 	va_end(ap);
-	report_format(line, sizeof(line), r->json, event, now_ns() - r->t0_ns, human, fields);
+	report_format(line, sizeof(line), r->json, event, t_ns, human, fields);
 	emit_line(r->out, line, !r->batch);
 }
 

@@ -17,6 +17,7 @@ struct report {
 	int verbose;
 	int64_t t0_ns;   /* events carry "t", seconds since this moment */
 	bool batch;      /* leave flushing to the caller (an event loop flushes once a round) */
+	bool stamp;      /* a timeline: human lines start with "t+MS", ms since t0 */
 };
 
 enum field_type { FIELD_STR, FIELD_INT, FIELD_MS, FIELD_BOOL };

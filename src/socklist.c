@@ -128,6 +128,41 @@ int socklist_collect(const struct socklist_query *q, struct socklist *l)
 	return 0;
 }
 
+struct find {
+	const struct sockaddr_storage *local, *peer;
+	struct tcp_sock *out;
+	bool found;
+};
+
+static int keep_if_same(void *ctx, const struct tcp_sock *s)
+{
+	struct find *f = ctx;
+
+	if (s->family == f->local->ss_family && cmp_endpoint(&s->local, f->local) == 0 &&
+	    cmp_endpoint(&s->peer, f->peer) == 0) {
+		*f->out = *s;
+		f->found = true;
+	}
+	return 0;
+}
+
+int socklist_find(const struct sockaddr_storage *local, const struct sockaddr_storage *peer,
+		  struct tcp_sock *out)
+{
+	struct find f = { local, peer, out, false };
+	int family = local->ss_family;
+
+	if (sockdiag_dump(family, SOCKLIST_ALL, false, keep_if_same, &f) < 0) {
+		if (errno == ENOMEM)
+			return -1;
+		f.found = false;
+		if (procnet_read(family == AF_INET ? "/proc/net/tcp" : "/proc/net/tcp6", family,
+				 keep_if_same, &f) < 0)
+			return -1;
+	}
+	return f.found;
+}
+
 void socklist_free(struct socklist *l)
 {
 	free(l->v);

@@ -69,6 +69,15 @@ int socklist_collect(const struct socklist_query *q, struct socklist *l);
 
 void socklist_free(struct socklist *l);
 
+/*
+ * Finds the one socket with these two names, whatever its state: one a
+ * process closed lives on in the kernel (TIME_WAIT, FIN_WAIT2, LAST_ACK).
+ * Returns 1 with *out filled, 0 when the kernel has no such socket, or -1
+ * with errno set.
+ */
+int socklist_find(const struct sockaddr_storage *local, const struct sockaddr_storage *peer,
+		  struct tcp_sock *out);
+
 /* The port in a socket address, host order. */
 int socklist_port(const struct sockaddr_storage *ss);
 

@@ -1,0 +1,67 @@
+/*
+ * tcptool shutdown: connect, optionally send, then end the connection one
+ * chosen way (shutdown(how), or an abortive close) and print the timeline
+ * of what follows.
+ */
+#include <string.h>
+#include <unistd.h>
+
+#include "commands.h"
+#include "session.h"
+#include "shutdown_watch.h"
+
+/* Without -w: how long the handshake may take, and how long to watch the close. */
+#define SHUTDOWN_WAIT_MS 3000
+
+static void report_wait_over(const struct watch *w, long long wait_ms)
+{
+	char dur[32];
+	struct field f[] = { F_INT("waited_ms", wait_ms), F_END };
+	const char *why = w->peer_fin ? "our FIN is still unacknowledged"
+				      : "the peer has not closed its side";
+
+	report_event(w->r, "wait_over", f, "waited %s: %s", format_duration(wait_ms, dur, sizeof(dur)), why);
+}
+
+int cmd_shutdown(int argc, char **argv, const struct options *o)
+{
+	struct options dial = *o;
+	struct session_dial d;
+	struct report r;
+	struct watch w;
+	int port, status;
+
+	if (!args_operands("shutdown", argc, argv, "HOST PORT") ||
+	    !args_port_operand("shutdown", argv[1], &port))
+		return EXIT_USAGE;
+	if (o->rst && o->how_given) {
+		usage_error("shutdown", "shutdown: --rst and --how exclude each other");
+		return EXIT_USAGE;
+	}
+	if (dial.timeout_ms < 0)
+		dial.timeout_ms = SHUTDOWN_WAIT_MS;
+
+	report_init(&r, stdout, o->json, o->quiet, o->verbose);
+	r.stamp = true;
+	status = session_dial(&r, argv[0], port, &dial, &d);
+	if (status)
+		return status;
+	/* The timeline starts when the SYN left. */
+	r.t0_ns = now_ns() - d.handshake_ns;
+	session_report_connected(&r, argv[0], &d);
+	session_report_tcp_info(&r, d.fd);
+	watch_init(&w, &r, d.fd, d.late_err);
+
+	if (o->send_text)
+		watch_send(&w, o->send_text, strlen(o->send_text), now_ns() + dial.timeout_ms * 1000000);
+	if (o->after_ms > 0)
+		watch_until(&w, now_ns() + o->after_ms * 1000000, false);
+	if (o->rst)
+		return watch_close(&w, true) == 0 ? EXIT_OK : EXIT_NETWORK;
+
+	status = watch_shutdown(&w, o->shut_how) == 0 ? EXIT_OK : EXIT_NETWORK;
+	if (status == EXIT_OK && watch_until(&w, now_ns() + dial.timeout_ms * 1000000, true))
+		report_wait_over(&w, dial.timeout_ms);
+	watch_close(&w, false);
+	return status;
+}
