@@ -271,7 +271,7 @@ const char *parse_port_set(const char *s, struct port_set *set)
 	memset(set, 0, sizeof(*set));
 	for (const char *p = s;; p++) {
 		size_t n = strcspn(p, ",");
-		int low, high;
+		int low = 0, high = -1;
 		if (n == 0)
 			return "empty item in the list";
 		if (n >= sizeof(item))

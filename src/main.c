@@ -30,11 +30,14 @@ static const struct command commands[] = {
 	  "client and relays: stdin to the client, the client's bytes to stdout.\n"
 	  "Events (names, FINs, byte counts, who closed first) go to stderr.\n" },
 	{ "connect", cmd_connect, CMD_CONNECT,
-	  "[--half-close] [-w DUR] [-s ADDR] [-p PORT] [--send TEXT] HOST PORT",
-	  "connect to HOST PORT and relay stdin/stdout, like nc",
+	  "[--half-close] [-w DUR] [-s ADDR] [-p PORT] [--send TEXT] [-z | -c N [-i DUR]] HOST PORT",
+	  "connect to HOST PORT and relay stdin/stdout, like nc; or probe ports",
 	  "Connects (trying every address HOST resolves to), prints both names and\n"
 	  "the handshake time, then relays until the peer closes.  On stdin EOF it\n"
-	  "keeps reading; with --half-close it first sends FIN.\n" },
+	  "keeps reading; with --half-close it first sends FIN.\n"
+	  "-z only makes the handshake, for each port of PORT (22, 20-25, 22,80,443),\n"
+	  "many at once; -c N repeats it like ping.  These print one line per probe\n"
+	  "and a summary on stdout, and exit 0 only if every handshake succeeded.\n" },
 	{ "echo", cmd_echo, CMD_ECHO,
 	  "[-b ADDR] [--backlog N] [--max-conns N] [--idle-timeout DUR] PORT",
 	  "echo server: every byte back to its sender, many clients at once",
