@@ -1,6 +1,7 @@
 /* tcptool connect: dial HOST PORT and relay stdin/stdout over it. */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -34,6 +35,15 @@ static bool probe_options_valid(const struct options *o)
 	return true;
 }
 
+static bool is_port_set(const char *text)
+{
+	struct port_set *set = malloc(sizeof(*set));
+	bool several = set && parse_port_set(text, set) == NULL && set->count > 1;
+
+	free(set);
+	return several;
+}
+
 int cmd_connect(int argc, char **argv, const struct options *o)
 {
 	struct report r;
@@ -45,6 +55,10 @@ int cmd_connect(int argc, char **argv, const struct options *o)
 		return EXIT_USAGE;
 	if (o->zero_io || o->count >= 0)
 		return connect_probe(argv[0], argv[1], o);
+	if (parse_port(argv[1], &port) != NULL && is_port_set(argv[1])) {
+		usage_error("connect", "connect: '%s' names several ports: probe them with -z", argv[1]);
+		return EXIT_USAGE;
+	}
 	if (!args_port_operand("connect", argv[1], &port))
 		return EXIT_USAGE;
 
