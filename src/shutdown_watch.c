@@ -242,7 +242,9 @@ bool watch_until(struct watch *w, int64_t deadline, bool stop_when_closed)
 		int left_ms = (int)((left + 999999) / 1000000);
 		/* POLLIN means nothing once reads are shut or the FIN is read: it stays set. */
 		struct pollfd p = { .fd = w->fd, .events = w->rd_shut || w->peer_fin ? 0 : POLLIN };
-		if (poll(&p, 1, tick < left_ms ? tick : left_ms) < 0 && errno != EINTR)
+		int wait = tick < left_ms ? tick : left_ms;
+		int ready = poll(&p, 1, wait);
+		if (ready < 0 && errno != EINTR)
 			return false;
 		int before = w->state;
 		bool was_fin = w->peer_fin;
@@ -255,6 +257,9 @@ bool watch_until(struct watch *w, int64_t deadline, bool stop_when_closed)
 		drain(w);
 		sample_state(w);
 		bool quiet = w->state == before && w->peer_fin == was_fin && w->bytes_in == was_in;
+		/* POLLHUP stays set once both directions are shut: nap rather than spin. */
+		if (quiet && ready > 0 && !(p.revents & POLLIN))
+			poll(NULL, 0, wait);
 		tick = quiet ? (tick * 2 > TICK_MAX_MS ? TICK_MAX_MS : tick * 2) : TICK_MIN_MS;
 	}
 }
