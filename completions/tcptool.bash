@@ -59,12 +59,14 @@ _tcptool()
     local common='-4 -6 -v --verbose -q --quiet --json -h --help'
     local top="$common --version"
     local listen_opts='-b --bind --backlog -k --keep-open --accept-delay --half-close -w --timeout'
-    local connect_opts='--half-close -w --timeout -s --source -p --source-port --send'
+    local connect_opts='--half-close -w --timeout -s --source -p --source-port --send -z --zero-io -c --count -i --interval'
     local echo_opts='-b --bind --backlog --max-conns --idle-timeout'
     local ack_opts="$echo_opts --reply --lines"
     local info_opts='-w --timeout -s --source -p --source-port -l --listening -a --all --port --state --fd --system'
-    local commands='listen connect echo ack info'
-    local with_value='-b|--bind|--backlog|--accept-delay|-w|--timeout|-s|--source|-p|--source-port|--send|--max-conns|--idle-timeout|--reply|--port|--state|--fd'
+    local shutdown_opts='--how --rst --send --after -w --timeout -s --source -p --source-port'
+    local commands='listen connect echo ack info shutdown'
+    local with_value='-b|--bind|--backlog|--accept-delay|-w|--timeout|-s|--source|-p|--source-port|--send|-c|--count|-i|--interval|--max-conns|--idle-timeout|--reply|--port|--state|--fd|--how|--after'
+    local directions='rd wr rdwr'
     local durations='500ms 1s 5s 30s'
     local addresses='127.0.0.1 ::1 0.0.0.0 ::'
 
@@ -108,8 +110,9 @@ _tcptool()
         fi
         if [[ -n $opt ]]; then
             case $opt in
-            -w | --timeout | --accept-delay | --idle-timeout) mapfile -t COMPREPLY < <(compgen -W "$durations" -- "$value") ;;
+            -w | --timeout | --accept-delay | --idle-timeout | -i | --interval | --after) mapfile -t COMPREPLY < <(compgen -W "$durations" -- "$value") ;;
             -b | --bind | -s | --source) mapfile -t COMPREPLY < <(compgen -W "$addresses" -- "$value") ;;
+            --how) mapfile -t COMPREPLY < <(compgen -W "$directions" -- "$value") ;;
             --state) _tcptool_states "$value" ;;
             --fd) _tcptool_fds "$value" ;;
             esac
@@ -140,9 +143,11 @@ _tcptool()
             mapfile -t COMPREPLY < <(compgen -A service -- "$cur")
         fi
         ;;
-    connect)
+    connect | shutdown)
         if [[ $cur == -* && -z $dashdash ]]; then
-            _tcptool_reply "$connect_opts $common"
+            local opts=$connect_opts
+            [[ $cmd == shutdown ]] && opts=$shutdown_opts
+            _tcptool_reply "$opts $common"
         elif ((nargs == 0)); then
             mapfile -t COMPREPLY < <(compgen -A hostname -- "$cur")
         elif ((nargs == 1)); then

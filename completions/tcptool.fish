@@ -1,7 +1,7 @@
 # fish completion for tcptool(1)
 # Options mirror src/options.def; tests/docs.bats fails when they drift.
 
-# Prints the command (listen, connect, echo, ack, info, help) once it has been typed.
+# Prints the command (listen, connect, echo, ack, info, shutdown, help) once it has been typed.
 # Options before the command take no value, so it is the first other word.
 function __tcptool_command
     for t in (commandline -opc)[2..-1]
@@ -32,7 +32,7 @@ function __tcptool_operands
             set n (math $n + 1)
         else if test "$t" = --
             set dashdash 1
-        else if contains -- $t -b --bind --backlog --accept-delay -w --timeout -s --source -p --source-port --send --max-conns --idle-timeout --reply --port --state --fd
+        else if contains -- $t -b --bind --backlog --accept-delay -w --timeout -s --source -p --source-port --send -c --count -i --interval --max-conns --idle-timeout --reply --port --state --fd --how --after
             set skip 1
         end
     end
@@ -72,6 +72,7 @@ set -l connect '__tcptool_using connect'
 set -l server '__tcptool_using echo; or __tcptool_using ack'
 set -l ack '__tcptool_using ack'
 set -l info '__tcptool_using info'
+set -l shutdown '__tcptool_using shutdown'
 
 complete -c tcptool -f
 
@@ -81,8 +82,9 @@ complete -c tcptool -n 'not __tcptool_command' -a connect -d 'connect to HOST PO
 complete -c tcptool -n 'not __tcptool_command' -a echo -d 'echo server: every byte back to its sender, many clients at once'
 complete -c tcptool -n 'not __tcptool_command' -a ack -d "answer each client's message with ACK! and close, many clients at once"
 complete -c tcptool -n 'not __tcptool_command' -a info -d "what the kernel knows: this host's sockets, a handshake, an inherited fd"
+complete -c tcptool -n 'not __tcptool_command' -a shutdown -d 'end a connection one chosen way and show the timeline of the close'
 complete -c tcptool -n 'not __tcptool_command' -a help -d 'show the help, or the help of a command'
-complete -c tcptool -n '__tcptool_using help; and test (__tcptool_operands) -eq 0' -a 'listen connect echo ack info'
+complete -c tcptool -n '__tcptool_using help; and test (__tcptool_operands) -eq 0' -a 'listen connect echo ack info shutdown'
 
 # Common options, before or after the command.
 complete -c tcptool -n 'not __tcptool_using help' -s 4 -d 'use IPv4 only'
@@ -102,12 +104,15 @@ complete -c tcptool -n $listen -l half-close -d 'close each direction on its own
 complete -c tcptool -n $listen -s w -l timeout -x -a $durations -d 'give up after DUR without a connection or without data'
 complete -c tcptool -n "$listen; and test (__tcptool_operands) -eq 0" -a '(__tcptool_services)' -d port
 
-# connect [--half-close] [-w DUR] [-s ADDR] [-p PORT] [--send TEXT] HOST PORT
+# connect [--half-close] [-w DUR] [-s ADDR] [-p PORT] [--send TEXT] [-z | -c N [-i DUR]] HOST PORT
 complete -c tcptool -n $connect -l half-close -d 'close each direction on its own: FIN on stdin EOF, keep sending after the peer FIN'
 complete -c tcptool -n $connect -s w -l timeout -x -a $durations -d 'give up after DUR without a connection or without data'
 complete -c tcptool -n $connect -s s -l source -x -a $addresses -d 'connect from local address ADDR'
 complete -c tcptool -n $connect -s p -l source-port -x -d 'connect from local port PORT'
 complete -c tcptool -n $connect -l send -x -d 'send TEXT instead of reading stdin, then act as at stdin EOF'
+complete -c tcptool -n $connect -s z -l zero-io -d 'handshake only: report each PORT (a range 20-25 or list 22,80) open or not'
+complete -c tcptool -n $connect -s c -l count -x -d 'handshake N times (0: until Ctrl-C) and print min/avg/max/mdev like ping'
+complete -c tcptool -n $connect -s i -l interval -x -a $durations -d 'with -c: start the handshakes DUR apart (default 1s)'
 complete -c tcptool -n "$connect; and test (__tcptool_operands) -eq 0" -a '(__fish_print_hostnames)' -d host
 complete -c tcptool -n "$connect; and test (__tcptool_operands) -eq 1" -a '(__tcptool_services)' -d port
 
@@ -133,3 +138,14 @@ complete -c tcptool -n $info -l fd -x -a '(__tcptool_fds)' -d 'describe the sock
 complete -c tcptool -n $info -l system -d "show the kernel's TCP settings, each with what it changes"
 complete -c tcptool -n "$info; and __tcptool_info_target; and test (__tcptool_operands) -eq 0" -a '(__fish_print_hostnames)' -d host
 complete -c tcptool -n "$info; and __tcptool_info_target; and test (__tcptool_operands) -eq 1" -a '(__tcptool_services)' -d port
+
+# shutdown [--how rd|wr|rdwr | --rst] [--send TEXT] [--after DUR] [-w DUR] [-s ADDR] [-p PORT] HOST PORT
+complete -c tcptool -n $shutdown -l how -x -a 'rd\t"shutdown(SHUT_RD): our reads end at once" wr\t"shutdown(SHUT_WR): send FIN (the default)" rdwr\t"shutdown(SHUT_RDWR): send FIN, no more reads"' -d 'shutdown() which way: rd, wr (the default: send FIN) or rdwr'
+complete -c tcptool -n $shutdown -l rst -d 'abortive close instead: SO_LINGER 0 and close() send RST, not FIN'
+complete -c tcptool -n $shutdown -l send -x -d 'send TEXT first'
+complete -c tcptool -n $shutdown -l after -x -a $durations -d 'wait DUR after connecting (and sending) before the shutdown'
+complete -c tcptool -n $shutdown -s w -l timeout -x -a $durations -d 'give up the handshake, and stop watching the close, after DUR (default 3s)'
+complete -c tcptool -n $shutdown -s s -l source -x -a $addresses -d 'connect from local address ADDR'
+complete -c tcptool -n $shutdown -s p -l source-port -x -d 'connect from local port PORT'
+complete -c tcptool -n "$shutdown; and test (__tcptool_operands) -eq 0" -a '(__fish_print_hostnames)' -d host
+complete -c tcptool -n "$shutdown; and test (__tcptool_operands) -eq 1" -a '(__tcptool_services)' -d port

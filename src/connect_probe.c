@@ -227,7 +227,13 @@ static int probe_ports(struct probing *pr, const struct port_set *set, const str
 	for (size_t i = 0; i < pr->n; i++)
 		pr->v[i].port = port = port_set_next(set, port);
 	probe_run(pr->v, pr->n, po);
-	report_summary(pr, set->count);
+	/* Interrupted, some finished behind one that never did: their lines still go out. */
+	for (; pr->reported < pr->n; pr->reported++)
+		if (pr->v[pr->reported].done)
+			report_probe(pr, &pr->v[pr->reported], NULL);
+	/* One port needs no summary line; JSON always has its object. */
+	if (set->count > 1 || pr->r->json)
+		report_summary(pr, set->count);
 	free(pr->v);
 	return 0;
 }
@@ -295,7 +301,9 @@ int connect_probe(const char *host, const char *ports, const struct options *o)
 		status = probe_ports(&pr, set, &po);
 	else
 		probe_repeatedly(&pr, &po);
-	if (status == 0 && (pr.stats.sent == 0 || probe_stats_failed(&pr.stats) > 0))
+	/* -z: every port must have answered; -c: every probe made before Ctrl-C. */
+	bool all_probed = !o->zero_io || pr.stats.sent == (uint64_t)set->count;
+	if (status == 0 && (pr.stats.sent == 0 || !all_probed || probe_stats_failed(&pr.stats) > 0))
 		status = EXIT_NETWORK;
 	freeaddrinfo(peers);
 	if (source)

@@ -64,7 +64,7 @@ static const struct command commands[] = {
 	  "--fd N describes a socket this process inherited; --system shows the\n"
 	  "kernel's TCP settings.  Each value comes with one line on what it means.\n" },
 	{ "shutdown", cmd_shutdown, CMD_SHUTDOWN,
-	  "[--how rd|wr|rdwr | --rst] [--send TEXT] [--after DUR] [-w DUR] HOST PORT",
+	  "[--how rd|wr|rdwr | --rst] [--send TEXT] [--after DUR] [-w DUR] [-s ADDR] [-p PORT] HOST PORT",
 	  "end a connection one chosen way and show the timeline of the close",
 	  "Connects, sends --send TEXT if given, waits --after DUR, then calls\n"
 	  "shutdown(SHUT_WR) (or --how rd or rdwr), or with --rst closes abortively\n"

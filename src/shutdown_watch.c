@@ -85,6 +85,8 @@ static int lingering_state(const struct watch *w)
 	return socklist_find(&w->local.addr, &w->peer.addr, &s) > 0 ? s.state : ST_CLOSE;
 }
 
+static void drain(struct watch *w);
+
 /* Reports the TCP state when it changed since the last report. */
 static void sample_state(struct watch *w)
 {
@@ -93,6 +95,12 @@ static void sample_state(struct watch *w)
 	if (w->fd < 0 || w->socket_closed || tcpinfo_read(w->fd, &s) < 0)
 		return;
 	int st = s.state;
+	/* What the peer sent before its FIN or RST comes first on the timeline. */
+	if (st != w->state && (peer_fin_state(st) || st == ST_CLOSE) && !w->rd_shut) {
+		drain(w);
+		if (w->reset)
+			return;
+	}
 	if (st == ST_CLOSE) {
 		/* A reset is told before the state it led to. */
 		int err = w->reset ? 0 : socket_error(w->fd);
@@ -285,7 +293,6 @@ int watch_shutdown(struct watch *w, int how)
 	w->wr_shut = how != SHUT_RD;
 	struct field f[] = { F_STR("how", how_name(how)), F_END };
 	report_event(w->r, "shutdown", f, "shutdown(%s): %s", how_name(how), what[how]);
-	sample_state(w);
 
 	/* Show what the shutdown changed: a write fails, a read ends at once. */
 	if (w->wr_shut && send(w->fd, "", 0, MSG_NOSIGNAL) < 0) {
@@ -296,18 +303,20 @@ int watch_shutdown(struct watch *w, int how)
 	if (w->rd_shut) {
 		size_t queued = queued_bytes(w->fd);
 		ssize_t n = recv(w->fd, buf, queued && queued < sizeof(buf) ? queued : sizeof(buf), MSG_DONTWAIT);
+		if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+			report_reset(w, errno);  /* the read took the error SO_ERROR held */
 		if (n >= 0) {
 			struct field e[] = { F_INT("bytes", n), F_END };
 			if (n == 0)
 				report_event(w->r, "read_after_shutdown", e,
-					     "a read now returns 0 (EOF) at once%s",
-					     w->peer_fin ? "" : ", though the peer has not closed");
+					     "a read now returns 0 (EOF) at once, whether or not the peer has closed");
 			else
 				report_event(w->r, "read_after_shutdown", e,
 					     "a read still returns the %zd bytes queued before the shutdown", n);
 			w->bytes_in += (uint64_t)n;
 		}
 	}
+	sample_state(w);
 	return 0;
 }
 
