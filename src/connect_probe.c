@@ -148,15 +148,16 @@ static void on_probe_done(void *ctx, const struct probe *p, int fd)
 static void failure_kinds(const struct probe_stats *s, const char *lead, char *buf, size_t size)
 {
 	static const char *const words[PROBE_RESULTS] = {
-		"open", "refused", "timed out", "unreachable", "other errors",
+		"open", "refused", "timed out", "unreachable", "other error",
 	};
 	size_t len = 0;
 
 	buf[0] = '\0';
 	for (int k = PROBE_REFUSED; k < PROBE_RESULTS && len < size; k++)
 		if (s->by_result[k])
-			len += (size_t)snprintf(buf + len, size - len, "%s%llu %s", len ? ", " : lead,
-						(unsigned long long)s->by_result[k], words[k]);
+			len += (size_t)snprintf(buf + len, size - len, "%s%llu %s%s", len ? ", " : lead,
+						(unsigned long long)s->by_result[k], words[k],
+						k == PROBE_ERROR && s->by_result[k] > 1 ? "s" : "");
 }
 
 static void report_summary(const struct probing *pr, int ports)
@@ -194,9 +195,10 @@ static void report_summary(const struct probing *pr, int ports)
 	else
 		snprintf(times, sizeof(times), "no handshake completed");
 	report_event(pr->r, "probe_summary", f,
-		     "--- %s: %llu handshakes, %llu connected, %llu failed (%llu%%)%s%s\n%s",
+		     "--- %s: %llu handshake%s, %llu connected, %llu failed (%llu%%)%s%s\n%s",
 		     session_target(pr->host, pr->port, target, sizeof(target)),
-		     (unsigned long long)s->sent, (unsigned long long)s->by_result[PROBE_OPEN],
+		     (unsigned long long)s->sent, s->sent == 1 ? "" : "s",
+		     (unsigned long long)s->by_result[PROBE_OPEN],
 		     (unsigned long long)failed,
 		     (unsigned long long)(s->sent ? failed * 100 / s->sent : 0), kinds,
 		     interrupted ? " (interrupted)" : "", times);
@@ -282,6 +284,8 @@ int connect_probe(const char *host, const char *ports, const struct options *o)
 		return EXIT_USAGE;
 	}
 	pr.port = port_set_next(set, -1);
+	/* From here on Ctrl-C ends with the summary, during the lookup too. */
+	catch_interrupts();
 	report_init(&r, stdout, o->json, o->quiet, o->verbose);
 	status = session_resolve_dial(&r, host, pr.port, o, &peers, &source, NULL);
 	if (status) {
@@ -296,7 +300,6 @@ int connect_probe(const char *host, const char *ports, const struct options *o)
 		.done = on_probe_done,
 		.ctx = &pr,
 	};
-	catch_interrupts();
 	if (o->zero_io)
 		status = probe_ports(&pr, set, &po);
 	else

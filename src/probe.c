@@ -13,6 +13,7 @@ struct slot {
 	struct probe *p;
 	const struct addrinfo *ai;   /* the address being tried */
 	int64_t started, deadline;   /* deadline 0: the kernel's own timeout */
+	int self_tries;              /* connects that met themselves (see sock_self_connected) */
 };
 
 enum probe_result probe_classify(int err)
@@ -71,7 +72,7 @@ static bool launch(struct slot *s, struct probe *p, const struct addrinfo *ai,
 		t0 = now_ns();
 		int fd = sock_connect_start((struct sockaddr *)&to, ai->ai_addrlen, &o->dial, &t0);
 		if (fd >= 0) {
-			*s = (struct slot){ fd, p, ai, t0, 0 };
+			*s = (struct slot){ .fd = fd, .p = p, .ai = ai, .started = t0 };
 			if (o->dial.timeout_ms >= 0)
 				s->deadline = t0 + (int64_t)o->dial.timeout_ms * 1000000;
 			return true;
@@ -93,6 +94,19 @@ static bool attempt_over(struct slot *s, int err, const struct probe_opts *o, si
 	int64_t took = now_ns() - s->started;
 	bool finished;
 
+	if (err == 0 && sock_self_connected(s->fd)) {
+		err = ECONNREFUSED;
+		int tries = s->self_tries + 1;
+		if (o->dial.source_port < 0 && tries < SOCK_SELF_TRIES) {
+			close(s->fd);
+			if (launch(s, s->p, s->ai, o, false, &finished)) {
+				s->self_tries = tries;
+				return true;
+			}
+			(*done)++;
+			return false;
+		}
+	}
 	if (err && s->ai->ai_next) {
 		close(s->fd);
 		if (launch(s, s->p, s->ai->ai_next, o, false, &finished))
@@ -105,6 +119,7 @@ static bool attempt_over(struct slot *s, int err, const struct probe_opts *o, si
 	return false;
 }
 
+/* Until the first deadline, and at most 100 ms: a stop request that lands just before poll() waits no longer. */
 static int poll_timeout(const struct slot *slots, int active)
 {
 	int64_t first = 0, now = now_ns();
@@ -112,8 +127,8 @@ static int poll_timeout(const struct slot *slots, int active)
 	for (int i = 0; i < active; i++)
 		if (slots[i].deadline && (first == 0 || slots[i].deadline < first))
 			first = slots[i].deadline;
-	if (first == 0)
-		return -1;
+	if (first == 0 || first - now > 100000000)
+		return 100;
 	return first <= now ? 0 : (int)((first - now + 999999) / 1000000);
 }
 

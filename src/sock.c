@@ -296,18 +296,35 @@ static int finish_connect(int fd, int timeout_ms, int *late_err)
 	}
 }
 
+bool sock_self_connected(int fd)
+{
+	struct endpoint a, b;
+
+	return sock_local(fd, &a) == 0 && sock_peer(fd, &b) == 0 && a.len == b.len &&
+	       memcmp(&a.addr, &b.addr, a.len) == 0;
+}
+
 int sock_dial(const struct addrinfo *to, const struct dial_opts *o, int64_t *took_ns,
 	      int *late_err)
 {
-	int err = EADDRNOTAVAIL;
+	int err = EADDRNOTAVAIL, self_tries = 0;
 
 	*late_err = 0;
-	for (const struct addrinfo *ai = to; ai; ai = ai->ai_next) {
+	for (const struct addrinfo *ai = to; ai;) {
 		int64_t t0 = now_ns();
 		int fd = sock_connect_start(ai->ai_addr, ai->ai_addrlen, o, &t0);
 		int rc = fd < 0 ? -1 : finish_connect(fd, o->timeout_ms, late_err);
 		int64_t took = now_ns() - t0;
 
+		if (rc == 0 && sock_self_connected(fd)) {
+			/* Nothing listens there, so no RST came either: it counts as refused. */
+			rc = -1;
+			errno = ECONNREFUSED;
+			if (o->source_port < 0 && ++self_tries < SOCK_SELF_TRIES) {
+				close(fd);
+				continue;
+			}
+		}
 		err = rc < 0 ? errno : 0;
 		if (o->on_attempt)
 			o->on_attempt(o->ctx, ai->ai_addr, err, took);
@@ -317,6 +334,8 @@ int sock_dial(const struct addrinfo *to, const struct dial_opts *o, int64_t *too
 		}
 		if (fd >= 0)
 			close(fd);
+		ai = ai->ai_next;
+		self_tries = 0;
 	}
 	errno = err;
 	return -1;

@@ -109,6 +109,16 @@ int sock_connect_start(const struct sockaddr *to, socklen_t len, const struct di
 		       int64_t *started_ns);
 int sock_connect_result(int fd, int *late_err);
 
+/*
+ * True when fd's connect met itself: with nothing listening on a local
+ * port, a SYN from that same port and address is answered by TCP's
+ * simultaneous open, and the socket is connected to itself.  That happens
+ * when the kernel happens to pick the destination port as the source port.
+ * Dialers treat it as refused, after SOCK_SELF_TRIES fresh source ports.
+ */
+bool sock_self_connected(int fd);
+#define SOCK_SELF_TRIES 3
+
 /* "ESTABLISHED", "FIN_WAIT2" ... for a TCP state (tcpi_state, idiag_state). */
 const char *sock_state_name(int state);
 

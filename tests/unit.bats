@@ -25,6 +25,10 @@ setup() {
 	run -0 "$TCPTOOL_UNIT" kernel_settings
 }
 
+@test "unit: connect -z/-c port sets (ranges, lists, services, errors), probe results and ping-style statistics" {
+	run -0 "$TCPTOOL_UNIT" probe
+}
+
 @test "unit: every group of the runner has a test here" {
 	run -0 "$TCPTOOL_UNIT"
 	local g

@@ -26,6 +26,7 @@ static const struct {
 	{ "sockdiag", test_sockdiag },
 	{ "info_format", test_info_format },
 	{ "kernel_settings", test_kernel_settings },
+	{ "probe", test_probe },
 };
 
 int main(int argc, char **argv)

@@ -38,5 +38,6 @@ void test_parsers(void);
 void test_sockdiag(void);
 void test_info_format(void);
 void test_kernel_settings(void);
+void test_probe(void);
 
 #endif
