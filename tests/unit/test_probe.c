@@ -11,7 +11,6 @@
 
 #include "args.h"
 #include "probe.h"
-#include "unit.h"
 
 static struct port_set set;
 
