@@ -7,6 +7,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include "netstat.h"
 #include "socklist.h"
 #include "tcpinfo.h"
 
@@ -48,10 +49,24 @@ static void report_peer_fin(struct watch *w, const char *how_seen)
 	report_event(w->r, "peer_fin", f, "peer FIN: the peer will send nothing more (%s)", how_seen);
 }
 
+/*
+ * RFC 1122: data for a socket whose reading side is shut and whose FIN is
+ * out gets RST from our own kernel, which counts it as TCPAbortOnData.
+ * Without the counter, the peer not having sent FIN is the next best sign.
+ */
+static bool reset_is_ours(const struct watch *w)
+{
+	if (!w->rd_shut || !w->wr_shut)
+		return false;
+	long long now = w->aborts_on_data < 0 ? -1 : netstat_counter("TcpExt", "TCPAbortOnData");
+	if (now >= 0)
+		return now > w->aborts_on_data;
+	return !w->peer_fin;
+}
+
 static void report_reset(struct watch *w, int err)
 {
-	/* RFC 1122: data for a socket whose reading side is shut and whose FIN is out gets RST. */
-	bool ours = w->rd_shut && w->wr_shut && (w->state == ST_FIN_WAIT1 || w->state == ST_FIN_WAIT2);
+	bool ours = reset_is_ours(w);
 	struct field f[] = { F_STR("by", ours ? "us" : "peer"), F_STR("error", strerror(err)), F_END };
 
 	w->reset = true;
@@ -96,11 +111,8 @@ static void sample_state(struct watch *w)
 		return;
 	int st = s.state;
 	/* What the peer sent before its FIN or RST comes first on the timeline. */
-	if (st != w->state && (peer_fin_state(st) || st == ST_CLOSE) && !w->rd_shut) {
+	if (st != w->state && (peer_fin_state(st) || st == ST_CLOSE))
 		drain(w);
-		if (w->reset)
-			return;
-	}
 	if (st == ST_CLOSE) {
 		/* A reset is told before the state it led to. */
 		int err = w->reset ? 0 : socket_error(w->fd);
@@ -195,12 +207,13 @@ void watch_init(struct watch *w, const struct report *r, int fd, int late_err)
 	memset(w, 0, sizeof(*w));
 	w->r = r;
 	w->fd = fd;
+	w->aborts_on_data = -1;
 	sock_local(fd, &w->local);
 	sock_peer(fd, &w->peer);
-	sample_state(w);
 	/* The reset that came with the handshake was taken from SO_ERROR already. */
 	if (late_err)
 		report_reset(w, late_err);
+	sample_state(w);
 }
 
 int watch_send(struct watch *w, const char *text, size_t len, int64_t deadline)
@@ -285,6 +298,9 @@ int watch_shutdown(struct watch *w, int how)
 		report_error(w->r, "shutdown(%s): the connection was already reset", how_name(how));
 		return -1;
 	}
+	/* Counted before the FIN goes: the reset it may bring comes within microseconds. */
+	if (how == SHUT_RDWR)
+		w->aborts_on_data = netstat_counter("TcpExt", "TCPAbortOnData");
 	if (shutdown(w->fd, how) < 0) {
 		report_error(w->r, "shutdown(%s): %s", how_name(how), strerror(errno));
 		return -1;
@@ -296,9 +312,13 @@ int watch_shutdown(struct watch *w, int how)
 
 	/* Show what the shutdown changed: a write fails, a read ends at once. */
 	if (w->wr_shut && send(w->fd, "", 0, MSG_NOSIGNAL) < 0) {
-		struct field e[] = { F_STR("error", strerror(errno)), F_END };
-		report_event(w->r, "write_failed", e, "a write now fails with %s: no data may follow our FIN",
-			     errno == EPIPE ? "EPIPE (Broken pipe)" : strerror(errno));
+		if (errno == EPIPE) {
+			struct field e[] = { F_STR("error", strerror(errno)), F_END };
+			report_event(w->r, "write_failed", e,
+				     "a write now fails with EPIPE (Broken pipe): no data may follow our FIN");
+		} else {
+			report_reset(w, errno);  /* the write took the error a RST left */
+		}
 	}
 	if (w->rd_shut) {
 		size_t queued = queued_bytes(w->fd);

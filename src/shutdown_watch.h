@@ -21,6 +21,7 @@ struct watch {
 	bool peer_fin, reset;    /* what the peer did */
 	bool socket_closed;      /* TCP_INFO said CLOSE: nothing more to sample */
 	uint64_t bytes_in;
+	long long aborts_on_data; /* TcpExt TCPAbortOnData at SHUT_RDWR; -1: unknown */
 };
 
 /* Starts watching fd: reports its state (ESTABLISHED), and late_err, a reset that came with the handshake. */
