@@ -153,10 +153,12 @@ local_port() {
 		s/^\{"event":"connected",.*"local":"[^"]*:([0-9]+)".*/\1/p' "$1" | head -n1
 }
 
-# tcp_pair LPORT: what ss shows of the connection(s) with local or remote
-# port LPORT on loopback: "STATE LOCAL PEER" lines.
+# tcp_pair LPORT PPORT: what ss shows of the connection between ports LPORT
+# and PPORT, from both ends: "STATE LOCAL PEER" lines.  Both ports, since
+# another connection may use either one on its other end.
 tcp_pair() {
-	ss -Htan "( sport = :$1 or dport = :$1 )" | awk '{ print $1, $4, $5 }'
+	ss -Htan "( ( sport = :$1 and dport = :$2 ) or ( sport = :$2 and dport = :$1 ) )" |
+		awk '{ print $1, $4, $5 }'
 }
 
 have_ipv6_lo() {
@@ -193,7 +195,7 @@ need_nc() {
 	assert_states "$(D out)" 'ESTABLISHED( FIN_WAIT1)?( FIN_WAIT2)? TIME_WAIT'
 	assert_equal "${#lines[@]}" "$((7 + $(states "$(D out)" | wc -w)))"
 	# We sent the first FIN: the TIME_WAIT is ours, and ss sees it too.
-	run -0 tcp_pair "$lp"
+	run -0 tcp_pair "$lp" "$port"
 	assert_output "TIME-WAIT 127.0.0.1:$lp 127.0.0.1:$port"
 	assert_bg_exit p 0
 	run -0 cat "$(D p.out)"
@@ -251,7 +253,7 @@ need_nc() {
 	local lp
 	lp=$(local_port "$(D s.out)")
 	[[ -n $lp ]] || fail "no local port: $(cat "$(D s.out)")"
-	run -0 tcp_pair "$lp"
+	run -0 tcp_pair "$lp" "$port"
 	assert_line "FIN-WAIT-2 127.0.0.1:$lp 127.0.0.1:$port"
 	assert_line "CLOSE-WAIT 127.0.0.1:$port 127.0.0.1:$lp"
 	assert_equal "${#lines[@]}" 2
@@ -277,7 +279,7 @@ need_nc() {
 	# Still within --after.  The peer's socket, closed, waits for our FIN
 	# in FIN-WAIT-2, or for a few ms in FIN-WAIT-1 until our kernel's
 	# (delayed) ACK of its FIN.
-	run -0 tcp_pair "$lp"
+	run -0 tcp_pair "$lp" "$port"
 	assert_line "CLOSE-WAIT 127.0.0.1:$lp 127.0.0.1:$port"
 	assert_line --regexp "^FIN-WAIT-[12] 127\.0\.0\.1:$port 127\.0\.0\.1:$lp\$"
 	assert_equal "${#lines[@]}" 2
@@ -294,7 +296,7 @@ need_nc() {
 	assert_states "$(D s.out)" '(ESTABLISHED )?CLOSE_WAIT( LAST_ACK)? CLOSE'
 	assert_equal "$(wc -l <"$(D s.out)")" "$((5 + $(states "$(D s.out)" | wc -w)))"
 	# The peer closed first, so the TIME_WAIT is on its side.
-	run -0 tcp_pair "$lp"
+	run -0 tcp_pair "$lp" "$port"
 	assert_output "TIME-WAIT 127.0.0.1:$port 127.0.0.1:$lp"
 }
 
@@ -393,7 +395,7 @@ need_nc() {
 	assert_regex "${lines[2]}" '^t\+[0-9.]+ +close\(\) with SO_LINGER 0: RST sent instead of FIN; nothing of the connection is left in the kernel \(no TIME_WAIT\)$'
 	assert_bg_exit p 0
 	assert_equal "$(cat "$(D p.out)")" $'accepted\nerror ECONNRESET'
-	run -0 tcp_pair "$(local_port "$(D out)")"
+	run -0 tcp_pair "$(local_port "$(D out)")" "$port"
 	assert_output ""
 
 	start_peer p2 echo
@@ -406,7 +408,7 @@ need_nc() {
 		'"timer_ms" not in ev["close"][0]'
 	assert_bg_exit p2 0
 	assert_equal "$(cat "$(D p2.out)")" $'accepted\nerror ECONNRESET'
-	run -0 tcp_pair "$(local_port "$(D json)")"
+	run -0 tcp_pair "$(local_port "$(D json)")" "$port"
 	assert_output ""
 }
 
@@ -421,7 +423,7 @@ need_nc() {
 	local lp
 	lp=$(local_port "$(D s.out)")
 	# SHUT_RD sends nothing: both sides are still ESTABLISHED.
-	run -0 tcp_pair "$lp"
+	run -0 tcp_pair "$lp" "$port"
 	assert_line "ESTAB 127.0.0.1:$lp 127.0.0.1:$port"
 	assert_line "ESTAB 127.0.0.1:$port 127.0.0.1:$lp"
 	# Only now does the peer send, then close.
