@@ -35,13 +35,19 @@ static bool probe_options_valid(const struct options *o)
 	return true;
 }
 
-static bool is_port_set(const char *text)
+/*
+ * How many ports a PORT operand names as a range or list (0: it is not
+ * one), and the first of them in *first.
+ */
+static int port_set_size(const char *text, int *first)
 {
 	struct port_set *set = malloc(sizeof(*set));
-	bool several = set && parse_port_set(text, set) == NULL && set->count > 1;
+	int n = set && parse_port_set(text, set) == NULL ? set->count : 0;
 
+	if (n)
+		*first = port_set_next(set, -1);
 	free(set);
-	return several;
+	return n;
 }
 
 int cmd_connect(int argc, char **argv, const struct options *o)
@@ -55,12 +61,16 @@ int cmd_connect(int argc, char **argv, const struct options *o)
 		return EXIT_USAGE;
 	if (o->zero_io || o->count >= 0)
 		return connect_probe(argv[0], argv[1], o);
-	if (parse_port(argv[1], &port) != NULL && is_port_set(argv[1])) {
-		usage_error("connect", "connect: '%s' names several ports: probe them with -z", argv[1]);
-		return EXIT_USAGE;
+	if (parse_port(argv[1], &port) != NULL) {
+		/* "80-80" and "80,80" name one port; more than one is -z's. */
+		int n = port_set_size(argv[1], &port);
+		if (n > 1)
+			usage_error("connect", "connect: '%s' names several ports: probe them with -z", argv[1]);
+		else if (n == 0)
+			args_port_operand("connect", argv[1], &port);
+		if (n != 1)
+			return EXIT_USAGE;
 	}
-	if (!args_port_operand("connect", argv[1], &port))
-		return EXIT_USAGE;
 
 	report_init(&r, stderr, o->json, o->quiet, o->verbose);
 	status = session_dial(&r, argv[0], port, o, &d);

@@ -26,10 +26,13 @@ static void on_interrupt(int sig)
 	interrupted = 1;
 }
 
-/* SIGINT (Ctrl-C) and SIGTERM end the probing; the summary still prints. */
+/*
+ * SIGINT (Ctrl-C) and SIGTERM end the probing; the summary still prints.
+ * Once: a second one, should the first go unnoticed, ends tcptool at once.
+ */
 static void catch_interrupts(void)
 {
-	struct sigaction sa = { .sa_handler = on_interrupt };
+	struct sigaction sa = { .sa_handler = on_interrupt, .sa_flags = SA_RESETHAND };
 
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
@@ -68,10 +71,7 @@ static void peer_name(const struct probing *pr, const struct probe *p, char *buf
 		return;
 	}
 	memcpy(&ss, p->addr->ai_addr, p->addr->ai_addrlen);
-	if (ss.ss_family == AF_INET)
-		((struct sockaddr_in *)&ss)->sin_port = htons((uint16_t)p->port);
-	else
-		((struct sockaddr_in6 *)&ss)->sin6_port = htons((uint16_t)p->port);
+	sock_set_port(&ss, p->port);
 	sock_name((struct sockaddr *)&ss, buf, size);
 }
 
@@ -84,7 +84,8 @@ static void describe_failure(const struct probing *pr, const struct probe *p, ch
 	const char *explain = sock_explain(p->err, PHASE_CONNECT);
 	char took[32];
 
-	if (p->err == ETIMEDOUT && pr->o->timeout_ms > 0)
+	/* Our own -w ran out, or the kernel gave up on its SYN retries first. */
+	if (p->err == ETIMEDOUT && pr->o->timeout_ms > 0 && p->took_ns >= pr->o->timeout_ms * 1000000)
 		format_duration(pr->o->timeout_ms, took, sizeof(took));
 	else
 		strcat(format_ms(p->took_ns, took, sizeof(took)), " ms");
@@ -228,7 +229,8 @@ static int probe_ports(struct probing *pr, const struct port_set *set, const str
 	int port = -1;
 	for (size_t i = 0; i < pr->n; i++)
 		pr->v[i].port = port = port_set_next(set, port);
-	probe_run(pr->v, pr->n, po);
+	if (probe_run(pr->v, pr->n, po) < pr->n && errno)
+		report_error(pr->r, "probing stopped: %s", strerror(errno));
 	/* Interrupted, some finished behind one that never did: their lines still go out. */
 	for (; pr->reported < pr->n; pr->reported++)
 		if (pr->v[pr->reported].done)
@@ -249,13 +251,17 @@ static void probe_repeatedly(struct probing *pr, const struct probe_opts *po)
 	for (long long i = 1; pr->o->count == 0 || i <= pr->o->count; i++) {
 		if (i > 1)
 			sleep_until(started + interval * 1000000);
-		if (interrupted)
+		/* Nobody reads the lines any more (| head -1): stop, as at Ctrl-C. */
+		if (interrupted || ferror(stdout))
 			break;
 		struct probe p = { .port = pr->port };
 		started = now_ns();
 		pr->seq = (uint64_t)i;
-		if (probe_run(&p, 1, po) == 0)
+		if (probe_run(&p, 1, po) == 0) {
+			if (errno)
+				report_error(pr->r, "probing stopped: %s", strerror(errno));
 			break;
+		}
 	}
 	report_summary(pr, 0);
 }
@@ -284,14 +290,14 @@ int connect_probe(const char *host, const char *ports, const struct options *o)
 		return EXIT_USAGE;
 	}
 	pr.port = port_set_next(set, -1);
-	/* From here on Ctrl-C ends with the summary, during the lookup too. */
-	catch_interrupts();
 	report_init(&r, stdout, o->json, o->quiet, o->verbose);
 	status = session_resolve_dial(&r, host, pr.port, o, &peers, &source, NULL);
 	if (status) {
 		free(set);
 		return status;
 	}
+	/* From here on Ctrl-C ends with the summary (during the lookup, it just ends tcptool). */
+	catch_interrupts();
 	struct probe_opts po = {
 		.to = peers,
 		.dial = { .timeout_ms = (int)o->timeout_ms, .source = source, .source_port = o->source_port },

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -200,9 +201,14 @@ int main(int argc, char **argv)
 		return EXIT_OK;
 	}
 	int status = c->fn(cargc - first, cargv + first, &o);
-	/* Data on stdout that never got out is a failure too. */
-	if (fflush(stdout) != 0 && status == EXIT_OK) {
-		perror("tcptool: write to stdout");
+	/* Data or a report on stdout that never got out is a failure too, even one flushed earlier. */
+	errno = 0;
+	bool flushed = fflush(stdout) == 0;
+	if ((!flushed || ferror(stdout)) && status == EXIT_OK) {
+		if (flushed)
+			fputs("tcptool: write to stdout failed\n", stderr);
+		else
+			perror("tcptool: write to stdout");
 		status = EXIT_NETWORK;
 	}
 	return status;

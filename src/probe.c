@@ -65,10 +65,7 @@ static bool launch(struct slot *s, struct probe *p, const struct addrinfo *ai,
 	for (; ai; ai = ai->ai_next) {
 		struct sockaddr_storage to;
 		memcpy(&to, ai->ai_addr, ai->ai_addrlen);
-		if (to.ss_family == AF_INET)
-			((struct sockaddr_in *)&to)->sin_port = htons((uint16_t)p->port);
-		else
-			((struct sockaddr_in6 *)&to)->sin6_port = htons((uint16_t)p->port);
+		sock_set_port(&to, p->port);
 		t0 = now_ns();
 		int fd = sock_connect_start((struct sockaddr *)&to, ai->ai_addrlen, &o->dial, &t0);
 		if (fd >= 0) {
@@ -88,17 +85,22 @@ static bool launch(struct slot *s, struct probe *p, const struct addrinfo *ai,
 	return false;
 }
 
-/* The attempt in slot s ended with err: try its next address, or finish. Returns true if the slot is still busy. */
-static bool attempt_over(struct slot *s, int err, const struct probe_opts *o, size_t *done)
+/*
+ * The attempt in slot s ended at 'now' with err: try its next address, or
+ * finish.  Returns true if the slot is still busy.
+ */
+static bool attempt_over(struct slot *s, int err, int64_t now, const struct probe_opts *o, size_t *done)
 {
-	int64_t took = now_ns() - s->started;
+	int64_t took = now - s->started;
 	bool finished;
 
 	if (err == 0 && sock_self_connected(s->fd)) {
+		/* As sock_dial does: RST so no TIME_WAIT stays, then a fresh source port. */
 		err = ECONNREFUSED;
 		int tries = s->self_tries + 1;
+		sock_close_rst(s->fd);
+		s->fd = -1;
 		if (o->dial.source_port < 0 && tries < SOCK_SELF_TRIES) {
-			close(s->fd);
 			if (launch(s, s->p, s->ai, o, false, &finished)) {
 				s->self_tries = tries;
 				return true;
@@ -108,7 +110,8 @@ static bool attempt_over(struct slot *s, int err, const struct probe_opts *o, si
 		}
 	}
 	if (err && s->ai->ai_next) {
-		close(s->fd);
+		if (s->fd >= 0)
+			close(s->fd);
 		if (launch(s, s->p, s->ai->ai_next, o, false, &finished))
 			return true;
 		(*done)++;
@@ -138,7 +141,7 @@ size_t probe_run(struct probe *v, size_t n, const struct probe_opts *o)
 	struct slot *slots = calloc((size_t)cap, sizeof(*slots));
 	struct pollfd *pfd = calloc((size_t)cap, sizeof(*pfd));
 	size_t next = 0, done = 0;
-	int active = 0;
+	int active = 0, failed = 0;
 
 	if (slots == NULL || pfd == NULL) {
 		free(slots);
@@ -165,8 +168,10 @@ size_t probe_run(struct probe *v, size_t n, const struct probe_opts *o)
 		for (int i = 0; i < active; i++)
 			pfd[i] = (struct pollfd){ .fd = slots[i].fd, .events = POLLOUT };
 		int ready = poll(pfd, (nfds_t)active, poll_timeout(slots, active));
-		if (ready < 0 && errno != EINTR)
+		if (ready < 0 && errno != EINTR) {
+			failed = errno;
 			break;
+		}
 		int64_t now = now_ns();
 		/* Downwards, so that moving the last slot into a freed one skips nothing. */
 		for (int i = active - 1; i >= 0; i--) {
@@ -178,7 +183,7 @@ size_t probe_run(struct probe *v, size_t n, const struct probe_opts *o)
 				err = ETIMEDOUT;
 			else
 				continue;
-			if (!attempt_over(s, err, o, &done)) {
+			if (!attempt_over(s, err, now, o, &done)) {
 				slots[i] = slots[active - 1];
 				pfd[i] = pfd[active - 1];
 				active--;
@@ -189,5 +194,6 @@ size_t probe_run(struct probe *v, size_t n, const struct probe_opts *o)
 		close(slots[i].fd);
 	free(slots);
 	free(pfd);
+	errno = failed;
 	return done;
 }

@@ -41,7 +41,7 @@ struct probe_opts {
 /*
  * Probes v[0..n), each trying the addresses of o->to in turn until one
  * connects.  Returns how many finished: n, or fewer when *o->stop was set
- * or memory ran out (errno ENOMEM).
+ * (errno 0) or probing failed (errno: ENOMEM, or what poll() said).
  */
 size_t probe_run(struct probe *v, size_t n, const struct probe_opts *o);
 

@@ -7,7 +7,6 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-#include "netstat.h"
 #include "socklist.h"
 #include "tcpinfo.h"
 
@@ -50,18 +49,19 @@ static void report_peer_fin(struct watch *w, const char *how_seen)
 }
 
 /*
- * RFC 1122: data for a socket whose reading side is shut and whose FIN is
- * out gets RST from our own kernel, which counts it as TCPAbortOnData.
- * Without the counter, the peer not having sent FIN is the next best sign.
+ * RFC 1122: data that reaches a socket whose reading side is shut and
+ * whose FIN is out gets RST from our own kernel.  TCP_INFO counts the
+ * segment but not its bytes: a data segment more than at the shutdown and
+ * not one byte more received mean the reset was ours.
  */
 static bool reset_is_ours(const struct watch *w)
 {
-	if (!w->rd_shut || !w->wr_shut)
+	struct tcp_summary now;
+
+	if (!w->rd_shut || !w->wr_shut || !w->at_shutdown.have_data_segs || tcpinfo_read(w->fd, &now) < 0)
 		return false;
-	long long now = w->aborts_on_data < 0 ? -1 : netstat_counter("TcpExt", "TCPAbortOnData");
-	if (now >= 0)
-		return now > w->aborts_on_data;
-	return !w->peer_fin;
+	return now.data_segs_in > w->at_shutdown.data_segs_in &&
+	       now.bytes_received == w->at_shutdown.bytes_received;
 }
 
 static void report_reset(struct watch *w, int err)
@@ -100,7 +100,7 @@ static int lingering_state(const struct watch *w)
 	return socklist_find(&w->local.addr, &w->peer.addr, &s) > 0 ? s.state : ST_CLOSE;
 }
 
-static void drain(struct watch *w);
+static void drain(struct watch *w, bool queued_only);
 
 /* Reports the TCP state when it changed since the last report. */
 static void sample_state(struct watch *w)
@@ -112,7 +112,7 @@ static void sample_state(struct watch *w)
 	int st = s.state;
 	/* What the peer sent before its FIN or RST comes first on the timeline. */
 	if (st != w->state && (peer_fin_state(st) || st == ST_CLOSE))
-		drain(w);
+		drain(w, w->rd_shut);
 	if (st == ST_CLOSE) {
 		/* A reset is told before the state it led to. */
 		int err = w->reset ? 0 : socket_error(w->fd);
@@ -125,7 +125,7 @@ static void sample_state(struct watch *w)
 	if (st == w->state)
 		return;
 	/* With reads shut down, a read says nothing of the peer's FIN; the state does. */
-	if (w->rd_shut && !w->peer_fin && !w->reset && peer_fin_state(st))
+	if (w->rd_shut && !w->peer_fin && !w->reset && (peer_fin_state(st) || st == ST_CLOSE))
 		report_peer_fin(w, "the state says so; reads are shut down");
 	w->state = st;
 	struct field f[] = { F_STR("state", sock_state_name(st)), F_END };
@@ -156,18 +156,22 @@ static void report_received(struct watch *w, size_t bytes, const char *first, si
 		     cut ? "..." : "", why);
 }
 
-/* Reads what has arrived: data, then the peer's FIN or a reset. */
-static void drain(struct watch *w)
+/*
+ * Reads what has arrived: data, then the peer's FIN or a reset.  With
+ * queued_only it reads just what FIONREAD says is queued, for when a read
+ * returning 0 tells nothing: reads shut down, or the error already taken.
+ */
+static void drain(struct watch *w, bool queued_only)
 {
 	char buf[65536], first[64];
 	size_t total = 0, first_len = 0;
 	int end_err = -1;   /* -1: more may come; 0: FIN; else the error */
 
-	if (w->reset || (w->peer_fin && !w->rd_shut))
+	if (w->reset || (w->peer_fin && !queued_only))
 		return;
 	for (;;) {
 		size_t want = sizeof(buf);
-		if (w->rd_shut) {
+		if (queued_only) {
 			/* A read on a shut reading side returns 0 at once: ask what is queued first. */
 			want = queued_bytes(w->fd);
 			if (want == 0)
@@ -184,7 +188,7 @@ static void drain(struct watch *w)
 			total += (size_t)n;
 			continue;
 		}
-		if (n == 0 && !w->rd_shut)
+		if (n == 0 && !queued_only)
 			end_err = 0;
 		else if (n < 0 && errno == EINTR)
 			continue;
@@ -207,12 +211,13 @@ void watch_init(struct watch *w, const struct report *r, int fd, int late_err)
 	memset(w, 0, sizeof(*w));
 	w->r = r;
 	w->fd = fd;
-	w->aborts_on_data = -1;
 	sock_local(fd, &w->local);
 	sock_peer(fd, &w->peer);
-	/* The reset that came with the handshake was taken from SO_ERROR already. */
-	if (late_err)
+	/* The reset that came with the handshake was taken from SO_ERROR already; the data before it was not. */
+	if (late_err) {
+		drain(w, true);
 		report_reset(w, late_err);
+	}
 	sample_state(w);
 }
 
@@ -235,9 +240,14 @@ int watch_send(struct watch *w, const char *text, size_t len, int64_t deadline)
 			continue;
 		}
 		int err = errno == EAGAIN ? ETIMEDOUT : errno;
-		struct field f[] = { F_INT("bytes", done), F_STR("error", strerror(err)), F_END };
-		report_event(w->r, "write_failed", f, "write failed after %zu of %zu bytes: %s", done,
-			     len, strerror(err));
+		if (err == ECONNRESET) {
+			report_reset(w, err);  /* the write took the error the RST left */
+		} else {
+			struct field f[] = { F_INT("bytes", done), F_STR("error", strerror(err)), F_END };
+			report_event(w->r, "write_failed", f, "write failed after %zu of %zu bytes: %s",
+				     done, len, strerror(err));
+		}
+		sample_state(w);
 		return -1;
 	}
 	char shown[100];
@@ -270,12 +280,8 @@ bool watch_until(struct watch *w, int64_t deadline, bool stop_when_closed)
 		int before = w->state;
 		bool was_fin = w->peer_fin;
 		uint64_t was_in = w->bytes_in;
-		if (p.revents & POLLERR) {
-			int err = socket_error(w->fd);
-			if (err)
-				report_reset(w, err);
-		}
-		drain(w);
+		/* A reset (POLLERR) is found by the reads or by the state, after the data before it. */
+		drain(w, w->rd_shut);
 		sample_state(w);
 		bool quiet = w->state == before && w->peer_fin == was_fin && w->bytes_in == was_in;
 		/* POLLHUP stays set once both directions are shut: nap rather than spin. */
@@ -298,11 +304,17 @@ int watch_shutdown(struct watch *w, int how)
 		report_error(w->r, "shutdown(%s): the connection was already reset", how_name(how));
 		return -1;
 	}
-	/* Counted before the FIN goes: the reset it may bring comes within microseconds. */
-	if (how == SHUT_RDWR)
-		w->aborts_on_data = netstat_counter("TcpExt", "TCPAbortOnData");
+	/* Taken before the FIN goes: the reset it may bring comes within microseconds. */
+	if (tcpinfo_read(w->fd, &w->at_shutdown) < 0)
+		memset(&w->at_shutdown, 0, sizeof(w->at_shutdown));
 	if (shutdown(w->fd, how) < 0) {
-		report_error(w->r, "shutdown(%s): %s", how_name(how), strerror(errno));
+		int err = errno;
+		/* ENOTCONN: a RST came since the last look; tell it first. */
+		sample_state(w);
+		if (w->reset)
+			report_error(w->r, "shutdown(%s): the connection was already reset", how_name(how));
+		else
+			report_error(w->r, "shutdown(%s): %s", how_name(how), strerror(err));
 		return -1;
 	}
 	w->rd_shut = how != SHUT_WR;
@@ -320,21 +332,25 @@ int watch_shutdown(struct watch *w, int how)
 			report_reset(w, errno);  /* the write took the error a RST left */
 		}
 	}
-	if (w->rd_shut) {
-		size_t queued = queued_bytes(w->fd);
-		ssize_t n = recv(w->fd, buf, queued && queued < sizeof(buf) ? queued : sizeof(buf), MSG_DONTWAIT);
+	if (w->rd_shut && !w->reset) {
+		/* Reads return what is queued, then 0. */
+		size_t got = 0, queued;
+		ssize_t n = 0;
+		while ((queued = queued_bytes(w->fd)) > 0 &&
+		       (n = recv(w->fd, buf, queued < sizeof(buf) ? queued : sizeof(buf), MSG_DONTWAIT)) > 0)
+			got += (size_t)n;
+		if (n >= 0)
+			n = recv(w->fd, buf, sizeof(buf), MSG_DONTWAIT);
 		if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
 			report_reset(w, errno);  /* the read took the error SO_ERROR held */
-		if (n >= 0) {
-			struct field e[] = { F_INT("bytes", n), F_END };
-			if (n == 0)
-				report_event(w->r, "read_after_shutdown", e,
-					     "a read now returns 0 (EOF) at once, whether or not the peer has closed");
-			else
-				report_event(w->r, "read_after_shutdown", e,
-					     "a read still returns the %zd bytes queued before the shutdown", n);
-			w->bytes_in += (uint64_t)n;
-		}
+		struct field e[] = { F_INT("bytes", got), F_END };
+		if (got == 0 && n == 0)
+			report_event(w->r, "read_after_shutdown", e,
+				     "a read now returns 0 (EOF) at once, whether or not the peer has closed");
+		else if (got > 0)
+			report_event(w->r, "read_after_shutdown", e,
+				     "a read still returns the %zu bytes queued before the shutdown, then 0", got);
+		w->bytes_in += got;
 	}
 	sample_state(w);
 	return 0;
@@ -350,9 +366,11 @@ static void timer_left(const struct tcp_sock *s, char *buf, size_t size)
 
 int watch_close(struct watch *w, bool abort)
 {
-	struct linger lg = { .l_onoff = 1, .l_linger = 0 };
 	struct tcp_sock s;
-	size_t unread = w->reset ? 0 : queued_bytes(w->fd);
+	bool over = w->reset || w->socket_closed;   /* nothing left to send or read */
+	size_t unread = over ? 0 : queued_bytes(w->fd);
+	bool sends_rst = abort || unread > 0;
+	bool sends_fin = !sends_rst && !over && !w->wr_shut;
 	char what[200], left[40] = "", after[160];
 
 	if (abort && w->reset) {
@@ -361,22 +379,19 @@ int watch_close(struct watch *w, bool abort)
 		w->fd = -1;
 		return -1;
 	}
-	if (abort && setsockopt(w->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg)) < 0) {
-		report_error(w->r, "setsockopt(SO_LINGER): %s", strerror(errno));
-		close(w->fd);
-		w->fd = -1;
-		return -1;
-	}
-	bool sends_fin = !abort && !w->reset && !w->wr_shut && w->state != ST_CLOSE;
 	if (abort)
 		snprintf(what, sizeof(what), "close() with SO_LINGER 0: RST sent instead of FIN; ");
-	else if (unread && !w->reset && w->state != ST_CLOSE)
+	else if (unread)
 		snprintf(what, sizeof(what), "close() with %zu bytes unread: the kernel sends RST instead of FIN; ",
 			 unread);
 	else
 		snprintf(what, sizeof(what), "close(): %s", sends_fin ? "our FIN is on its way; " : "");
-	close(w->fd);
+	int rc = abort ? sock_close_rst(w->fd) : close(w->fd);
 	w->fd = -1;
+	if (rc < 0 && abort) {
+		report_error(w->r, "setsockopt(SO_LINGER): %s", strerror(errno));
+		return -1;
+	}
 
 	int found = socklist_find(&w->local.addr, &w->peer.addr, &s);
 	if (found > 0) {
@@ -390,7 +405,7 @@ int watch_close(struct watch *w, bool abort)
 		snprintf(after, sizeof(after), "the kernel's socket list cannot be read: %s", strerror(errno));
 	}
 	struct field f[] = {
-		F_BOOL("rst", abort || (unread && !w->reset && w->state != ST_CLOSE)),
+		F_BOOL("rst", sends_rst),
 		F_INT("unread", unread),
 		F_STR("state_after", found > 0 ? sock_state_name(s.state) : found == 0 ? "gone" : NULL),
 		found > 0 && s.timer != TIMER_NONE ? F_INT("timer_ms", s.timer_ms) : F_END,

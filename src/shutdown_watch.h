@@ -11,6 +11,7 @@
 
 #include "report.h"
 #include "sock.h"
+#include "tcpinfo.h"
 
 struct watch {
 	const struct report *r;
@@ -21,7 +22,7 @@ struct watch {
 	bool peer_fin, reset;    /* what the peer did */
 	bool socket_closed;      /* TCP_INFO said CLOSE: nothing more to sample */
 	uint64_t bytes_in;
-	long long aborts_on_data; /* TcpExt TCPAbortOnData at SHUT_RDWR; -1: unknown */
+	struct tcp_summary at_shutdown; /* TCP_INFO just before our shutdown() */
 };
 
 /* Starts watching fd: reports its state (ESTABLISHED), and late_err, a reset that came with the handshake. */

@@ -223,10 +223,7 @@ static int bind_source(int fd, int family, const struct dial_opts *o)
 		len = ai->ai_addrlen;
 	}
 	if (o->source_port >= 0) {
-		if (family == AF_INET)
-			((struct sockaddr_in *)&ss)->sin_port = htons((uint16_t)o->source_port);
-		else
-			((struct sockaddr_in6 *)&ss)->sin6_port = htons((uint16_t)o->source_port);
+		sock_set_port(&ss, o->source_port);
 		/* A fixed source port is often still in TIME_WAIT from the last run. */
 		if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0)
 			return -1;
@@ -296,6 +293,25 @@ static int finish_connect(int fd, int timeout_ms, int *late_err)
 	}
 }
 
+int sock_close_rst(int fd)
+{
+	struct linger lg = { .l_onoff = 1, .l_linger = 0 };
+	int rc = setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+	int saved = errno;
+
+	close(fd);
+	errno = saved;
+	return rc;
+}
+
+void sock_set_port(struct sockaddr_storage *ss, int port)
+{
+	if (ss->ss_family == AF_INET)
+		((struct sockaddr_in *)ss)->sin_port = htons((uint16_t)port);
+	else if (ss->ss_family == AF_INET6)
+		((struct sockaddr_in6 *)ss)->sin6_port = htons((uint16_t)port);
+}
+
 bool sock_self_connected(int fd)
 {
 	struct endpoint a, b;
@@ -320,10 +336,11 @@ int sock_dial(const struct addrinfo *to, const struct dial_opts *o, int64_t *too
 			/* Nothing listens there, so no RST came either: it counts as refused. */
 			rc = -1;
 			errno = ECONNREFUSED;
-			if (o->source_port < 0 && ++self_tries < SOCK_SELF_TRIES) {
-				close(fd);
+			/* With RST: a TIME_WAIT left on that port would keep its server out for 60 s. */
+			sock_close_rst(fd);
+			fd = -1;
+			if (o->source_port < 0 && ++self_tries < SOCK_SELF_TRIES)
 				continue;
-			}
 		}
 		err = rc < 0 ? errno : 0;
 		if (o->on_attempt)

@@ -109,6 +109,12 @@ int sock_connect_start(const struct sockaddr *to, socklen_t len, const struct di
 		       int64_t *started_ns);
 int sock_connect_result(int fd, int *late_err);
 
+/* Closes fd abortively: SO_LINGER 0 makes close() send RST, and no TIME_WAIT stays.  Returns 0, or -1 with errno when the option could not be set (fd is closed all the same). */
+int sock_close_rst(int fd);
+
+/* Sets the port of an IPv4 or IPv6 address. */
+void sock_set_port(struct sockaddr_storage *ss, int port);
+
 /*
  * True when fd's connect met itself: with nothing listening on a local
  * port, a SYN from that same port and address is answered by TCP's

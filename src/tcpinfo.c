@@ -47,6 +47,8 @@ void tcpinfo_decode(const void *raw, size_t len, struct tcp_summary *s)
 	s->have_bytes = HAS(len, tcpi_bytes_received);
 	s->bytes_acked = ti.tcpi_bytes_acked;
 	s->bytes_received = ti.tcpi_bytes_received;
+	s->have_data_segs = HAS(len, tcpi_data_segs_in);
+	s->data_segs_in = ti.tcpi_data_segs_in;
 	s->have_snd_wnd = HAS(len, tcpi_snd_wnd);
 	s->snd_wnd = ti.tcpi_snd_wnd;
 }

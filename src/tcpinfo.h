@@ -22,6 +22,8 @@ struct tcp_summary {
 	uint32_t total_retrans;
 	bool have_bytes;           /* kernel 4.1+: the byte counters below */
 	uint64_t bytes_acked, bytes_received;
+	bool have_data_segs;       /* kernel 4.6+ */
+	uint32_t data_segs_in;     /* segments that carried data, accepted or not */
 	bool have_snd_wnd;         /* kernel 6.2+ */
 	uint32_t snd_wnd;          /* the peer's receive window, scaled */
 };
