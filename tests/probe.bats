@@ -696,6 +696,34 @@ interrupt_count() {
 	assert_equal "${lines[1]}" "--- 127.0.0.1:$p: 1 handshake, 0 connected, 1 failed (100%): 1 other error"
 }
 
+# --- standard output that fails ---------------------------------------------------------
+
+@test "-z with a full stdout (/dev/full): exit 1 and one line that says so" {
+	echo_server
+	# shellcheck disable=SC2016 # expanded by the inner shell
+	run -1 --separate-stderr timeout 10 bash -c '"$0" connect -z 127.0.0.1 "$1" >/dev/full' "$TCPTOOL" "$port"
+	assert_equal "$stderr" "tcptool: write to stdout failed"
+}
+
+@test "-c 0 | head -1: once nobody reads, the probing stops with exit 1" {
+	echo_server
+	# shellcheck disable=SC2016 # expanded by the inner shell
+	run -0 timeout 10 bash -c '"$0" connect -c 0 -i 10ms 127.0.0.1 "$1" 2>"$2" | head -1; echo "status ${PIPESTATUS[0]}"' \
+		"$TCPTOOL" "$port" "$(D err)"
+	assert_line --index 0 --regexp "^probe 1: connected to 127\.0\.0\.1:$port from "
+	assert_line --index 1 "status 1"
+	assert_equal "${#lines[@]}" 2
+	assert_equal "$(cat "$(D err)")" "tcptool: write to stdout failed"
+}
+
+@test "a one-port list or range without -z is that port: 80,80 and 80-80 connect" {
+	echo_server
+	run -0 --separate-stderr tt connect --half-close --send hi 127.0.0.1 "$port,$port"
+	assert_output "hi"
+	run -0 --separate-stderr tt connect --half-close --send hi 127.0.0.1 "$port-$port"
+	assert_output "hi"
+}
+
 # --- usage errors and resolution ------------------------------------------------------
 
 @test "usage errors: exit 2, one tcptool: line and the Try line, nothing probed" {

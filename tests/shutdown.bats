@@ -668,3 +668,25 @@ need_nc() {
 	assert_bg_exit n 0
 	assert_equal "$(cat "$(D n.out)")" "hello nc"
 }
+
+@test "data the peer sends just before its RST is told, and before the RST" {
+	start_peer p talk-then-reset
+	run -1 --separate-stderr tt shutdown --after 5s 127.0.0.1 "$port"
+	assert_equal "$stderr" "tcptool: shutdown(SHUT_WR): the connection was already reset"
+	printf '%s\n' "$output" >"$(D out)"
+	assert_order "$(D out)" '^connected to ' '^received 11 bytes: "last words\\n"$' \
+		'^peer RST: the peer aborted the connection; ' '^state CLOSE: '
+	refute_output --partial 'peer FIN'
+}
+
+@test "--how rdwr against a peer that resets on our FIN: the reset is the peer's" {
+	start_peer p reset-on-eof
+	run -0 --separate-stderr tt shutdown --json --how rdwr 127.0.0.1 "$port"
+	assert_equal "$stderr" ""
+	printf '%s\n' "$output" >"$(D json)"
+	json_check "$(D json)" \
+		'len(ev["reset"]) == 1' \
+		'ev["reset"][0]["by"] == "peer"' \
+		'"received" not in ev'
+	assert_bg_exit p 0
+}

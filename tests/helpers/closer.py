@@ -23,6 +23,7 @@ Modes:
   close-first [ADDR]      close at once after accept (FIN), then sleep until killed
   reset-on-eof [ADDR]     read until the client's FIN, then close with SO_LINGER 0 (RST)
   reset-now [ADDR]        close with SO_LINGER 0 (RST) at once after accept, then sleep
+  talk-then-reset [ADDR]  send "last words\\n", then close with SO_LINGER 0 (RST) at once
   talk-after-fin [ADDR]   read until the client's FIN, send "bye\\n", shutdown(SHUT_WR),
                           wait (bounded) for the connection to reach CLOSE and print
                           "closed" or "reset ENAME" (the client reset it), then close
@@ -157,6 +158,13 @@ def main(argv):
 
     elif mode == "reset-now":
         conn = serve(addr)
+        rst_close(conn)
+        say("sent RST")
+        hold()
+
+    elif mode == "talk-then-reset":
+        conn = serve(addr)
+        conn.sendall(b"last words\n")
         rst_close(conn)
         say("sent RST")
         hold()
