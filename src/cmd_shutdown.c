@@ -42,12 +42,12 @@ int cmd_shutdown(int argc, char **argv, const struct options *o)
 		dial.timeout_ms = SHUTDOWN_WAIT_MS;
 
 	report_init(&r, stdout, o->json, o->quiet, o->verbose);
-	r.stamp = true;
 	status = session_dial(&r, argv[0], port, &dial, &d);
 	if (status)
 		return status;
-	/* The timeline starts when the SYN left. */
+	/* The timeline starts when the SYN that got an answer left; failed addresses come before it, unstamped. */
 	r.t0_ns = now_ns() - d.handshake_ns;
+	r.stamp = true;
 	session_report_connected(&r, argv[0], &d);
 	session_report_tcp_info(&r, d.fd);
 	watch_init(&w, &r, d.fd, d.late_err);
