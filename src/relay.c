@@ -6,7 +6,9 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/sendfile.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "sock.h"
@@ -29,13 +31,54 @@ static int buf_alloc(struct relay_buf *b, size_t cap)
 	return b->data ? 0 : -1;
 }
 
+/* The most bytes one splice() or sendfile() moves. */
+#define ZC_CHUNK (1 << 20)
+
+/* Local input: a pipe is spliced, a regular file sent with sendfile(). */
+static enum relay_path input_path(int fd)
+{
+	struct stat st;
+
+	if (fd < 0 || fstat(fd, &st) < 0)
+		return PATH_COPY;
+	if (S_ISFIFO(st.st_mode))
+		return PATH_SPLICE;
+	return S_ISREG(st.st_mode) ? PATH_SENDFILE : PATH_COPY;
+}
+
+/*
+ * Local output: a pipe is spliced into, a file or a device such as
+ * /dev/null through a pipe of our own.  Terminals are written as ever, and
+ * so are files opened with O_APPEND, which splice() refuses.
+ */
+static enum relay_path output_path(int fd)
+{
+	struct stat st;
+	int fl = fcntl(fd, F_GETFL);
+
+	if (fstat(fd, &st) < 0 || fl < 0 || (fl & O_APPEND) || isatty(fd))
+		return PATH_COPY;
+	if (S_ISFIFO(st.st_mode))
+		return PATH_SPLICE;
+	return S_ISREG(st.st_mode) || S_ISCHR(st.st_mode) ? PATH_VIA_PIPE : PATH_COPY;
+}
+
 int relay_io_init(struct relay_io *io, int in_fd, int out_fd, const char *preload, size_t len)
 {
 	memset(io, 0, sizeof(*io));
 	io->in_fd = in_fd;
 	io->out_fd = out_fd;
+	io->via[0] = io->via[1] = -1;
 	/* A closed stdin is simply an empty one. */
 	io->in_eof = in_fd < 0 || fcntl(in_fd, F_GETFD) < 0;
+	io->up_path = io->in_eof ? PATH_COPY : input_path(in_fd);
+	io->down_path = output_path(out_fd);
+	if (io->down_path == PATH_VIA_PIPE) {
+		if (pipe2(io->via, O_CLOEXEC) == 0)
+			fcntl(io->via[1], F_SETPIPE_SZ, ZC_CHUNK);  /* a larger pipe, where allowed */
+		else
+			io->down_path = PATH_COPY;
+	}
 	if (buf_alloc(&io->up, len > RELAY_BUF_SIZE ? len : RELAY_BUF_SIZE) < 0 ||
 	    buf_alloc(&io->down, RELAY_BUF_SIZE) < 0) {
 		relay_io_free(io);
@@ -53,6 +96,10 @@ void relay_io_free(struct relay_io *io)
 	free(io->up.data);
 	free(io->down.data);
 	io->up.data = io->down.data = NULL;
+	for (int i = 0; i < 2; i++)
+		if (io->via[i] >= 0)
+			close(io->via[i]);
+	io->via[0] = io->via[1] = -1;
 }
 
 struct relay {
@@ -61,6 +108,12 @@ struct relay {
 	const struct relay_opts *o;
 	struct relay_result *res;
 	bool input_done_seen;  /* the local-EOF step has been taken */
+	/*
+	 * A splice() that returns EAGAIN does not say which end was not ready;
+	 * after one, wait for the other end (the socket going up, the output
+	 * going down), and after the next, for the first one again.
+	 */
+	bool up_wait_sock, down_wait_out;
 	bool net_eof;
 	bool done;
 	int64_t last_activity;
@@ -82,6 +135,24 @@ static void finish(struct relay *r, enum relay_end end, int err)
 static bool is_reset(int err)
 {
 	return err == ECONNRESET || err == EPIPE;
+}
+
+/* Errors that come from the socket side of a splice() or sendfile(). */
+static bool is_socket_error(int err)
+{
+	switch (err) {
+	case ECONNRESET: case EPIPE: case ENOTCONN: case ETIMEDOUT: case ECONNABORTED:
+	case EHOSTUNREACH: case ENETUNREACH: case ENOBUFS: case ENOMEM:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* The kernel cannot splice between these two: fall back to copying. */
+static bool is_unsupported(int err)
+{
+	return err == EINVAL || err == ENOSYS || err == EOPNOTSUPP;
 }
 
 /* Local input -> up buffer. */
@@ -123,6 +194,20 @@ static void send_up(struct relay *r)
 	}
 }
 
+/* A read of 0 from the socket: the peer's FIN, or the reset the handshake left. */
+static void socket_eof(struct relay *r)
+{
+	if (r->o->pending_err) {
+		emit(r, RELAY_PEER_RESET);
+		finish(r, END_RESET, r->o->pending_err);
+		return;
+	}
+	r->net_eof = true;
+	if (r->res->first_fin == CLOSER_NONE)
+		r->res->first_fin = CLOSER_PEER;
+	emit(r, RELAY_PEER_FIN);
+}
+
 /* Socket -> down buffer. */
 static void recv_down(struct relay *r)
 {
@@ -133,14 +218,8 @@ static void recv_down(struct relay *r)
 		b->tail += (size_t)n;
 		r->res->bytes_in += (uint64_t)n;
 		r->last_activity = now_ns();
-	} else if (n == 0 && r->o->pending_err) {
-		emit(r, RELAY_PEER_RESET);
-		finish(r, END_RESET, r->o->pending_err);
 	} else if (n == 0) {
-		r->net_eof = true;
-		if (r->res->first_fin == CLOSER_NONE)
-			r->res->first_fin = CLOSER_PEER;
-		emit(r, RELAY_PEER_FIN);
+		socket_eof(r);
 	} else if (errno != EINTR && errno != EAGAIN) {
 		if (is_reset(errno))
 			emit(r, RELAY_PEER_RESET);
@@ -159,6 +238,110 @@ static void write_down(struct relay *r)
 		r->last_activity = now_ns();
 	} else if (n < 0 && errno != EINTR && errno != EAGAIN) {
 		finish(r, END_OUTPUT_ERROR, errno);
+	}
+}
+
+/* Local input -> socket in the kernel: splice() from a pipe, sendfile() from a file. */
+static void zc_send_up(struct relay *r)
+{
+	struct relay_io *io = r->io;
+	ssize_t n;
+
+	if (io->up_path == PATH_SENDFILE)
+		n = sendfile(r->sock, io->in_fd, NULL, ZC_CHUNK);
+	else
+		n = splice(io->in_fd, NULL, r->sock, NULL, ZC_CHUNK, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+	if (n > 0) {
+		r->res->bytes_out += (uint64_t)n;
+		r->last_activity = now_ns();
+		r->up_wait_sock = false;
+	} else if (n == 0) {
+		io->in_eof = true;
+	} else if (errno == EAGAIN) {
+		r->up_wait_sock = !r->up_wait_sock;
+	} else if (is_unsupported(errno)) {
+		io->up_path = PATH_COPY;  /* the call moved nothing: read() and send() from now on */
+	} else if (errno != EINTR) {
+		if (is_reset(errno))
+			emit(r, RELAY_PEER_RESET);
+		finish(r, is_reset(errno) ? END_RESET : is_socket_error(errno) ? END_SOCKET_ERROR : END_INPUT_ERROR,
+		       errno);
+	}
+}
+
+/* Writes all of b's bytes to fd, which may block (a file). */
+static int write_all(int fd, const char *b, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = write(fd, b, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return -1;
+		b += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+/*
+ * Our pipe -> the output, n bytes.  An output that takes no splice gets
+ * them by write(), and the copying path from then on.
+ */
+static void drain_via(struct relay *r, size_t n)
+{
+	struct relay_io *io = r->io;
+
+	while (n > 0) {
+		ssize_t m = io->down_path == PATH_VIA_PIPE
+				    ? splice(io->via[0], NULL, io->out_fd, NULL, n, SPLICE_F_MOVE)
+				    : read(io->via[0], io->down.data, n < io->down.cap ? n : io->down.cap);
+		if (m < 0 && errno == EINTR)
+			continue;
+		if (m < 0 && io->down_path == PATH_VIA_PIPE && is_unsupported(errno)) {
+			io->down_path = PATH_COPY;
+			continue;
+		}
+		if (m <= 0) {
+			finish(r, END_OUTPUT_ERROR, m < 0 ? errno : EIO);
+			return;
+		}
+		if (io->down_path == PATH_COPY && write_all(io->out_fd, io->down.data, (size_t)m) < 0) {
+			finish(r, END_OUTPUT_ERROR, errno);
+			return;
+		}
+		n -= (size_t)m;
+		r->last_activity = now_ns();
+	}
+}
+
+/* Socket -> local output in the kernel: splice() into the output pipe, or through ours. */
+static void zc_recv_down(struct relay *r)
+{
+	struct relay_io *io = r->io;
+	bool via = io->down_path == PATH_VIA_PIPE;
+	ssize_t n = splice(r->sock, NULL, via ? io->via[1] : io->out_fd, NULL, ZC_CHUNK,
+			   SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+
+	if (n > 0) {
+		r->res->bytes_in += (uint64_t)n;
+		r->last_activity = now_ns();
+		r->down_wait_out = false;
+		if (via)
+			drain_via(r, (size_t)n);
+	} else if (n == 0) {
+		socket_eof(r);
+	} else if (errno == EAGAIN) {
+		/* Our own pipe is always empty here: then only the socket had nothing. */
+		r->down_wait_out = !via && !r->down_wait_out;
+	} else if (is_unsupported(errno)) {
+		io->down_path = PATH_COPY;
+	} else if (errno == EPIPE) {
+		finish(r, END_OUTPUT_ERROR, errno);  /* the output pipe lost its reader */
+	} else if (errno != EINTR) {
+		if (is_reset(errno))
+			emit(r, RELAY_PEER_RESET);
+		finish(r, is_reset(errno) ? END_RESET : END_SOCKET_ERROR, errno);
 	}
 }
 
@@ -205,17 +388,21 @@ int relay_run(int sock, struct relay_io *io, const struct relay_opts *o, struct 
 			break;
 		}
 
+		/* Zero-copy once the buffers are empty: preloaded text and carried-over input go first. */
+		bool up_zc = io->up_path != PATH_COPY && buf_len(&io->up) == 0;
+		bool down_zc = io->down_path != PATH_COPY && buf_len(&io->down) == 0;
+		bool want_input = !io->in_eof && (!r.net_eof || o->half_close);
 		struct pollfd pfd[3] = {
 			{ .fd = -1 }, { .fd = -1 }, { .fd = -1 },
 		};
-		if (!io->in_eof && (!r.net_eof || o->half_close) && buf_room(&io->up) > 0)
+		if (want_input && (up_zc ? !r.up_wait_sock : buf_room(&io->up) > 0))
 			pfd[0] = (struct pollfd){ .fd = io->in_fd, .events = POLLIN };
 		pfd[1].fd = sock;
-		if (!r.net_eof && buf_room(&io->down) > 0)
+		if (!r.net_eof && (down_zc ? !r.down_wait_out : buf_room(&io->down) > 0))
 			pfd[1].events |= POLLIN;
-		if (buf_len(&io->up) > 0)
+		if (buf_len(&io->up) > 0 || (up_zc && want_input && r.up_wait_sock))
 			pfd[1].events |= POLLOUT;
-		if (buf_len(&io->down) > 0)
+		if (buf_len(&io->down) > 0 || (down_zc && !r.net_eof && r.down_wait_out))
 			pfd[2] = (struct pollfd){ .fd = io->out_fd, .events = POLLOUT };
 
 		int wait = -1;
@@ -237,15 +424,27 @@ int relay_run(int sock, struct relay_io *io, const struct relay_opts *o, struct 
 		if (n == 0)
 			continue; /* the idle check above decides */
 
-		if (pfd[0].revents)
-			read_input(&r);
-		if (!r.done && buf_len(&io->up) > 0 && (pfd[1].revents & (POLLOUT | POLLERR | POLLHUP) ||
-							pfd[0].revents))
-			send_up(&r);
-		if (!r.done && pfd[1].revents & (POLLIN | POLLERR | POLLHUP) && pfd[1].events & POLLIN)
-			recv_down(&r);
-		if (!r.done && buf_len(&io->down) > 0)
-			write_down(&r);
+		short sock_ev = pfd[1].revents;
+		if (up_zc) {
+			if (pfd[0].revents || (r.up_wait_sock && sock_ev & (POLLOUT | POLLERR | POLLHUP)))
+				zc_send_up(&r);
+		} else {
+			if (pfd[0].revents)
+				read_input(&r);
+			if (!r.done && buf_len(&io->up) > 0 && (sock_ev & (POLLOUT | POLLERR | POLLHUP) ||
+								pfd[0].revents))
+				send_up(&r);
+		}
+		if (down_zc) {
+			if (!r.done && ((sock_ev & (POLLIN | POLLERR | POLLHUP) && pfd[1].events & POLLIN) ||
+					pfd[2].revents))
+				zc_recv_down(&r);
+		} else {
+			if (!r.done && sock_ev & (POLLIN | POLLERR | POLLHUP) && pfd[1].events & POLLIN)
+				recv_down(&r);
+			if (!r.done && buf_len(&io->down) > 0)
+				write_down(&r);
+		}
 		/* POLLERR with nothing to write: surface the socket error. */
 		if (!r.done && pfd[1].revents & POLLERR && !(pfd[1].events & POLLIN)) {
 			int err = 0;

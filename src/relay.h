@@ -21,10 +21,24 @@ struct relay_buf {
  * The local side.  It outlives one connection, so bytes read from stdin
  * but not yet sent, and stdin's EOF, carry over to the next client.
  */
+/*
+ * How bytes move between a local fd and the socket.  Pipes and files go
+ * through the kernel alone (splice, sendfile); terminals and the rest are
+ * read and written through the buffers.
+ */
+enum relay_path {
+	PATH_COPY,      /* read()/write() through a buffer */
+	PATH_SPLICE,    /* splice() straight between a pipe and the socket */
+	PATH_SENDFILE,  /* sendfile() from a regular file to the socket */
+	PATH_VIA_PIPE,  /* splice() socket -> our own pipe -> a file or /dev/null */
+};
+
 struct relay_io {
 	int in_fd;           /* -1: nothing to read */
 	int out_fd;
 	bool in_eof;
+	enum relay_path up_path, down_path;
+	int via[2];          /* PATH_VIA_PIPE's pipe; -1 otherwise */
 	struct relay_buf up;   /* local input on its way to the socket */
 	struct relay_buf down; /* socket input on its way to out_fd */
 };
