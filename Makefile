@@ -36,7 +36,7 @@ SHELL := /bin/bash
 SRCS := $(wildcard src/*.c)
 OBJS := $(SRCS:src/%.c=$(BUILD)/%.o)
 
-.PHONY: all check bench demo fuzz install uninstall clean
+.PHONY: all check bench bench-smoke demo fuzz install uninstall clean
 all: tcptool
 
 # ./tcptool is always the plain build; SAN=1 builds only $(BUILD)/tcptool.
@@ -108,11 +108,19 @@ build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c $$(FUZZ_SRCS_%)
 	  -fno-sanitize-recover=all -o $@ $^
 
 # Benchmarks, not part of check: tcptool's servers against the seeds' Python
-# servers, socat and ncat, side by side (tests/bench/servers.sh for knobs).
-bench: tcptool $(BUILD)/loadgen
-	TCPTOOL=$(CURDIR)/tcptool LOADGEN=$(CURDIR)/$(BUILD)/loadgen tests/bench/servers.sh
+# servers, socat and ncat; its relay against nc, ncat and socat; start-up
+# times (tests/bench/servers.sh, relay.sh, startup.sh for the knobs).
+# bench-smoke runs each in a tiny form and fails only if one is broken.
+BENCH_ENV = TCPTOOL=$(CURDIR)/tcptool LOADGEN=$(CURDIR)/$(BUILD)/loadgen SPAWN=$(CURDIR)/$(BUILD)/spawn
+bench: tcptool $(BUILD)/loadgen $(BUILD)/spawn
+	$(BENCH_ENV) tests/bench/servers.sh
+	$(BENCH_ENV) tests/bench/relay.sh
+	$(BENCH_ENV) tests/bench/startup.sh
 
-$(BUILD)/loadgen: tests/bench/loadgen.c | $(BUILD)
+bench-smoke: tcptool $(BUILD)/loadgen $(BUILD)/spawn
+	$(BENCH_ENV) tests/bench/smoke.sh
+
+$(BUILD)/loadgen $(BUILD)/spawn: $(BUILD)/%: tests/bench/%.c | $(BUILD)
 	$(CC) -std=c17 $(WARN) -O2 -o $@ $<
 
 # A listener, a client, both names and the handshake time, on loopback.
