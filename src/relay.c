@@ -447,9 +447,8 @@ int relay_run(int sock, struct relay_io *io, const struct relay_opts *o, struct 
 		}
 		/* POLLERR with nothing to write: surface the socket error. */
 		if (!r.done && pfd[1].revents & POLLERR && !(pfd[1].events & POLLIN)) {
-			int err = 0;
-			socklen_t len = sizeof(err);
-			if (getsockopt(sock, SOL_SOCKET, SO_ERROR, &err, &len) == 0 && err)
+			int err = sock_error(sock);
+			if (err)
 				finish(&r, is_reset(err) ? END_RESET : END_SOCKET_ERROR, err);
 		}
 	}

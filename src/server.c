@@ -314,9 +314,7 @@ static void conn_settle(struct server *s, struct server_conn *c)
 static void conn_ready(struct server *s, struct server_conn *c, uint32_t events)
 {
 	if (events & EPOLLERR) {
-		int err = 0;
-		socklen_t len = sizeof(err);
-		getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err, &len);
+		int err = sock_error(c->fd);
 		c->err = err ? err : ECONNRESET;
 	}
 	if (!c->err && (events & (EPOLLOUT | EPOLLHUP)))

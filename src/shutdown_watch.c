@@ -19,7 +19,7 @@
 #define TICK_MAX_MS 8
 
 enum {
-	ST_FIN_WAIT1 = 4, ST_FIN_WAIT2 = 5, ST_TIME_WAIT = 6, ST_CLOSE = 7,
+	ST_FIN_WAIT1 = 4, ST_TIME_WAIT = 6, ST_CLOSE = 7,
 	ST_CLOSE_WAIT = 8, ST_LAST_ACK = 9, ST_CLOSING = 11,
 };
 
@@ -79,16 +79,6 @@ static void report_reset(struct watch *w, int err)
 			     "reads and writes now fail (%s)", strerror(err));
 }
 
-static int socket_error(int fd)
-{
-	int err = 0;
-	socklen_t len = sizeof(err);
-
-	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
-		return errno;
-	return err;
-}
-
 /*
  * Our socket reads CLOSE once the connection is over, but the kernel may
  * keep the connection itself apart from it: TIME_WAIT after both FINs.
@@ -115,7 +105,7 @@ static void sample_state(struct watch *w)
 		drain(w, w->rd_shut);
 	if (st == ST_CLOSE) {
 		/* A reset is told before the state it led to. */
-		int err = w->reset ? 0 : socket_error(w->fd);
+		int err = w->reset ? 0 : sock_error(w->fd);
 		if (err)
 			report_reset(w, err);
 		else if (!w->reset)

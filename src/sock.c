@@ -250,14 +250,21 @@ fail:;
 	return -1;
 }
 
-int sock_connect_result(int fd, int *late_err)
+int sock_error(int fd)
 {
 	int err = 0;
 	socklen_t len = sizeof(err);
 
-	*late_err = 0;
 	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
-		return -1;
+		return errno;
+	return err;
+}
+
+int sock_connect_result(int fd, int *late_err)
+{
+	int err = sock_error(fd);
+
+	*late_err = 0;
 	if (err == ECONNRESET) {
 		*late_err = err;
 		return 0;

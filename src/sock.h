@@ -109,6 +109,9 @@ int sock_connect_start(const struct sockaddr *to, socklen_t len, const struct di
 		       int64_t *started_ns);
 int sock_connect_result(int fd, int *late_err);
 
+/* Takes the socket's pending error (SO_ERROR), clearing it: 0 when none. */
+int sock_error(int fd);
+
 /* Closes fd abortively: SO_LINGER 0 makes close() send RST, and no TIME_WAIT stays.  Returns 0, or -1 with errno when the option could not be set (fd is closed all the same). */
 int sock_close_rst(int fd);
 

@@ -100,7 +100,7 @@ closed_line() {
 	export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0
 	start_bg l strace -f -o "$(D l.trace)" -e trace=splice,sendfile,recvfrom,read "$TCPTOOL" listen -b 127.0.0.1 0
 	port=$(wait_for_port l)
-	strace -o "$(D c.trace)" -e trace=splice,sendfile,sendto,write "$TCPTOOL" -q connect --half-close \
+	timeout 20 strace -o "$(D c.trace)" -e trace=splice,sendfile,sendto,write "$TCPTOOL" -q connect --half-close \
 		127.0.0.1 "$port" <"$DATA" || fail "connect exited with $?"
 	assert_bg_exit l 0
 	assert_equal "$(sum_of "$(D l.out)")" "$SUM"
@@ -116,7 +116,7 @@ closed_line() {
 	# A pipe on stdin: splice() into the socket.
 	start_bg l2 "$TCPTOOL" listen -b 127.0.0.1 0
 	port=$(wait_for_port l2)
-	strace -o "$(D p.trace)" -e trace=splice,read "$TCPTOOL" -q connect --half-close 127.0.0.1 "$port" \
+	timeout 20 strace -o "$(D p.trace)" -e trace=splice,read "$TCPTOOL" -q connect --half-close 127.0.0.1 "$port" \
 		< <(cat "$DATA") || fail "connect exited with $?"
 	assert_bg_exit l2 0
 	assert_equal "$(sum_of "$(D l2.out)")" "$SUM"

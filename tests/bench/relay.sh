@@ -59,18 +59,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_port() {
-	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-
-wait_listen() {
-	for _ in $(seq 500); do
-		[[ -n $(ss -Htln "sport = :$1") ]] && return 0
-		sleep 0.01
-	done
-	echo "relay: nothing listens on port $1" >&2
-	return 1
-}
+# shellcheck source=tests/bench/lib.sh
+source "$(dirname "$0")/lib.sh"
 
 # commands TOOL PORT: sets LISTENER and CLIENT.
 commands() {

@@ -27,18 +27,8 @@ stop_server() {
 }
 trap 'stop_server; rm -f "$RESULTS"' EXIT
 
-free_port() {
-	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-
-wait_listen() {
-	for _ in $(seq 200); do
-		[[ -n $(ss -Htln "sport = :$1") ]] && return 0
-		sleep 0.05
-	done
-	echo "bench: nothing listens on port $1" >&2
-	return 1
-}
+# shellcheck source=tests/bench/lib.sh
+source "$(dirname "$0")/lib.sh"
 
 # The ACK servers read one message (one read of up to 1024 bytes), answer, close.
 ACK_SH='dd bs=1024 count=1 status=none >/dev/null; printf ACK!'

@@ -42,6 +42,8 @@ import struct
 import sys
 import time
 
+import peer  # the listening and naming helpers, shared with peer.py
+
 # The TCP states of linux/tcp.h that matter here.
 TCP_CLOSE = 7
 # Bounded waits: no peer runs forever on its own.
@@ -59,23 +61,9 @@ def say(line):
     sys.stdout.flush()
 
 
-def family(addr):
-    return socket.AF_INET6 if ":" in addr else socket.AF_INET
-
-
-def name(sa):
-    host, port = sa[0], sa[1]
-    return "[%s]:%d" % (host, port) if ":" in host else "%s:%d" % (host, port)
-
-
 def serve(addr):
-    """Listens on addr port 0, announces the port, accepts one client."""
-    srv = socket.socket(family(addr), socket.SOCK_STREAM)
-    srv.bind((addr, 0))
-    srv.listen(1)
-    print("listening on %s" % name(srv.getsockname()), file=sys.stderr, flush=True)
-    conn, _ = srv.accept()
-    srv.close()
+    """peer.py's serve(), and a line to say the client is in."""
+    conn = peer.serve(addr)
     say("accepted")
     return conn
 
