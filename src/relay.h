@@ -22,13 +22,13 @@ struct relay_buf {
  * but not yet sent, and stdin's EOF, carry over to the next client.
  */
 /*
- * How bytes move between a local fd and the socket.  Pipes and files go
- * through the kernel alone (splice, sendfile); terminals and the rest are
- * read and written through the buffers.
+ * How bytes move between a local fd and the socket.  Files in, and pipes
+ * and files out, go through the kernel alone (sendfile, splice); terminals
+ * and the rest, pipes in among them, through the buffers.
  */
 enum relay_path {
 	PATH_COPY,      /* read()/write() through a buffer */
-	PATH_SPLICE,    /* splice() straight between a pipe and the socket */
+	PATH_SPLICE,    /* splice() from the socket straight into a pipe */
 	PATH_SENDFILE,  /* sendfile() from a regular file to the socket */
 	PATH_VIA_PIPE,  /* splice() socket -> our own pipe -> a file or /dev/null */
 };

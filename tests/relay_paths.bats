@@ -1,10 +1,10 @@
 #!/usr/bin/env bats
 # shellcheck disable=SC2016,SC2030,SC2031,SC2154 # bats: every @test runs in a subshell; run sets $stderr
 # The relay's ways of moving bytes, each checked byte for byte (sha256) on
-# real sockets: sendfile() from a file on stdin, splice() from a pipe on
-# stdin, splice() into a pipe on stdout, splice() through tcptool's own
-# pipe into a file or /dev/null, and the read()/write() copy for the rest
-# (files opened with O_APPEND).  Half-close and exact byte counts on each.
+# real sockets: sendfile() from a file on stdin, splice() into a pipe on
+# stdout, splice() through tcptool's own pipe into a file or /dev/null,
+# and the read()/write() copy for the rest (a pipe on stdin, files opened
+# with O_APPEND).  Half-close and exact byte counts on each.
 
 setup() {
 	load helpers/common
@@ -36,7 +36,7 @@ closed_line() {
 	assert_regex "$stderr" "closed 127\.0\.0\.1:$port: 0 bytes in, $SIZE bytes out "
 }
 
-@test "pipe on stdin (splice) -> listener's stdout into a pipe (splice)" {
+@test "pipe on stdin (read) -> listener's stdout into a pipe (splice)" {
 	start_bg l bash -c '"$0" listen -b 127.0.0.1 0 | sha256sum >"$1"' "$TCPTOOL" "$(D l.sum)"
 	port=$(wait_for_port l)
 	run -0 --separate-stderr timeout 20 bash -c 'cat "$1" | "$0" connect --half-close 127.0.0.1 "$2"' \
@@ -93,7 +93,7 @@ closed_line() {
 	assert_equal "$(sum_of "$(D l.out)")" "$(tail -c +1001 "$DATA" | sha256sum | cut -d' ' -f1)"
 }
 
-@test "the kernel moves the bytes: sendfile from a file, splice from a pipe and into a file" {
+@test "the kernel moves the bytes: sendfile from a file, splice into a file; a pipe on stdin is read" {
 	command -v strace >/dev/null || skip "strace is not installed"
 	strace -o /dev/null true 2>/dev/null || skip "strace cannot trace here"
 	# LeakSanitizer cannot work under ptrace: a sanitizer build runs without it here.
@@ -113,14 +113,15 @@ closed_line() {
 	run grep -cE '^[0-9]+ +recvfrom\(' "$(D l.trace)"
 	assert_output 0
 
-	# A pipe on stdin: splice() into the socket.
+	# A pipe on stdin is read (its pages stay with the pipe), after growing it to 1 MiB.
 	start_bg l2 "$TCPTOOL" listen -b 127.0.0.1 0
 	port=$(wait_for_port l2)
-	timeout 20 strace -o "$(D p.trace)" -e trace=splice,read "$TCPTOOL" -q connect --half-close 127.0.0.1 "$port" \
-		< <(cat "$DATA") || fail "connect exited with $?"
+	timeout 20 strace -o "$(D p.trace)" -e trace=splice,read,fcntl "$TCPTOOL" -q connect --half-close \
+		127.0.0.1 "$port" < <(cat "$DATA") || fail "connect exited with $?"
 	assert_bg_exit l2 0
 	assert_equal "$(sum_of "$(D l2.out)")" "$SUM"
-	grep -q '^splice(0, NULL, ' "$(D p.trace)" || fail "no splice from stdin: $(head "$(D p.trace)")"
-	run grep -c '^read(0, ' "$(D p.trace)"
+	grep -q '^fcntl(0, F_SETPIPE_SZ, 1048576)' "$(D p.trace)" || fail "stdin's pipe not grown: $(head "$(D p.trace)")"
+	grep -q '^read(0, ' "$(D p.trace)" || fail "no read from stdin: $(head "$(D p.trace)")"
+	run grep -c '^splice(0, ' "$(D p.trace)"
 	assert_output 0
 }

@@ -32,7 +32,9 @@
 #
 # Knobs (environment): RUNS (5), SIZE (2G; suffixes K, M, G are powers of
 # 1024), TIMEOUT (seconds one transfer may take before it is killed and
-# counted as failed; 60 + 1 per 50 MB).
+# counted as failed; 60 + 1 per 50 MB), TOOLS (the peers to compare with,
+# of "nc ncat socat"; installed ones only), CASES (of "pipe-null file-null
+# pipe-file").
 set -uo pipefail
 
 TCPTOOL=${TCPTOOL:-./tcptool}
@@ -44,6 +46,8 @@ if ! BYTES=$(numfmt --from=iec "$SIZE" 2>/dev/null) || ((BYTES <= 0)); then
 	exit 2
 fi
 TIMEOUT=${TIMEOUT:-$((60 + BYTES / 50000000))}
+TOOLS=${TOOLS-nc ncat socat}
+CASES=${CASES:-pipe-null file-null pipe-file}
 DIR=$(mktemp -d)
 RESULTS=$DIR/results
 ERRORS=0
@@ -154,19 +158,26 @@ transfer() {
 
 tools=(tcptool)
 missing=()
-if ! command -v nc >/dev/null; then
-	missing+=("nc (not installed)")
-elif nc -h 2>&1 | grep -q 'OpenBSD netcat'; then
-	tools+=(nc)
-else
-	missing+=("nc (not OpenBSD netcat)")
-fi
-for t in ncat socat; do
-	if command -v "$t" >/dev/null; then
+for t in $TOOLS; do
+	if ! command -v "$t" >/dev/null; then
+		missing+=("$t (not installed)")
+	elif [[ $t == nc ]] && ! nc -h 2>&1 | grep -q 'OpenBSD netcat'; then
+		missing+=("nc (not OpenBSD netcat)")
+	elif [[ $t == nc || $t == ncat || $t == socat ]]; then
 		tools+=("$t")
 	else
-		missing+=("$t (not installed)")
+		echo "relay: TOOLS: unknown tool '$t'" >&2
+		exit 2
 	fi
+done
+for c in $CASES; do
+	case $c in
+	pipe-null | file-null | pipe-file) ;;
+	*)
+		echo "relay: CASES: unknown case '$c'" >&2
+		exit 2
+		;;
+	esac
 done
 
 mkfifo "$DIR/fifo"
@@ -193,10 +204,9 @@ for run in $(seq "$RUNS"); do
 	echo "run $run of $RUNS" >&2
 	# Rotate the order, so that no tool always follows the same one.
 	order=("${tools[@]:$(((run - 1) % ${#tools[@]}))}" "${tools[@]:0:$(((run - 1) % ${#tools[@]}))}")
-	for c in "pipe null" "file null" "pipe file"; do
+	for c in $CASES; do
 		for t in "${order[@]}"; do
-			# shellcheck disable=SC2086 # $c is two words
-			transfer "$t" $c "$run"
+			transfer "$t" "${c%-*}" "${c#*-}" "$run"
 		done
 	done
 done
