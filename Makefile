@@ -111,16 +111,18 @@ build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c $$(FUZZ_SRCS_%)
 # servers, socat and ncat; its relay against nc, ncat and socat; start-up
 # times (tests/bench/servers.sh, relay.sh, startup.sh for the knobs).
 # bench-smoke runs each in a tiny form and fails only if one is broken.
-BENCH_ENV = TCPTOOL=$(CURDIR)/tcptool LOADGEN=$(CURDIR)/$(BUILD)/loadgen SPAWN=$(CURDIR)/$(BUILD)/spawn
-bench: tcptool $(BUILD)/loadgen $(BUILD)/spawn
+BENCH_TOOLS = $(BUILD)/loadgen $(BUILD)/spawn $(BUILD)/minserver
+BENCH_ENV = TCPTOOL=$(CURDIR)/tcptool LOADGEN=$(CURDIR)/$(BUILD)/loadgen SPAWN=$(CURDIR)/$(BUILD)/spawn \
+  MINSERVER=$(CURDIR)/$(BUILD)/minserver
+bench: tcptool $(BENCH_TOOLS)
 	$(BENCH_ENV) tests/bench/servers.sh
 	$(BENCH_ENV) tests/bench/relay.sh
 	$(BENCH_ENV) tests/bench/startup.sh
 
-bench-smoke: tcptool $(BUILD)/loadgen $(BUILD)/spawn
+bench-smoke: tcptool $(BENCH_TOOLS)
 	$(BENCH_ENV) tests/bench/smoke.sh
 
-$(BUILD)/loadgen $(BUILD)/spawn: $(BUILD)/%: tests/bench/%.c | $(BUILD)
+$(BENCH_TOOLS): $(BUILD)/%: tests/bench/%.c | $(BUILD)
 	$(CC) -std=c17 $(WARN) -O2 -o $@ $<
 
 # A listener, a client, both names and the handshake time, on loopback.

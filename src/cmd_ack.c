@@ -30,6 +30,9 @@ static void report_message(const struct ack *a, const struct server_conn *c, con
 			   size_t len)
 {
 	char shown[ACK_SHOWN_MAX + 1];
+
+	if (a->r->quiet)
+		return;
 	bool cut = format_printable(msg, len, shown, sizeof(shown));
 	struct field f[] = {
 		F_STR("peer", c->names.peer), F_INT("bytes", len), F_STR("text", shown),

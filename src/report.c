@@ -186,11 +186,12 @@ void report_event(const struct report *r, const char *event, const struct field 
 {
 	char human[1024], line[4096];
 	va_list ap;
-	int64_t t_ns = now_ns() - r->t0_ns;
+	int64_t t_ns;
 	int n = 0;
 
 	if (r->quiet)
 		return;
+	t_ns = now_ns() - r->t0_ns;
 	if (r->stamp) {
 		char ms[32];
 		n = snprintf(human, sizeof(human), "t+%-9s ", format_ms(t_ns, ms, sizeof(ms)));

@@ -102,6 +102,9 @@ void session_report_closed(const struct report *r, const struct sock_names *n,
 			   const struct conn_end *e)
 {
 	char dur[32];
+
+	if (r->quiet)
+		return;  /* a server closes many connections: no formatting for nothing */
 	struct field f[] = {
 		F_STR("local", n->local), F_STR("peer", n->peer),
 		F_INT("bytes_in", e->bytes_in), F_INT("bytes_out", e->bytes_out),

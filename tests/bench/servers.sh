@@ -1,23 +1,34 @@
 #!/usr/bin/env bash
-# make bench: tcptool's servers (ack, echo) side by side with the seeds'
-# Python servers and, where installed, socat and ncat.  Every case runs
-# RUNS times, the servers interleaved within each run; the table shows the
-# median, the range, and the tcptool/peer ratio taken run by run, then its
-# median.  Loopback only.
+# make bench: tcptool's servers (ack, echo) side by side with a minimal
+# epoll server in C (tests/bench/minserver.c, the yardstick: nothing but
+# the system calls), the seeds' Python servers and, where installed, socat
+# and ncat.  Every case runs RUNS times, the servers interleaved within
+# each run; the table shows the median, the range, and the tcptool/peer
+# ratio taken run by run, then its median.  Loopback only.
 #
-# Knobs (environment): RUNS (5), CONNS (connections per ack case, 5000),
-# RTTS (echo round trips, 20000), IDLE (idle echo clients, 10000).
+# The round trips run with the server and the client pinned to one CPU
+# (taskset), so that each answer is a hand-over on one core, not a
+# cross-CPU wake-up whose cost depends on what else the machine does.
+#
+# Knobs (environment): RUNS (3), CONNS (connections per ack case, 3000),
+# SLOW_CONNS (the same for socat and ncat, which fork a shell for each
+# connection, 500), RTTS (echo round trips, 20000), IDLE (idle echo
+# clients, 10000).
 set -uo pipefail
 
 TCPTOOL=${TCPTOOL:-./tcptool}
 LOADGEN=${LOADGEN:-build/loadgen}
-RUNS=${RUNS:-5}
-CONNS=${CONNS:-5000}
+MINSERVER=${MINSERVER:-build/minserver}
+RUNS=${RUNS:-3}
+CONNS=${CONNS:-3000}
+SLOW_CONNS=${SLOW_CONNS:-500}
 RTTS=${RTTS:-20000}
 IDLE=${IDLE:-10000}
 HERE=$(cd "$(dirname "$0")" && pwd)
 RESULTS=$(mktemp)
 SERVER_PID=
+PIN=()
+command -v taskset >/dev/null && PIN=(taskset -c 0)
 
 stop_server() {
 	[[ -n $SERVER_PID ]] || return 0
@@ -33,24 +44,27 @@ source "$(dirname "$0")/lib.sh"
 # The ACK servers read one message (one read of up to 1024 bytes), answer, close.
 ACK_SH='dd bs=1024 count=1 status=none >/dev/null; printf ACK!'
 
-# server_exec NAME PORT: becomes the server (exec), so that its pid is $!.
+# server_exec NAME PORT [PIN...]: becomes the server (exec), so that its pid is $!.
 server_exec() {
-	local p=$2
-	case $1 in
-	tcptool-ack) exec "$TCPTOOL" -q ack -b 127.0.0.1 "$p" ;;
-	python-ack) exec python3 "$HERE/seed_ack_server.py" "$p" ;;
-	socat-ack) exec socat "TCP-LISTEN:$p,bind=127.0.0.1,reuseaddr,fork,backlog=128" "SYSTEM:$ACK_SH" ;;
-	ncat-ack) exec ncat -l 127.0.0.1 "$p" -k --sh-exec "$ACK_SH" ;;
-	tcptool-echo) exec "$TCPTOOL" -q echo -b 127.0.0.1 --max-conns 20000 "$p" ;;
-	python-echo) exec python3 "$HERE/seed_echo_server.py" "$p" ;;
-	socat-echo) exec socat "TCP-LISTEN:$p,bind=127.0.0.1,reuseaddr,fork" PIPE ;;
-	ncat-echo) exec ncat -l 127.0.0.1 "$p" -k --exec /bin/cat ;;
+	local name=$1 p=$2
+	shift 2
+	case $name in
+	tcptool-ack) exec "$@" "$TCPTOOL" -q ack -b 127.0.0.1 "$p" ;;
+	minimal-ack) exec "$@" "$MINSERVER" ack "$p" ;;
+	python-ack) exec "$@" python3 "$HERE/seed_ack_server.py" "$p" ;;
+	socat-ack) exec "$@" socat "TCP-LISTEN:$p,bind=127.0.0.1,reuseaddr,fork,backlog=128" "SYSTEM:$ACK_SH" ;;
+	ncat-ack) exec "$@" ncat -l 127.0.0.1 "$p" -k --sh-exec "$ACK_SH" ;;
+	tcptool-echo) exec "$@" "$TCPTOOL" -q echo -b 127.0.0.1 --max-conns 20000 "$p" ;;
+	minimal-echo) exec "$@" "$MINSERVER" echo "$p" ;;
+	python-echo) exec "$@" python3 "$HERE/seed_echo_server.py" "$p" ;;
+	socat-echo) exec "$@" socat "TCP-LISTEN:$p,bind=127.0.0.1,reuseaddr,fork" PIPE ;;
+	ncat-echo) exec "$@" ncat -l 127.0.0.1 "$p" -k --exec /bin/cat ;;
 	esac
 }
 
-# start_server NAME PORT
+# start_server NAME PORT [PIN...]
 start_server() {
-	server_exec "$1" "$2" >/dev/null 2>&1 &
+	server_exec "$@" >/dev/null 2>&1 &
 	SERVER_PID=$!
 	wait_listen "$2"
 }
@@ -62,7 +76,7 @@ record() {
 
 # peers KIND: the servers of that kind that can run here.
 peers() {
-	local s out="tcptool-$1 python-$1"
+	local s out="tcptool-$1 minimal-$1 python-$1"
 	for s in socat ncat; do
 		command -v "$s" >/dev/null && out+=" $s-$1"
 	done
@@ -70,10 +84,11 @@ peers() {
 }
 
 ack_case() { # CASE CONCURRENCY SERVER
-	local p out
+	local p out n=$CONNS
+	[[ $3 == socat-* || $3 == ncat-* ]] && n=$SLOW_CONNS
 	p=$(free_port)
 	start_server "$3" "$p" || return
-	out=$("$LOADGEN" conn 127.0.0.1 "$p" "$CONNS" "$2" 'Hello World!' 'ACK!')
+	out=$("$LOADGEN" conn 127.0.0.1 "$p" "$n" "$2" 'Hello World!' 'ACK!')
 	stop_server
 	if [[ $out != *" failed 0" ]]; then
 		echo "bench: $3, $1: $out" >&2
@@ -85,27 +100,28 @@ ack_case() { # CASE CONCURRENCY SERVER
 rtt_case() { # SERVER
 	local p out
 	p=$(free_port)
-	start_server "$1" "$p" || return
-	out=$("$LOADGEN" rtt 127.0.0.1 "$p" "$RTTS" 64) || echo "bench: $1, rtt failed" >&2
+	start_server "$1" "$p" "${PIN[@]}" || return
+	out=$("${PIN[@]}" "$LOADGEN" rtt 127.0.0.1 "$p" "$RTTS" 64) || echo "bench: $1, rtt failed" >&2
 	stop_server
-	[[ -n $out ]] && record "echo round trip, 64 B (us, median)" "$1" "$(awk '{ print $2 }' <<<"$out")"
+	[[ -n $out ]] && record "echo round trip, 64 B, one CPU (us, median)" "$1" "$(awk '{ print $2 }' <<<"$out")"
 }
 
-idle_case() {
+idle_case() { # SERVER (tcptool-echo or minimal-echo)
 	local p pid n=$IDLE
 	p=$(free_port)
-	start_server tcptool-echo "$p" || return
+	start_server "$1" "$p" || return
 	pid=$SERVER_PID
 	exec 5> >("$LOADGEN" hold 127.0.0.1 "$p" "$n" >"$RESULTS.hold")
 	for _ in $(seq 600); do
 		grep -q '^held' "$RESULTS.hold" 2>/dev/null && break
 		sleep 0.1
 	done
-	if grep -q '^held' "$RESULTS.hold" && [[ $(readlink "/proc/$pid/exe") == */tcptool ]]; then
-		record "$n idle echo clients (RSS MiB)" tcptool-echo \
+	# The pid is the server's once exec has happened: not bash's.
+	if grep -q '^held' "$RESULTS.hold" && [[ $(readlink "/proc/$pid/exe") != */bash ]]; then
+		record "$n idle echo clients (RSS MiB)" "$1" \
 			"$(awk '/^VmRSS:/ { printf "%.1f", $2 / 1024 }' "/proc/$pid/status")"
 	else
-		echo "bench: the $n idle clients were not all served" >&2
+		echo "bench: $1: the $n idle clients were not all served" >&2
 	fi
 	exec 5>&-
 	stop_server
@@ -123,7 +139,10 @@ fi
 echo "tcptool $("$TCPTOOL" --version | cut -d' ' -f2), $(python3 --version)," \
 	"$(socat -V 2>/dev/null | sed -n 's/^socat version \([^ ]*\).*/socat \1,/p')" \
 	"$(ncat --version 2>&1 | sed -n 's/^Ncat: Version \([^ ]*\).*/ncat \1/p')"
-echo "$(nproc) CPUs, $(uname -r); $RUNS runs of $CONNS connections, $RTTS round trips, $IDLE idle clients"
+echo "$(nproc) CPUs, $(uname -r); $RUNS runs of $CONNS connections ($SLOW_CONNS for socat and ncat)," \
+	"$RTTS round trips, $IDLE idle clients"
+((${#PIN[@]})) || echo "taskset is not installed: round trips run unpinned"
+
 for run in $(seq "$RUNS"); do
 	echo "run $run of $RUNS" >&2
 	for s in $(peers ack); do
@@ -133,7 +152,8 @@ for run in $(seq "$RUNS"); do
 	for s in $(peers echo); do
 		rtt_case "$s"
 	done
-	idle_case
+	idle_case tcptool-echo
+	idle_case minimal-echo
 done
 
 python3 - "$RESULTS" <<'EOF'
@@ -150,7 +170,7 @@ for line in open(sys.argv[1]):
     runs[case][server].append(float(value))
 
 print()
-print("%-36s %-14s %10s %21s %16s" % ("case", "server", "median", "min-max", "tcptool/server"))
+print("%-44s %-14s %10s %21s %16s" % ("case", "server", "median", "min-max", "tcptool/server"))
 for case in order:
     servers = runs[case]
     ours = next((v for s, v in servers.items() if s.startswith("tcptool")), None)
@@ -160,6 +180,6 @@ for case in order:
             pairs = [a / b for a, b in zip(ours, values) if b]
             if pairs:
                 ratio = "%.2fx" % statistics.median(pairs)
-        print("%-36s %-14s %10.1f %21s %16s" % (case, server, statistics.median(values),
+        print("%-44s %-14s %10.1f %21s %16s" % (case, server, statistics.median(values),
               "%.1f-%.1f" % (min(values), max(values)), ratio))
 EOF
