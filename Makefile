@@ -107,7 +107,8 @@ build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c $$(FUZZ_SRCS_%)
 	$(FUZZ_CC) -D_GNU_SOURCE -Isrc -std=c17 -g -O1 -fsanitize=fuzzer,address,undefined \
 	  -fno-sanitize-recover=all -o $@ $^
 
-# Benchmarks, not part of check: tcptool's servers against the seeds' Python
+# Benchmarks, not part of check: tcptool's servers against a minimal epoll
+# server in C (tests/bench/minserver.c), the seeds' Python
 # servers, socat and ncat; its relay against nc, ncat and socat; start-up
 # times (tests/bench/servers.sh, relay.sh, startup.sh for the knobs).
 # bench-smoke runs each in a tiny form and fails only if one is broken.

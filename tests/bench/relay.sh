@@ -30,7 +30,7 @@
 # fails or delivers a wrong count is reported and the script exits 1.
 # Loopback only; the files go to a temporary folder (TMPDIR).
 #
-# Knobs (environment): RUNS (3), SIZE (1G; suffixes K, M, G are powers of
+# Knobs (environment): RUNS (5), SIZE (1G; suffixes K, M, G are powers of
 # 1024), TIMEOUT (seconds one transfer may take before it is killed and
 # counted as failed; 60 + 1 per 50 MB), TOOLS (the peers to compare with,
 # of "nc ncat socat"; installed ones only), CASES (of "pipe-null file-null
@@ -39,7 +39,7 @@ set -uo pipefail
 
 TCPTOOL=${TCPTOOL:-./tcptool}
 SPAWN=${SPAWN:-build/spawn}
-RUNS=${RUNS:-3}
+RUNS=${RUNS:-5}
 SIZE=${SIZE:-1G}
 if ! BYTES=$(numfmt --from=iec "$SIZE" 2>/dev/null) || ((BYTES <= 0)); then
 	echo "relay: SIZE=$SIZE is not a size" >&2

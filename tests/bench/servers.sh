@@ -8,7 +8,8 @@
 #
 # The round trips run with the server and the client pinned to one CPU
 # (taskset), so that each answer is a hand-over on one core, not a
-# cross-CPU wake-up whose cost depends on what else the machine does.
+# cross-CPU wake-up whose cost depends on what else the machine does; they
+# run twice in each run, so the table has 2 x RUNS of them.
 #
 # Knobs (environment): RUNS (3), CONNS (connections per ack case, 3000),
 # SLOW_CONNS (the same for socat and ncat, which fork a shell for each
@@ -149,8 +150,11 @@ for run in $(seq "$RUNS"); do
 		ack_case "ack, sequential (conn/s)" 1 "$s"
 		ack_case "ack, 50 concurrent (conn/s)" 50 "$s"
 	done
-	for s in $(peers echo); do
-		rtt_case "$s"
+	# Round trips are quick and vary with what the CPU did just before: two rounds a run.
+	for _ in 1 2; do
+		for s in $(peers echo); do
+			rtt_case "$s"
+		done
 	done
 	idle_case tcptool-echo
 	idle_case minimal-echo
