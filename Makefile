@@ -91,13 +91,14 @@ check: $(BIN) $(BUILD)/unit
 # FUZZ_SECONDS, starting from its seed corpus in tests/fuzz/corpus/NAME.
 FUZZ_CC ?= clang
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS := sockdiag
+FUZZ_TARGETS := sockdiag args
 FUZZ_SRCS_sockdiag := src/sockdiag.c src/procnet.c src/tcpinfo.c src/socklist.c src/owners.c
+FUZZ_SRCS_args := src/args.c src/sock.c
 fuzz: $(FUZZ_TARGETS:%=build-fuzz/fuzz_%)
 	@for t in $(FUZZ_TARGETS); do \
 	  mkdir -p build-fuzz/corpus-$$t; \
 	  echo "fuzz_$$t: $(FUZZ_SECONDS) s"; \
-	  build-fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 -artifact_prefix=build-fuzz/ \
+	  build-fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 -artifact_prefix=build-fuzz/ -close_fd_mask=3 \
 	    build-fuzz/corpus-$$t tests/fuzz/corpus/$$t 2>&1 | grep -E '^(stat::number_of_executed_units|stat::peak_rss|==.*ERROR|SUMMARY)' ; \
 	  test $${PIPESTATUS[0]} -eq 0 || exit 1; \
 	done

@@ -479,7 +479,8 @@ int args_parse(int cmd, const char *cmd_name, int argc, char **argv, struct opti
 		}
 	}
 	opterr = 0;
-	optind = 1;
+	/* 0, not 1: glibc then also forgets a bundle ("-zc") an earlier call left half-read. */
+	optind = 0;
 	for (;;) {
 		int c = getopt_long(argc, argv, shortopts, longopts, NULL);
 		if (c == -1)

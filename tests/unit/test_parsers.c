@@ -1,6 +1,8 @@
 /* Command-line value parsers. */
 #include "unit.h"
 
+#include <stdio.h>
+
 #include "args.h"
 #include "sock.h"
 
@@ -27,4 +29,25 @@ void test_parsers(void)
 	CHECK(parse_states("nosuch", &mask) != NULL);
 	CHECK(parse_states("a-very-long-name-that-is-no-state-at-all", &mask) != NULL);
 	CHECK_INT(mask, 0);
+
+	/*
+	 * args_parse twice (found by tests/fuzz/fuzz_args.c): an error half-way
+	 * through a bundle leaves glibc's getopt holding the rest ("z"); the
+	 * next call must start afresh, not read -z from the old argv.
+	 */
+	struct options o;
+	char c0[] = "connect", bundle[] = "-Yz", host[] = "127.0.0.1", port[] = "80";
+	char *first[] = { c0, bundle, host, port, NULL };
+	char *second[] = { c0, host, port, NULL };
+	FILE *saved = stderr;
+
+	stderr = fopen("/dev/null", "w");  /* the usage error is expected */
+	options_init(&o);
+	CHECK_INT(args_parse(CMD_CONNECT, "connect", 4, first, &o), -1);
+	if (stderr)
+		fclose(stderr);
+	stderr = saved;
+	options_init(&o);
+	CHECK_INT(args_parse(CMD_CONNECT, "connect", 3, second, &o), 1);
+	CHECK(!o.zero_io);
 }

@@ -1,0 +1,70 @@
+/*
+ * libFuzzer target: everything a command line can hand tcptool.  The input
+ * is NUL-separated words; the first byte picks a command.  Each word goes
+ * through every value parser (port, port set, duration, count, states),
+ * then all of them through the option parser of that command, so option
+ * combinations and their checks run too.  Host names are not resolved
+ * here: a lookup would leave the machine.  Usage errors come by the
+ * thousand: make fuzz runs it with -close_fd_mask=3.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "args.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+#define MAX_WORDS 16
+
+static const int commands[] = { CMD_LISTEN, CMD_CONNECT, CMD_ECHO, CMD_ACK, CMD_INFO, CMD_SHUTDOWN };
+static const char *const names[] = { "listen", "connect", "echo", "ack", "info", "shutdown" };
+
+static void parse_values(const char *w)
+{
+	static struct port_set set;
+	long long v;
+	unsigned mask = 0;
+	int port;
+
+	parse_port(w, &port);
+	parse_duration(w, &v);
+	parse_count(w, 0, 1000000, &v);
+	parse_states(w, &mask);
+	if (parse_port_set(w, &set) == NULL) {
+		int n = 0;
+		for (int p = port_set_next(&set, -1); p >= 0; p = port_set_next(&set, p))
+			n++;
+		if (n != set.count)
+			abort();  /* the walk must see exactly the ports counted */
+	}
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	char *argv[MAX_WORDS + 2];
+	int argc = 1;
+	struct options o;
+
+	if (size == 0)
+		return 0;
+	size_t which = data[0] % (sizeof(commands) / sizeof(commands[0]));
+	char *text = malloc(size);
+	if (text == NULL)
+		return 0;
+	memcpy(text, data + 1, size - 1);
+	text[size - 1] = '\0';
+
+	argv[0] = (char *)names[which];
+	for (char *w = text; w < text + size - 1 && argc <= MAX_WORDS; w += strlen(w) + 1) {
+		parse_values(w);
+		argv[argc++] = w;
+	}
+	argv[argc] = NULL;
+
+	options_init(&o);
+	args_parse(commands[which], names[which], argc, argv, &o);
+	free(text);
+	return 0;
+}
