@@ -36,7 +36,7 @@ SHELL := /bin/bash
 SRCS := $(wildcard src/*.c)
 OBJS := $(SRCS:src/%.c=$(BUILD)/%.o)
 
-.PHONY: all check bench bench-smoke demo fuzz install uninstall clean
+.PHONY: all check bench bench-smoke demo fuzz lint install uninstall clean
 all: tcptool
 
 # ./tcptool is always the plain build; SAN=1 builds only $(BUILD)/tcptool.
@@ -86,6 +86,19 @@ check: $(BIN) $(BUILD)/unit
 	  $$bats $(BATSFLAGS) --report-formatter tap -o $(BUILD)/test-report tests/; rc=$$?; \
 	awk '/^ok .*# skip/{s++;next} /^ok /{p++} /^not ok /{f++} END{printf "%d passed, %d failed, %d skipped\n",p,f,s}' \
 	  $(BUILD)/test-report/report.tap; exit $$rc
+
+# Static analysis, clean or failing: cppcheck and clang-tidy (.clang-tidy
+# says which checks and why) over the C, shellcheck over every shell file,
+# mandoc over the manual.
+LINT_C = src/*.c tests/unit/*.c tests/bench/*.c tests/fuzz/*.c tests/helpers/*.c
+lint:
+	cppcheck --quiet --error-exitcode=1 --inline-suppr --enable=warning,portability,performance \
+	  --std=c11 -D_GNU_SOURCE -Isrc $(LINT_C)
+	clang-tidy --quiet src/*.c -- -std=c17 -D_GNU_SOURCE -Isrc 2>/dev/null
+	shellcheck -x .ci/run tests/bench/*.sh
+	shellcheck -s bash tests/*.bats tests/helpers/*.bash completions/tcptool.bash
+	mandoc -Tlint -W warning man/tcptool.1
+	@echo "lint: clean"
 
 # Fuzzing with libFuzzer (clang): each target under ASan and UBSan for
 # FUZZ_SECONDS, starting from its seed corpus in tests/fuzz/corpus/NAME.

@@ -249,7 +249,7 @@ static const char *parse_port_item(const char *s, int *low, int *high)
 		return "expected PORT or LOW-HIGH";
 	memcpy(a, s, (size_t)(dash - s));
 	a[dash - s] = '\0';
-	strcpy(b, dash + 1);
+	memcpy(b, dash + 1, strlen(dash + 1) + 1);
 	if (a[0] == '\0' || b[0] == '\0')
 		return "expected PORT or LOW-HIGH";
 	const char *e = parse_port(a, low);

@@ -121,7 +121,8 @@ static void lines_data(struct server *s, struct server_conn *c, const char *buf,
 		ac->buf = grown;
 		ac->cap = ac->len + len;
 	}
-	memcpy(ac->buf + ac->len, buf, len);
+	if (len > 0)  /* never called with none; and memcpy() must not see a NULL buffer */
+		memcpy(ac->buf + ac->len, buf, len);
 	ac->len += len;
 	answer_lines(s, c);
 }

@@ -87,8 +87,10 @@ static void describe_failure(const struct probing *pr, const struct probe *p, ch
 	/* Our own -w ran out, or the kernel gave up on its SYN retries first. */
 	if (p->err == ETIMEDOUT && pr->o->timeout_ms > 0 && p->took_ns >= pr->o->timeout_ms * 1000000)
 		format_duration(pr->o->timeout_ms, took, sizeof(took));
-	else
-		strcat(format_ms(p->took_ns, took, sizeof(took)), " ms");
+	else {
+		char ms[24];
+		snprintf(took, sizeof(took), "%s ms", format_ms(p->took_ns, ms, sizeof(ms)));
+	}
 	if (p->result == PROBE_ERROR)
 		snprintf(buf, size, "failed after %s: %s%s%s%s", took, strerror(p->err),
 			 explain ? " (" : "", explain ? explain : "", explain ? ")" : "");

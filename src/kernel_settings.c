@@ -681,7 +681,7 @@ void kernel_settings_read(const char *root, struct kernel_setting *out)
 		}
 		/* Too long: keep whole words and say so with "...". */
 		size_t keep = sizeof(ks->value) - 5;
-		while (keep > 0 && value[keep] != ' ')
+		while (keep > 0 && value[keep] != ' ')  // NOLINT(clang-analyzer-core.UndefinedBinaryOperatorResult): len > keep
 			keep--;
 		if (keep == 0)
 			keep = sizeof(ks->value) - 5;

@@ -374,9 +374,9 @@ const char *sock_state_name(int state)
 		[10] = "LISTEN", [11] = "CLOSING", [12] = "NEW_SYN_RECV",
 	};
 
-	if (state > 0 && (size_t)state < sizeof(names) / sizeof(names[0]))
-		return names[state];
-	return "UNKNOWN";
+	if (state <= 0 || state >= (int)(sizeof(names) / sizeof(names[0])))
+		return "UNKNOWN";
+	return names[state];
 }
 
 const char *sock_state_meaning(int state)
@@ -395,9 +395,9 @@ const char *sock_state_meaning(int state)
 		[11] = "both sides sent FIN at once; waiting for the ACK of ours",
 	};
 
-	if (state > 0 && (size_t)state < sizeof(meanings) / sizeof(meanings[0]))
-		return meanings[state];
-	return "a state this kernel reports but tcptool does not know";
+	if (state <= 0 || state >= (int)(sizeof(meanings) / sizeof(meanings[0])))
+		return "a state this kernel reports but tcptool does not know";
+	return meanings[state];
 }
 
 int sock_state_by_name(const char *name)

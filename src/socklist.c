@@ -90,9 +90,9 @@ static int cmp_sock(const void *pa, const void *pb)
 int socklist_collect(const struct socklist_query *q, struct socklist *l)
 {
 	static const int families[] = { AF_INET, AF_INET6 };
-	struct collect c = { q, l };
 
 	memset(l, 0, sizeof(*l));
+	struct collect c = { q, l };
 	for (size_t i = 0; i < 2; i++) {
 		if (q->family != AF_UNSPEC && q->family != families[i])
 			continue;
@@ -149,8 +149,10 @@ static int keep_if_same(void *ctx, const struct tcp_sock *s)
 int socklist_find(const struct sockaddr_storage *local, const struct sockaddr_storage *peer,
 		  struct tcp_sock *out)
 {
-	struct find f = { local, peer, out, false };
 	int family = local->ss_family;
+
+	memset(out, 0, sizeof(*out));  /* defined even when nothing matches */
+	struct find f = { local, peer, out, false };
 
 	if (sockdiag_dump(family, SOCKLIST_ALL, false, keep_if_same, &f) < 0) {
 		if (errno == ENOMEM)

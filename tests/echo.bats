@@ -194,6 +194,7 @@ EOF
 }
 
 @test "out of descriptors (ulimit -n): no busy loop; served once descriptors free up" {
+	# shellcheck disable=SC2016 # expanded by the inner bash
 	start_bg s bash -c 'ulimit -n 12 && exec "$0" echo -b 127.0.0.1 0' "$TCPTOOL"
 	port=$(wait_for_port "$(D s.out)")
 	local room served cpu later

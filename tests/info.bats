@@ -325,6 +325,7 @@ sys.exit(subprocess.call([sys.argv[1], "info", "--fd", str(a.fileno())], pass_fd
 	run -2 --separate-stderr tt info --fd 0 </dev/null
 	assert_equal "$output" ""
 	assert_equal "$stderr" "tcptool: fd 0 is not a socket: it is a character device"
+	# shellcheck disable=SC2016 # expanded by the inner bash
 	run -2 --separate-stderr timeout -k 1 "$T_MAX" bash -c 'echo hi | "$1" info --fd 0' _ "$TCPTOOL"
 	assert_equal "$stderr" "tcptool: fd 0 is not a socket: it is a pipe"
 	run -2 --separate-stderr tt info --fd 0 <"$BATS_TEST_FILENAME"
