@@ -31,6 +31,16 @@ BUILD := build
 endif
 BIN := $(BUILD)/tcptool
 
+# make check VALGRIND=1: every tcptool the suite starts runs under valgrind's
+# memcheck (tests/helpers/valgrind-tcptool); a memory error or a definite
+# leak exits 98, which fails the test.
+ifeq ($(VALGRIND),1)
+TEST_BIN = $(CURDIR)/tests/helpers/valgrind-tcptool
+export TCPTOOL_UNDER_VALGRIND := $(CURDIR)/$(BIN)
+else
+TEST_BIN = $(CURDIR)/$(BIN)
+endif
+
 SHELL := /bin/bash
 .SECONDEXPANSION:
 SRCS := $(wildcard src/*.c)
@@ -82,7 +92,7 @@ check: $(BIN) $(BUILD)/unit
 	fi; \
 	echo "using $$($$bats --version), binary $(BIN)"; \
 	rm -rf $(BUILD)/test-report; mkdir -p $(BUILD)/test-report; \
-	TCPTOOL=$(CURDIR)/$(BIN) TCPTOOL_UNIT=$(CURDIR)/$(BUILD)/unit BATS_LIB_PATH=$(BATS_NPM_DIR)/node_modules:/usr/lib/bats \
+	TCPTOOL=$(TEST_BIN) TCPTOOL_UNIT=$(CURDIR)/$(BUILD)/unit BATS_LIB_PATH=$(BATS_NPM_DIR)/node_modules:/usr/lib/bats \
 	  $$bats $(BATSFLAGS) --report-formatter tap -o $(BUILD)/test-report tests/; rc=$$?; \
 	awk '/^ok .*# skip/{s++;next} /^ok /{p++} /^not ok /{f++} END{printf "%d passed, %d failed, %d skipped\n",p,f,s}' \
 	  $(BUILD)/test-report/report.tap; exit $$rc
