@@ -79,6 +79,7 @@ $(BUILD)/unit-%.o: tests/unit/%.c | $(BUILD)
 BATS_NPM_DIR ?= $(CURDIR)/.deps
 BATS_NPM_PKGS = bats@1.13.0 bats-support@0.3.0 bats-assert@2.2.4
 BATSFLAGS ?=
+TESTS ?= tests/
 check: $(BIN) $(BUILD)/unit
 	@if command -v bats >/dev/null && [ -f /usr/lib/bats/bats-assert/load.bash ] && [ -z "$(BATS_FROM_NPM)" ]; then \
 	  bats=bats; \
@@ -93,7 +94,7 @@ check: $(BIN) $(BUILD)/unit
 	echo "using $$($$bats --version), binary $(BIN)"; \
 	rm -rf $(BUILD)/test-report; mkdir -p $(BUILD)/test-report; \
 	TCPTOOL=$(TEST_BIN) TCPTOOL_UNIT=$(CURDIR)/$(BUILD)/unit BATS_LIB_PATH=$(BATS_NPM_DIR)/node_modules:/usr/lib/bats \
-	  $$bats $(BATSFLAGS) --report-formatter tap -o $(BUILD)/test-report tests/; rc=$$?; \
+	  $$bats $(BATSFLAGS) --report-formatter tap -o $(BUILD)/test-report $(TESTS); rc=$$?; \
 	awk '/^ok .*# skip/{s++;next} /^ok /{p++} /^not ok /{f++} END{printf "%d passed, %d failed, %d skipped\n",p,f,s}' \
 	  $(BUILD)/test-report/report.tap; exit $$rc
 

@@ -256,6 +256,7 @@ check_all_refused() {
 }
 
 @test "-z under ulimit -n 40 and 8: the same 2000 lines in order, no EMFILE" {
+	skip_under_valgrind "valgrind takes descriptors of its own from a tiny ulimit -n"
 	local base n
 	base=$(free_window) || skip "no 2000 ports without a listener"
 	for n in 40 8; do
@@ -555,6 +556,7 @@ interrupt_count() {
 }
 
 @test "--json -c: seq, local, handshake_ms; the summary has port, not ports, and the times" {
+	skip_under_valgrind "the spacing of -i is timed"
 	echo_server
 	local p=$port
 	run -0 --separate-stderr tt --json connect -c 3 -i 100ms 127.0.0.1 "$p"

@@ -290,3 +290,10 @@ localhost_in_hosts() {
 		for (i = 2; i <= NF; i++) if ($i == "localhost") found = 1 }
 		END { exit !found }' /etc/hosts
 }
+
+# skip_under_valgrind WHY: for tests that cannot hold under make check
+# VALGRIND=1 (valgrind needs descriptors of its own, names the process
+# after itself, and slows timing down many times).
+skip_under_valgrind() {
+	[[ -z ${TCPTOOL_UNDER_VALGRIND:-} ]] || skip "under valgrind: $1"
+}
