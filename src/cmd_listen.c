@@ -35,14 +35,16 @@ static void accept_delay(const struct report *r, int lfd, long long ms)
 
 /*
  * Waits up to timeout_ms (-1: forever) for a client and accepts it.
- * Returns the non-blocking client socket, or -1 with errno (ETIMEDOUT).
+ * Returns the non-blocking client socket and its address in *peer, or -1
+ * with errno (ETIMEDOUT).
  */
-static int accept_client(int lfd, long long timeout_ms)
+static int accept_client(int lfd, long long timeout_ms, struct sockaddr_storage *peer)
 {
 	int64_t deadline = now_ns() + timeout_ms * 1000000;
 
 	for (;;) {
-		int cfd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		socklen_t len = sizeof(*peer);
+		int cfd = accept4(lfd, (struct sockaddr *)peer, &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
 		if (cfd >= 0)
 			return cfd;
 		/* A client that reset while queued is gone; wait for the next one. */
@@ -88,7 +90,8 @@ int cmd_listen(int argc, char **argv, const struct options *o)
 	do {
 		if (o->accept_delay_ms > 0)
 			accept_delay(&r, lfd, o->accept_delay_ms);
-		int cfd = accept_client(lfd, o->timeout_ms);
+		struct sockaddr_storage peer;
+		int cfd = accept_client(lfd, o->timeout_ms, &peer);
 		if (cfd < 0) {
 			if (errno == ETIMEDOUT) {
 				report_error(&r, "no client connected within %s",
@@ -103,6 +106,8 @@ int cmd_listen(int argc, char **argv, const struct options *o)
 		struct sock_names names;
 		enum relay_end end;
 		sock_names(cfd, &names);
+		/* accept() names the client even when it has reset since: getpeername() no longer can. */
+		sock_name((const struct sockaddr *)&peer, names.peer, sizeof(names.peer));
 		session_report_accepted(&r, &names, 0);
 		session_report_tcp_info(&r, cfd);
 		status = session_relay(&r, cfd, &names, &io, o, 0, &end);

@@ -183,8 +183,8 @@ static void report_summary(const struct probing *pr, int ports)
 
 	failure_kinds(s, ports ? ", " : ": ", kinds, sizeof(kinds));
 	if (ports && interrupted)
-		report_event(pr->r, "probe_summary", f, "%llu of %d ports probed before the interrupt: %llu open%s",
-			     (unsigned long long)s->sent, ports,
+		report_event(pr->r, "probe_summary", f, "%llu of %d port%s probed before the interrupt: %llu open%s",
+			     (unsigned long long)s->sent, ports, ports == 1 ? "" : "s",
 			     (unsigned long long)s->by_result[PROBE_OPEN], kinds);
 	if (ports && !interrupted)
 		report_event(pr->r, "probe_summary", f, "%d ports: %llu open%s", ports,
@@ -237,8 +237,8 @@ static int probe_ports(struct probing *pr, const struct port_set *set, const str
 	for (; pr->reported < pr->n; pr->reported++)
 		if (pr->v[pr->reported].done)
 			report_probe(pr, &pr->v[pr->reported], NULL);
-	/* One port needs no summary line; JSON always has its object. */
-	if (set->count > 1 || pr->r->json)
+	/* One port needs no summary line, unless it was interrupted; JSON always has its object. */
+	if (set->count > 1 || pr->r->json || interrupted)
 		report_summary(pr, set->count);
 	free(pr->v);
 	return 0;

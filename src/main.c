@@ -9,6 +9,7 @@
 
 #include "args.h"
 #include "commands.h"
+#include "stdout_stream.h"
 
 #ifndef TCPTOOL_VERSION
 #define TCPTOOL_VERSION "0.1.0"
@@ -142,6 +143,7 @@ int main(int argc, char **argv)
 	/* A peer that vanishes must give EPIPE, not kill us. */
 	signal(SIGPIPE, SIG_IGN);
 	reserve_std_fds();
+	stdout_stream_init();
 	options_init(&o);
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
 		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
@@ -205,10 +207,11 @@ int main(int argc, char **argv)
 	errno = 0;
 	bool flushed = fflush(stdout) == 0;
 	if ((!flushed || ferror(stdout)) && status == EXIT_OK) {
-		if (flushed)
-			fputs("tcptool: write to stdout failed\n", stderr);
+		int err = stdout_stream_errno() ? stdout_stream_errno() : flushed ? 0 : errno;
+		if (err)
+			fprintf(stderr, "tcptool: write to stdout: %s\n", strerror(err));
 		else
-			perror("tcptool: write to stdout");
+			fputs("tcptool: write to stdout failed\n", stderr);
 		status = EXIT_NETWORK;
 	}
 	return status;

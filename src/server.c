@@ -475,6 +475,13 @@ static long count_fds_below(rlim_t limit)
 	long n = 0;
 	struct dirent *e;
 
+	if (d == NULL && errno == EMFILE) {
+		/* Not one descriptor free below the soft limit: every one of them is in use. */
+		struct rlimit rl;
+		if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+			return -1;
+		return (long)(rl.rlim_cur < limit ? rl.rlim_cur : limit);
+	}
 	if (d == NULL)
 		return -1;
 	while ((e = readdir(d)) != NULL) {
