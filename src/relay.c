@@ -175,6 +175,45 @@ static bool is_unsupported(int err)
 	return err == EINVAL || err == ENOSYS || err == EOPNOTSUPP;
 }
 
+/* Writes all of b's bytes to fd, which may block (a file). */
+static int write_all(int fd, const char *b, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = write(fd, b, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return -1;
+		b += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+/*
+ * Sending met the peer's RST.  What the peer sent before it is still in
+ * our receive queue (recv() gives those bytes before the end), so they go
+ * to the output first; then the relay ends with the reset.
+ */
+static void reset_while_sending(struct relay *r, int err)
+{
+	struct relay_buf *b = &r->io->down;
+	bool out_ok = buf_len(b) == 0 || write_all(r->io->out_fd, b->data + b->head, buf_len(b)) == 0;
+
+	b->head = b->tail = 0;
+	while (out_ok && !r->net_eof) {
+		ssize_t n = recv(r->sock, b->data, b->cap, MSG_DONTWAIT);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		r->res->bytes_in += (uint64_t)n;
+		out_ok = write_all(r->io->out_fd, b->data, (size_t)n) == 0;
+	}
+	emit(r, RELAY_PEER_RESET);
+	finish(r, END_RESET, err);
+}
+
 /* Local input -> up buffer. */
 static void read_input(struct relay *r)
 {
@@ -204,8 +243,9 @@ static void send_up(struct relay *r)
 			if (errno == EAGAIN)
 				return;
 			if (is_reset(errno))
-				emit(r, RELAY_PEER_RESET);
-			finish(r, is_reset(errno) ? END_RESET : END_SOCKET_ERROR, errno);
+				reset_while_sending(r, errno);
+			else
+				finish(r, END_SOCKET_ERROR, errno);
 			return;
 		}
 		buf_consumed(b, (size_t)n);
@@ -277,27 +317,11 @@ static void zc_send_up(struct relay *r)
 		r->up_wait_sock = true;
 	} else if (is_unsupported(errno)) {
 		io->up_path = PATH_COPY;  /* the call moved nothing: read() and send() from now on */
+	} else if (is_reset(errno)) {
+		reset_while_sending(r, errno);
 	} else if (errno != EINTR) {
-		if (is_reset(errno))
-			emit(r, RELAY_PEER_RESET);
-		finish(r, is_reset(errno) ? END_RESET : is_socket_error(errno) ? END_SOCKET_ERROR : END_INPUT_ERROR,
-		       errno);
+		finish(r, is_socket_error(errno) ? END_SOCKET_ERROR : END_INPUT_ERROR, errno);
 	}
-}
-
-/* Writes all of b's bytes to fd, which may block (a file). */
-static int write_all(int fd, const char *b, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, b, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			return -1;
-		b += w;
-		n -= (size_t)w;
-	}
-	return 0;
 }
 
 /*
