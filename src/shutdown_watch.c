@@ -230,12 +230,13 @@ int watch_send(struct watch *w, const char *text, size_t len, int64_t deadline)
 			continue;
 		}
 		int err = errno == EAGAIN ? ETIMEDOUT : errno;
+		struct field f[] = { F_INT("bytes", done), F_STR("error", strerror(err)), F_END };
+		report_event(w->r, "write_failed", f, "write failed after %zu of %zu bytes: %s",
+			     done, len, strerror(err));
 		if (err == ECONNRESET) {
-			report_reset(w, err);  /* the write took the error the RST left */
-		} else {
-			struct field f[] = { F_INT("bytes", done), F_STR("error", strerror(err)), F_END };
-			report_event(w->r, "write_failed", f, "write failed after %zu of %zu bytes: %s",
-				     done, len, strerror(err));
+			/* The write took the error the RST left; what the peer sent before it is still queued. */
+			drain(w, true);
+			report_reset(w, err);
 		}
 		sample_state(w);
 		return -1;
