@@ -5,6 +5,7 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 /* One handshake in flight. */
@@ -135,6 +136,32 @@ static int poll_timeout(const struct slot *slots, int active)
 	return first <= now ? 0 : (int)((first - now + 999999) / 1000000);
 }
 
+/*
+ * poll() refuses more descriptors than RLIMIT_NOFILE allows, which happens
+ * when the limit is lowered under a running probe (prlimit): then poll
+ * the slots in slices the limit allows, each without waiting, and nap.
+ */
+static int poll_slots(struct pollfd *pfd, int active, int timeout_ms)
+{
+	int ready = poll(pfd, (nfds_t)active, timeout_ms);
+	struct rlimit rl;
+
+	if (ready >= 0 || errno != EINVAL || getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur == 0)
+		return ready;
+	int slice = rl.rlim_cur < (rlim_t)active ? (int)rl.rlim_cur : active;
+	ready = 0;
+	for (int k = 0; k < active; k += slice) {
+		int m = active - k < slice ? active - k : slice;
+		int r = poll(pfd + k, (nfds_t)m, 0);
+		if (r < 0)
+			return r;
+		ready += r;
+	}
+	if (ready == 0)
+		poll(NULL, 0, timeout_ms < 10 ? timeout_ms : 10);
+	return ready;
+}
+
 size_t probe_run(struct probe *v, size_t n, const struct probe_opts *o)
 {
 	int cap = o->parallel > 0 ? o->parallel : 1;
@@ -167,7 +194,7 @@ size_t probe_run(struct probe *v, size_t n, const struct probe_opts *o)
 			continue;
 		for (int i = 0; i < active; i++)
 			pfd[i] = (struct pollfd){ .fd = slots[i].fd, .events = POLLOUT };
-		int ready = poll(pfd, (nfds_t)active, poll_timeout(slots, active));
+		int ready = poll_slots(pfd, active, poll_timeout(slots, active));
 		if (ready < 0 && errno != EINTR) {
 			failed = errno;
 			break;

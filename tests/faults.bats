@@ -475,8 +475,9 @@ trickle_while_served() {
 # The trigger depends on the moment prlimit lands (while handshakes are in
 # flight), so five rounds.
 @test "connect -z: descriptors taken away mid-run (prlimit): EMFILE per port, and a summary that adds up" {
-	skip "BUG: -z can stop with 'probing stopped: Invalid argument' (poll nfds > RLIMIT_NOFILE) and a summary that claims every port"
 	command -v prlimit >/dev/null || skip "no prlimit"
+	# LeakSanitizer needs descriptors of its own at exit, and this leaves it none.
+	export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0
 	local round probed counted
 	for round in 1 2 3 4 5; do
 		start_sig "z$round" "$TCPTOOL" connect -z 127.0.0.2 1-20000
