@@ -35,6 +35,13 @@ signo() {
 	esac
 }
 
+# kill_with NAME SIG: sends SIG to the background job NAME, which must die
+# of it (status 128 + the signal's number) within 5 s.
+kill_with() {
+	kill "-$2" "$(bg_pid "$1")"
+	assert_bg_exit "$1" $((128 + $(signo "$2"))) 50
+}
+
 # fd_count PID: how many descriptors the process holds.
 fd_count() {
 	find "/proc/$1/fd" -mindepth 1 -maxdepth 1 | wc -l
@@ -195,13 +202,11 @@ trickle_while_served() {
 # number in the shell), at once, with what they had written so far.
 
 @test "listen: SIGINT, SIGTERM, SIGHUP while waiting for a client and during the relay end it at once" {
-	local sig n
+	local sig
 	for sig in INT TERM HUP; do
-		n=$(signo "$sig")
 		start_sig "w$sig" "$TCPTOOL" listen -b 127.0.0.1 0
 		port=$(wait_for_port "w$sig")
-		kill "-$sig" "$(bg_pid "w$sig")"
-		assert_bg_exit "w$sig" $((128 + n)) 50
+		kill_with "w$sig" "$sig"
 		run -0 cat "$(D "w$sig.err")"
 		assert_output "listening on 127.0.0.1:$port"
 
@@ -209,8 +214,7 @@ trickle_while_served() {
 		port=$(wait_for_port "l$sig")
 		start_bg "t$sig" timeout 20 python3 "$FAULT" trickle 127.0.0.1 "$port" "abcdefghijklmnopqrstuvwxyz" 0.1
 		wait_for_line "l$sig.out" '^abc'
-		kill "-$sig" "$(bg_pid "l$sig")"
-		assert_bg_exit "l$sig" $((128 + n)) 50
+		kill_with "l$sig" "$sig"
 		[[ $(cat "$(D "l$sig.out")") =~ ^abc[d-z]*$ ]] || fail "stdout: $(cat "$(D "l$sig.out")")"
 		run -0 cat "$(D "l$sig.err")"
 		assert_line --index 1 --regexp '^connection from 127\.0\.0\.1:[0-9]+ to '
@@ -221,22 +225,19 @@ trickle_while_served() {
 }
 
 @test "connect: SIGINT, SIGTERM, SIGHUP during the handshake (full accept queue) and during the relay" {
-	local sig n full
+	local sig full
 	start_full_listener
 	full=$port
 	for sig in INT TERM HUP; do
-		n=$(signo "$sig")
 		start_sig "h$sig" "$TCPTOOL" connect 127.0.0.1 "$full"
 		wait_syn_sent "$full"
-		kill "-$sig" "$(bg_pid "h$sig")"
-		assert_bg_exit "h$sig" $((128 + n)) 50
+		kill_with "h$sig" "$sig"
 		assert_equal "$(cat "$(D "h$sig.out")" "$(D "h$sig.err")")" ""
 
 		start_listener "l$sig" -b 127.0.0.1 0
 		start_sig "c$sig" "$TCPTOOL" connect --send hello 127.0.0.1 "$port"
 		wait_for_line "l$sig.out" '^hello$'
-		kill "-$sig" "$(bg_pid "c$sig")"
-		assert_bg_exit "c$sig" $((128 + n)) 50
+		kill_with "c$sig" "$sig"
 		run -0 cat "$(D "c$sig.err")"
 		assert_line --index 0 --regexp "^connected to 127\.0\.0\.1:$port from "
 		refute_output --partial 'tcptool:'
@@ -307,14 +308,12 @@ trickle_while_served() {
 }
 
 @test "shutdown: SIGINT, SIGTERM, SIGHUP during --after end it at once, the timeline so far written" {
-	local sig n
+	local sig
 	start_server s echo -b 127.0.0.1 0
 	for sig in INT TERM HUP; do
-		n=$(signo "$sig")
 		start_sig "c$sig" "$TCPTOOL" shutdown --send hello --after 30s 127.0.0.1 "$port"
 		wait_for_line "c$sig.out" '^t\+[0-9.]+ +received 5 bytes: "hello"$'
-		kill "-$sig" "$(bg_pid "c$sig")"
-		assert_bg_exit "c$sig" $((128 + n)) 50
+		kill_with "c$sig" "$sig"
 		run -0 cat "$(D "c$sig.out")"
 		assert_line --index 0 --regexp "^t\+[0-9.]+ +connected to 127\.0\.0\.1:$port from "
 		assert_line --regexp '^t\+[0-9.]+ +sent 5 bytes: "hello"$'
