@@ -3,16 +3,19 @@
  * is NUL-separated words; the first byte picks a command.  Each word goes
  * through every value parser (port, port set, duration, count, states),
  * then all of them through the option parser of that command, so option
- * combinations and their checks run too.  Host names are not resolved
- * here: a lookup would leave the machine.  Usage errors come by the
+ * combinations and their checks run too.  Addresses go through the
+ * resolver and back to text only when they are numeric: a name would be
+ * looked up, and a lookup would leave the machine.  Usage errors come by the
  * thousand: make fuzz runs it with -close_fd_mask=3.
  */
+#include <netdb.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "args.h"
+#include "sock.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -28,6 +31,15 @@ static void parse_values(const char *w)
 	unsigned mask = 0;
 	int port;
 
+	if (sock_is_numeric(w)) {
+		struct addrinfo *res = NULL;
+		char name[SOCK_NAME_MAX];
+		if (sock_resolve(w, 443, AF_UNSPEC, false, &res, NULL) == 0) {
+			for (struct addrinfo *ai = res; ai; ai = ai->ai_next)
+				sock_name(ai->ai_addr, name, sizeof(name));
+			freeaddrinfo(res);
+		}
+	}
 	parse_port(w, &port);
 	parse_duration(w, &v);
 	parse_count(w, 0, 1000000, &v);
