@@ -31,6 +31,16 @@ static const char *strip_brackets(const char *host, char *buf, size_t size)
 	return host;
 }
 
+/* Closes fd after a failed call, keeping that call's errno; returns -1 for the caller. */
+static int close_keeping_errno(int fd)
+{
+	int saved = errno;
+
+	close(fd);
+	errno = saved;
+	return -1;
+}
+
 bool sock_is_numeric(const char *host)
 {
 	char buf[256];
@@ -151,11 +161,8 @@ static int listen_on(const struct sockaddr *sa, socklen_t len, int v6only, int b
 	if (bind(fd, sa, len) < 0 || listen(fd, backlog) < 0)
 		goto fail;
 	return fd;
-fail:;
-	int saved = errno;
-	close(fd);
-	errno = saved;
-	return -1;
+fail:
+	return close_keeping_errno(fd);
 }
 
 int sock_listen(const char *bind_addr, int port, int family, int backlog, int *gai_err)
@@ -243,11 +250,8 @@ int sock_connect_start(const struct sockaddr *to, socklen_t len, const struct di
 	*started_ns = now_ns();
 	if (connect(fd, to, len) == 0 || errno == EINPROGRESS)
 		return fd;
-fail:;
-	int saved = errno;
-	close(fd);
-	errno = saved;
-	return -1;
+fail:
+	return close_keeping_errno(fd);
 }
 
 int sock_error(int fd)
@@ -303,12 +307,10 @@ static int finish_connect(int fd, int timeout_ms, int *late_err)
 int sock_close_rst(int fd)
 {
 	struct linger lg = { .l_onoff = 1, .l_linger = 0 };
-	int rc = setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
-	int saved = errno;
-
+	if (setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg)) < 0)
+		return close_keeping_errno(fd);
 	close(fd);
-	errno = saved;
-	return rc;
+	return 0;
 }
 
 void sock_set_port(struct sockaddr_storage *ss, int port)
