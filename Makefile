@@ -14,7 +14,7 @@ CFLAGS ?= -O2 -g
 WARN := -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	-Wpointer-arith -Wcast-align -Wwrite-strings -Wundef -Wvla
 HARDEN_CPPFLAGS := $(if $(findstring _FORTIFY_SOURCE,$(CPPFLAGS)),,-D_FORTIFY_SOURCE=2)
-ALL_CPPFLAGS = -D_GNU_SOURCE -DTCPTOOL_VERSION='"$(VERSION)"' -Isrc $(HARDEN_CPPFLAGS) $(CPPFLAGS)
+ALL_CPPFLAGS = -D_GNU_SOURCE -DTCPTOOL_VERSION='"$(VERSION)"' -Isrc $(PCAP_CPPFLAGS) $(HARDEN_CPPFLAGS) $(CPPFLAGS)
 ALL_CFLAGS = -std=c17 $(WARN) -fstack-protector-strong -fPIE -Werror=format-security $(SAN_CFLAGS) $(CFLAGS)
 ALL_LDFLAGS = -pie -Wl,-z,relro -Wl,-z,now $(SAN_LDFLAGS) $(LDFLAGS)
 
@@ -41,6 +41,13 @@ else
 TEST_BIN = $(CURDIR)/$(BIN)
 endif
 
+# --trace captures with libpcap where pkg-config finds it; make PCAP=0 builds without.
+PCAP ?= $(shell pkg-config --exists libpcap 2>/dev/null && echo 1 || echo 0)
+ifeq ($(PCAP),1)
+PCAP_CPPFLAGS := -DHAVE_PCAP $(shell pkg-config --cflags libpcap)
+PCAP_LIBS := $(shell pkg-config --libs libpcap)
+endif
+
 SHELL := /bin/bash
 .SECONDEXPANSION:
 SRCS := $(wildcard src/*.c)
@@ -56,7 +63,7 @@ ifneq ($(SAN),1)
 endif
 
 $(BIN): $(OBJS)
-	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(OBJS)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(OBJS) $(PCAP_LIBS)
 
 $(BUILD)/%.o: src/%.c | $(BUILD)
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
@@ -64,11 +71,17 @@ $(BUILD)/%.o: src/%.c | $(BUILD)
 $(BUILD):
 	mkdir -p $@
 
+# trace.o is built with or without libpcap: a change of PCAP rebuilds it.
+$(BUILD)/capture.flags: FORCE | $(BUILD)
+	@echo '$(PCAP)' | cmp -s - $@ || echo '$(PCAP)' > $@
+$(BUILD)/trace.o: $(BUILD)/capture.flags
+FORCE:
+
 # The unit tests of pure functions link every object but main's.
 UNIT_SRCS := $(wildcard tests/unit/*.c)
 UNIT_OBJS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/unit-%.o)
 $(BUILD)/unit: $(UNIT_OBJS) $(filter-out $(BUILD)/main.o,$(OBJS))
-	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(PCAP_LIBS)
 
 $(BUILD)/unit-%.o: tests/unit/%.c | $(BUILD)
 	$(CC) $(ALL_CPPFLAGS) -Itests/unit $(ALL_CFLAGS) -MMD -MP -c -o $@ $<

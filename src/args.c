@@ -349,6 +349,7 @@ static bool apply_option(int id, const char *arg, const char *cmd_name, struct o
 	case OPT_SYSTEM: o->system = true; break;
 	case 'z': o->zero_io = true; break;
 	case OPT_RST: o->rst = true; break;
+	case OPT_TRACE: o->trace = true; break;
 	case 'c':
 		what = "count";
 		why = parse_count(arg, 0, INT_MAX, &o->count);

@@ -67,6 +67,7 @@ struct options {
 	bool how_given;
 	bool rst;              /* shutdown --rst */
 	long long after_ms;    /* shutdown --after */
+	bool trace;            /* --trace: capture our connection's segments */
 };
 
 void options_init(struct options *o);

@@ -11,6 +11,7 @@
 #include "report.h"
 #include "session.h"
 #include "sock.h"
+#include "trace.h"
 
 /* -z and -c make handshakes only: no data, so no relay options. */
 static bool probe_options_valid(const struct options *o)
@@ -27,6 +28,10 @@ static bool probe_options_valid(const struct options *o)
 	}
 	if (!o->zero_io && o->count < 0)
 		return true;
+	if (o->trace) {
+		usage_error("connect", "connect: --trace follows one connection; it does not go with %s", mode);
+		return false;
+	}
 	if (o->send_text || o->half_close) {
 		usage_error("connect", "connect: %s does nothing with %s, which sends no data",
 			    o->send_text ? "--send" : "--half-close", mode);
@@ -73,9 +78,14 @@ int cmd_connect(int argc, char **argv, const struct options *o)
 	}
 
 	report_init(&r, stderr, o->json, o->quiet, o->verbose);
-	status = session_dial(&r, argv[0], port, o, &d);
-	if (status)
+	r.stamp = o->trace;
+	struct trace *trace = o->trace ? trace_open(&r) : NULL;
+	status = session_dial(&r, argv[0], port, o, trace, &d);
+	if (status) {
+		trace_finish(trace);
+		trace_close(trace);
 		return status;
+	}
 	session_report_connected(&r, argv[0], &d);
 	session_report_tcp_info(&r, d.fd);
 
@@ -89,5 +99,7 @@ int cmd_connect(int argc, char **argv, const struct options *o)
 	}
 	relay_io_free(&io);
 	close(d.fd);
+	trace_finish(trace);
+	trace_close(trace);
 	return status;
 }

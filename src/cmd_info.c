@@ -34,6 +34,8 @@ static const char *connect_option(const struct options *o)
 		return "-s";
 	if (o->source_port >= 0)
 		return "-p";
+	if (o->trace)
+		return "--trace";
 	return NULL;
 }
 

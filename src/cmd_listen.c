@@ -12,6 +12,7 @@
 #include "session.h"
 #include "sock.h"
 #include "tcpinfo.h"
+#include "trace.h"
 
 /* Sleeps for --accept-delay, then shows how many clients the kernel queued meanwhile. */
 static void accept_delay(const struct report *r, int lfd, long long ms)
@@ -34,11 +35,12 @@ static void accept_delay(const struct report *r, int lfd, long long ms)
 }
 
 /*
- * Waits up to timeout_ms (-1: forever) for a client and accepts it.
- * Returns the non-blocking client socket and its address in *peer, or -1
- * with errno (ETIMEDOUT).
+ * Waits up to timeout_ms (-1: forever) for a client and accepts it,
+ * printing the event source's events meanwhile.  Returns the non-blocking
+ * client socket and its address in *peer, or -1 with errno (ETIMEDOUT).
  */
-static int accept_client(int lfd, long long timeout_ms, struct sockaddr_storage *peer)
+static int accept_client(const struct report *r, int lfd, long long timeout_ms,
+			 struct sockaddr_storage *peer)
 {
 	int64_t deadline = now_ns() + timeout_ms * 1000000;
 
@@ -50,7 +52,10 @@ static int accept_client(int lfd, long long timeout_ms, struct sockaddr_storage 
 		/* A client that reset while queued is gone; wait for the next one. */
 		if (errno != EAGAIN && errno != EINTR && errno != ECONNABORTED)
 			return -1;
-		struct pollfd pfd = { .fd = lfd, .events = POLLIN };
+		struct pollfd pfd[2] = {
+			{ .fd = lfd, .events = POLLIN },
+			{ .fd = r->source ? r->source->fd : -1, .events = POLLIN },
+		};
 		int wait = -1;
 		if (timeout_ms >= 0) {
 			int64_t left = deadline - now_ns();
@@ -60,8 +65,10 @@ static int accept_client(int lfd, long long timeout_ms, struct sockaddr_storage 
 			}
 			wait = (int)((left + 999999) / 1000000);
 		}
-		if (poll(&pfd, 1, wait) < 0 && errno != EINTR)
+		if (poll(pfd, 2, wait) < 0 && errno != EINTR)
 			return -1;
+		if (pfd[1].revents)
+			report_drain_source(r);
 	}
 }
 
@@ -77,21 +84,30 @@ int cmd_listen(int argc, char **argv, const struct options *o)
 		return EXIT_USAGE;
 
 	report_init(&r, stderr, o->json, o->quiet, o->verbose);
+	r.stamp = o->trace;
 	int lfd = sock_listen(o->bind_addr, port, o->family, o->backlog, &gai_err);
 	if (lfd < 0)
 		return session_listen_failed(&r, o->bind_addr, port, gai_err);
+	struct trace *trace = o->trace ? trace_open(&r) : NULL;
+	struct endpoint listening;
+	if (sock_local(lfd, &listening) < 0)
+		listening.addr.ss_family = AF_UNSPEC;
 	session_report_listening(&r, lfd, o->backlog);
 
 	if (relay_io_init(&io, STDIN_FILENO, STDOUT_FILENO, NULL, 0) < 0) {
 		report_error(&r, "%s", strerror(errno));
 		close(lfd);
+		trace_close(trace);
 		return EXIT_NETWORK;
 	}
 	do {
 		if (o->accept_delay_ms > 0)
 			accept_delay(&r, lfd, o->accept_delay_ms);
 		struct sockaddr_storage peer;
-		int cfd = accept_client(lfd, o->timeout_ms, &peer);
+		/* Every handshake on the port until one is accepted, then that connection alone. */
+		if (listening.addr.ss_family != AF_UNSPEC)
+			trace_follow(trace, (struct sockaddr *)&listening.addr, NULL, false);
+		int cfd = accept_client(&r, lfd, o->timeout_ms, &peer);
 		if (cfd < 0) {
 			if (errno == ETIMEDOUT) {
 				report_error(&r, "no client connected within %s",
@@ -108,10 +124,14 @@ int cmd_listen(int argc, char **argv, const struct options *o)
 		sock_names(cfd, &names);
 		/* accept() names the client even when it has reset since: getpeername() no longer can. */
 		sock_name((const struct sockaddr *)&peer, names.peer, sizeof(names.peer));
+		struct endpoint local;
+		if (sock_local(cfd, &local) == 0)
+			trace_follow(trace, (struct sockaddr *)&local.addr, (struct sockaddr *)&peer, false);
 		session_report_accepted(&r, &names, 0);
 		session_report_tcp_info(&r, cfd);
 		status = session_relay(&r, cfd, &names, &io, o, 0, &end);
 		close(cfd);
+		trace_finish(trace);
 		/* With -k one client's trouble is its own, but a broken stdout ends us. */
 		if (end == END_INPUT_ERROR || end == END_OUTPUT_ERROR)
 			break;
@@ -119,5 +139,6 @@ int cmd_listen(int argc, char **argv, const struct options *o)
 
 	relay_io_free(&io);
 	close(lfd);
+	trace_close(trace);
 	return status;
 }

@@ -42,11 +42,18 @@ int cmd_shutdown(int argc, char **argv, const struct options *o)
 		dial.timeout_ms = SHUTDOWN_WAIT_MS;
 
 	report_init(&r, stdout, o->json, o->quiet, o->verbose);
-	status = session_dial(&r, argv[0], port, &dial, &d);
-	if (status)
+	/* --trace starts the timeline at the first SYN, and stamps the failed addresses too. */
+	r.stamp = o->trace;
+	struct trace *trace = o->trace ? trace_open(&r) : NULL;
+	status = session_dial(&r, argv[0], port, &dial, trace, &d);
+	if (status) {
+		trace_finish(trace);
+		trace_close(trace);
 		return status;
+	}
 	/* The timeline starts when the SYN that got an answer left; failed addresses come before it, unstamped. */
-	r.t0_ns = now_ns() - d.handshake_ns;
+	if (!trace)
+		r.t0_ns = now_ns() - d.handshake_ns;
 	r.stamp = true;
 	session_report_connected(&r, argv[0], &d);
 	session_report_tcp_info(&r, d.fd);
@@ -56,12 +63,15 @@ int cmd_shutdown(int argc, char **argv, const struct options *o)
 		watch_send(&w, o->send_text, strlen(o->send_text), now_ns() + dial.timeout_ms * 1000000);
 	if (o->after_ms > 0)
 		watch_until(&w, now_ns() + o->after_ms * 1000000, false);
-	if (o->rst)
-		return watch_close(&w, true) == 0 ? EXIT_OK : EXIT_NETWORK;
-
-	status = watch_shutdown(&w, o->shut_how) == 0 ? EXIT_OK : EXIT_NETWORK;
-	if (status == EXIT_OK && watch_until(&w, now_ns() + dial.timeout_ms * 1000000, true))
-		report_wait_over(&w, dial.timeout_ms);
-	watch_close(&w, false);
+	if (o->rst) {
+		status = watch_close(&w, true) == 0 ? EXIT_OK : EXIT_NETWORK;
+	} else {
+		status = watch_shutdown(&w, o->shut_how) == 0 ? EXIT_OK : EXIT_NETWORK;
+		if (status == EXIT_OK && watch_until(&w, now_ns() + dial.timeout_ms * 1000000, true))
+			report_wait_over(&w, dial.timeout_ms);
+		watch_close(&w, false);
+	}
+	trace_finish(trace);
+	trace_close(trace);
 	return status;
 }

@@ -14,6 +14,7 @@
 #include "sock.h"
 #include "socklist.h"
 #include "tcpinfo.h"
+#include "trace.h"
 
 /* What TCP_INFO says of fd: a "negotiated" event, or explained rows.  Returns the exit status. */
 static int report_negotiated(const struct report *r, int fd)
@@ -62,18 +63,23 @@ int info_connect(const char *host, const char *port_text, const struct options *
 	if (!args_port_operand("info", port_text, &port))
 		return EXIT_USAGE;
 	report_init(&r, stdout, o->json, o->quiet, o->verbose);
-	int status = session_dial(&r, host, port, o, &d);
-	if (status)
-		return status;
-	session_report_connected(&r, host, &d);
-	if (d.late_err) {
-		report_error(&r, "the peer reset the connection right after the handshake: %s",
-			     strerror(d.late_err));
-		close(d.fd);
-		return EXIT_NETWORK;
+	r.stamp = o->trace;
+	struct trace *trace = o->trace ? trace_open(&r) : NULL;
+	int status = session_dial(&r, host, port, o, trace, &d);
+	if (status == 0) {
+		session_report_connected(&r, host, &d);
+		if (d.late_err) {
+			report_error(&r, "the peer reset the connection right after the handshake: %s",
+				     strerror(d.late_err));
+			close(d.fd);
+			status = EXIT_NETWORK;
+		} else {
+			status = report_negotiated(&r, d.fd);
+			close_politely(d.fd);
+		}
 	}
-	status = report_negotiated(&r, d.fd);
-	close_politely(d.fd);
+	trace_finish(trace);
+	trace_close(trace);
 	return status;
 }
 

@@ -10,6 +10,7 @@
 #include "args.h"
 #include "commands.h"
 #include "stdout_stream.h"
+#include "trace.h"
 
 #ifndef TCPTOOL_VERSION
 #define TCPTOOL_VERSION "0.1.0"
@@ -151,7 +152,7 @@ int main(int argc, char **argv)
 			return EXIT_OK;
 		}
 		if (strcmp(argv[i], "--version") == 0) {
-			printf("tcptool %s\n", TCPTOOL_VERSION);
+			printf("tcptool %s\ncapture: %s\n", TCPTOOL_VERSION, trace_library());
 			return EXIT_OK;
 		}
 		if (strcmp(argv[i], "--") == 0) {

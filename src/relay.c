@@ -432,9 +432,11 @@ int relay_run(int sock, struct relay_io *io, const struct relay_opts *o, struct 
 		bool up_zc = io->up_path != PATH_COPY && buf_len(&io->up) == 0;
 		bool down_zc = io->down_path != PATH_COPY && buf_len(&io->down) == 0;
 		bool want_input = !io->in_eof && (!r.net_eof || o->half_close);
-		struct pollfd pfd[3] = {
-			{ .fd = -1 }, { .fd = -1 }, { .fd = -1 },
+		struct pollfd pfd[4] = {
+			{ .fd = -1 }, { .fd = -1 }, { .fd = -1 }, { .fd = -1 },
 		};
+		if (o->on_side_ready)
+			pfd[3] = (struct pollfd){ .fd = o->side_fd, .events = POLLIN };
 		if (want_input && (up_zc ? !r.up_wait_sock : buf_room(&io->up) > 0))
 			pfd[0] = (struct pollfd){ .fd = io->in_fd, .events = POLLIN };
 		pfd[1].fd = sock;
@@ -454,7 +456,7 @@ int relay_run(int sock, struct relay_io *io, const struct relay_opts *o, struct 
 			}
 			wait = (int)((left + 999999) / 1000000);
 		}
-		int n = poll(pfd, 3, wait);
+		int n = poll(pfd, 4, wait);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
@@ -463,6 +465,8 @@ int relay_run(int sock, struct relay_io *io, const struct relay_opts *o, struct 
 		}
 		if (n == 0)
 			continue; /* the idle check above decides */
+		if (pfd[3].revents)
+			o->on_side_ready(o->ctx);
 
 		short sock_ev = pfd[1].revents;
 		if (up_zc) {

@@ -81,6 +81,9 @@ struct relay_opts {
 	int idle_timeout_ms;   /* -1: none */
 	int pending_err;       /* a reset already known (sock_dial's late_err): EOF is this, not FIN */
 	relay_event_fn *on_event;
+	/* With on_side_ready set, side_fd is watched too and the call serves it (the --trace capture). */
+	int side_fd;
+	void (*on_side_ready)(void *ctx);
 	void *ctx;
 };
 

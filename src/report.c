@@ -16,6 +16,7 @@ void report_init(struct report *r, FILE *out, bool json, bool quiet, int verbose
 	r->t0_ns = now_ns();
 	r->batch = false;
 	r->stamp = false;
+	r->source = NULL;
 }
 
 bool format_printable(const char *data, size_t len, char *buf, size_t size)
@@ -181,26 +182,55 @@ static void emit_line(FILE *out, const char *line, bool flush)
 		fflush(out);
 }
 
-void report_event(const struct report *r, const char *event, const struct field *fields,
-		  const char *human_fmt, ...)
+static void vreport_event(const struct report *r, int64_t at_ns, const char *event,
+			  const struct field *fields, const char *human_fmt, va_list ap)
+	__attribute__((format(printf, 5, 0)));
+static void vreport_event(const struct report *r, int64_t at_ns, const char *event,
+			  const struct field *fields, const char *human_fmt, va_list ap)
 {
 	char human[1024], line[4096];
-	va_list ap;
-	int64_t t_ns;
+	int64_t t_ns = at_ns - r->t0_ns;
 	int n = 0;
 
-	if (r->quiet)
-		return;
-	t_ns = now_ns() - r->t0_ns;
 	if (r->stamp) {
 		char ms[32];
 		n = snprintf(human, sizeof(human), "t+%-9s ", format_ms(t_ns, ms, sizeof(ms)));
 	}
-	va_start(ap, human_fmt);
 	vsnprintf(human + n, sizeof(human) - (size_t)n, human_fmt, ap);
-	va_end(ap);
 	report_format(line, sizeof(line), r->json, event, t_ns, human, fields);
 	emit_line(r->out, line, !r->batch);
+}
+
+void report_drain_source(const struct report *r)
+{
+	if (r->source)
+		r->source->drain(r->source);
+}
+
+void report_event(const struct report *r, const char *event, const struct field *fields,
+		  const char *human_fmt, ...)
+{
+	va_list ap;
+
+	if (r->quiet)
+		return;
+	/* What the source saw before now comes first, then this event's own time. */
+	report_drain_source(r);
+	va_start(ap, human_fmt);
+	vreport_event(r, now_ns(), event, fields, human_fmt, ap);
+	va_end(ap);
+}
+
+void report_event_at(const struct report *r, int64_t at_ns, const char *event,
+		     const struct field *fields, const char *human_fmt, ...)
+{
+	va_list ap;
+
+	if (r->quiet)
+		return;
+	va_start(ap, human_fmt);
+	vreport_event(r, at_ns, event, fields, human_fmt, ap);
+	va_end(ap);
 }
 
 void report_error(const struct report *r, const char *fmt, ...)
@@ -211,6 +241,7 @@ void report_error(const struct report *r, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	report_drain_source(r);
 	if (r->json) {
 		struct field f[] = { F_STR("message", msg), F_END };
 		report_format(line, sizeof(line), true, "error", now_ns() - r->t0_ns, msg, f);

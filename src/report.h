@@ -10,6 +10,16 @@
 #include <stdint.h>
 #include <stdio.h>
 
+/*
+ * Another source of events that must come out in time order with ours
+ * (the --trace capture): drained before each event, and its fd joins the
+ * waits of the loops that sit idle, so its events come out as they happen.
+ */
+struct event_source {
+	int fd;
+	void (*drain)(struct event_source *s);
+};
+
 struct report {
 	FILE *out;       /* the event stream */
 	bool json;
@@ -18,6 +28,7 @@ struct report {
 	int64_t t0_ns;   /* events carry "t", seconds since this moment */
 	bool batch;      /* leave flushing to the caller (an event loop flushes once a round) */
 	bool stamp;      /* a timeline: human lines start with "t+MS", ms since t0 */
+	struct event_source *source;   /* NULL: none */
 };
 
 enum field_type { FIELD_STR, FIELD_INT, FIELD_MS, FIELD_BOOL };
@@ -48,6 +59,14 @@ size_t report_format(char *buf, size_t size, bool json, const char *event, int64
 /* Prints one event (fields end with F_END); nothing under --quiet. */
 void report_event(const struct report *r, const char *event, const struct field *fields,
 		  const char *human_fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/* The same for an event that happened at at_ns (CLOCK_MONOTONIC), for the event source itself. */
+void report_event_at(const struct report *r, int64_t at_ns, const char *event,
+		     const struct field *fields, const char *human_fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+
+/* Prints what the event source has for us now. */
+void report_drain_source(const struct report *r);
 
 /*
  * Prints an error: "tcptool: message" on stderr, or with --json an

@@ -121,6 +121,13 @@ void session_report_closed(const struct report *r, const struct sock_names *n,
 		     format_ms(e->duration_ns, dur, sizeof(dur)), closing_words(e));
 }
 
+static void on_side_ready(void *ctx)
+{
+	const struct session_ctx *s = ctx;
+
+	report_drain_source(s->r);
+}
+
 int session_relay(const struct report *r, int sock, const struct sock_names *names,
 		  struct relay_io *io, const struct options *o, int pending_err, enum relay_end *end)
 {
@@ -130,6 +137,8 @@ int session_relay(const struct report *r, int sock, const struct sock_names *nam
 		.idle_timeout_ms = (int)o->timeout_ms,
 		.pending_err = pending_err,
 		.on_event = on_relay_event,
+		.side_fd = r->source ? r->source->fd : -1,
+		.on_side_ready = r->source ? on_side_ready : NULL,
 		.ctx = &ctx,
 	};
 	struct relay_result res;

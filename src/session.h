@@ -12,6 +12,7 @@
 #include "relay.h"
 #include "report.h"
 #include "sock.h"
+#include "trace.h"
 
 /* A connection made by session_dial. */
 struct session_dial {
@@ -31,11 +32,12 @@ int session_resolve_dial(const struct report *r, const char *host, int port, con
 
 /*
  * Resolves host and connects to port as the options say (-4, -6, -w, -s,
- * -p), reporting failed addresses and the failure itself.  Returns 0 with
- * *d filled, or the exit status.
+ * -p), reporting failed addresses and the failure itself.  With trace
+ * (may be NULL), each address tried is traced from before its SYN.
+ * Returns 0 with *d filled, or the exit status.
  */
 int session_dial(const struct report *r, const char *host, int port, const struct options *o,
-		 struct session_dial *d);
+		 struct trace *trace, struct session_dial *d);
 
 /* HOST PORT as the user gave them, as a name: "localhost:80", "[::1]:80". */
 char *session_target(const char *host, int port, char *buf, size_t size);

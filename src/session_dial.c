@@ -8,6 +8,7 @@
 
 struct dial_ctx {
 	const struct report *r;
+	struct trace *trace;
 	int attempts_left;
 	char answered[SOCK_NAME_MAX];  /* the address that connected */
 };
@@ -30,6 +31,16 @@ static void on_attempt(void *ctx, const struct sockaddr *addr, int err, int64_t 
 	report_event(d->r, "connect_failed", f, "connect %s failed after %s ms: %s%s", name,
 		     format_ms(took_ns, ms, sizeof(ms)), strerror(err),
 		     d->attempts_left ? "; trying the next address" : "");
+}
+
+/* --trace follows each address tried, from the moment its port is known. */
+static void on_bound(void *ctx, int fd, const struct sockaddr *to)
+{
+	struct dial_ctx *d = ctx;
+	struct endpoint local;
+
+	if (sock_local(fd, &local) == 0)
+		trace_follow(d->trace, (const struct sockaddr *)&local.addr, to, true);
 }
 
 static int count_addresses(const struct addrinfo *ai)
@@ -95,7 +106,7 @@ int session_resolve_dial(const struct report *r, const char *host, int port, con
 }
 
 int session_dial(const struct report *r, const char *host, int port, const struct options *o,
-		 struct session_dial *d)
+		 struct trace *trace, struct session_dial *d)
 {
 	struct addrinfo *peers, *source;
 	int status;
@@ -106,12 +117,13 @@ int session_dial(const struct report *r, const char *host, int port, const struc
 	if (status)
 		return status;
 
-	struct dial_ctx dctx = { r, count_addresses(peers), "?" };
+	struct dial_ctx dctx = { r, trace, count_addresses(peers), "?" };
 	struct dial_opts dopts = {
 		.timeout_ms = (int)o->timeout_ms,
 		.source = source,
 		.source_port = o->source_port,
 		.on_attempt = on_attempt,
+		.on_bound = trace ? on_bound : NULL,
 		.ctx = &dctx,
 	};
 	d->fd = sock_dial(peers, &dopts, &d->handshake_ns, &d->late_err);

@@ -263,11 +263,19 @@ bool watch_until(struct watch *w, int64_t deadline, bool stop_when_closed)
 			return true;
 		int left_ms = (int)((left + 999999) / 1000000);
 		/* POLLIN means nothing once reads are shut or the FIN is read: it stays set. */
-		struct pollfd p = { .fd = w->fd, .events = w->rd_shut || w->peer_fin ? 0 : POLLIN };
+		struct pollfd p[2] = {
+			{ .fd = w->fd, .events = w->rd_shut || w->peer_fin ? 0 : POLLIN },
+			/* --trace: its segments come out as they are seen */
+			{ .fd = w->r->source ? w->r->source->fd : -1, .events = POLLIN },
+		};
 		int wait = tick < left_ms ? tick : left_ms;
-		int ready = poll(&p, 1, wait);
+		int ready = poll(p, 2, wait);
 		if (ready < 0 && errno != EINTR)
 			return false;
+		if (p[1].revents) {
+			report_drain_source(w->r);
+			ready -= 1;
+		}
 		int before = w->state;
 		bool was_fin = w->peer_fin;
 		uint64_t was_in = w->bytes_in;
@@ -276,7 +284,7 @@ bool watch_until(struct watch *w, int64_t deadline, bool stop_when_closed)
 		sample_state(w);
 		bool quiet = w->state == before && w->peer_fin == was_fin && w->bytes_in == was_in;
 		/* POLLHUP stays set once both directions are shut: nap rather than spin. */
-		if (quiet && ready > 0 && !(p.revents & POLLIN))
+		if (quiet && ready > 0 && !(p[0].revents & POLLIN))
 			poll(NULL, 0, wait);
 		tick = quiet ? (tick * 2 > TICK_MAX_MS ? TICK_MAX_MS : tick * 2) : TICK_MIN_MS;
 	}

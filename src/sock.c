@@ -211,7 +211,7 @@ bool sock_is_dual_stack(int fd)
 	return v6only == 0;
 }
 
-/* Binds fd to the dial source: a local address of fd's family and/or a port. */
+/* Binds fd to the dial source: a local address of fd's family and/or a port (neither: any, port 0). */
 static int bind_source(int fd, int family, const struct dial_opts *o)
 {
 	struct sockaddr_storage ss = { .ss_family = (sa_family_t)family };
@@ -245,8 +245,10 @@ int sock_connect_start(const struct sockaddr *to, socklen_t len, const struct di
 
 	if (fd < 0)
 		return -1;
-	if ((o->source || o->source_port >= 0) && bind_source(fd, to->sa_family, o) < 0)
+	if ((o->source || o->source_port >= 0 || o->on_bound) && bind_source(fd, to->sa_family, o) < 0)
 		goto fail;
+	if (o->on_bound)
+		o->on_bound(o->ctx, fd, to);
 	*started_ns = now_ns();
 	if (connect(fd, to, len) == 0 || errno == EINPROGRESS)
 		return fd;

@@ -80,6 +80,13 @@ struct dial_opts {
 	const struct addrinfo *source; /* local addresses to bind, or NULL */
 	int source_port;              /* -1: any */
 	dial_attempt_fn *on_attempt;  /* may be NULL */
+	/*
+	 * May be NULL.  Called with each socket once it has its local port,
+	 * just before connect(): with it, a socket without a dial source is
+	 * bound to an ephemeral port first, so the port is known before the
+	 * SYN leaves.
+	 */
+	void (*on_bound)(void *ctx, int fd, const struct sockaddr *to);
 	void *ctx;
 };
 

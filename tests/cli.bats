@@ -54,10 +54,12 @@ assert_usage() {
 	assert_equal "$output" "$long"
 }
 
-@test "--version prints 'tcptool VERSION' to stdout, exit 0" {
+@test "--version prints 'tcptool VERSION' and the capture library to stdout, exit 0" {
 	run -0 --separate-stderr "$TCPTOOL" --version
 	assert_equal "$stderr" ""
-	assert_output --regexp '^tcptool [0-9]+\.[0-9]+\.[0-9]+$'
+	assert_equal "${#lines[@]}" 2
+	assert_line --index 0 --regexp '^tcptool [0-9]+\.[0-9]+\.[0-9]+$'
+	assert_line --index 1 --regexp '^capture: (libpcap version [0-9]|none \(built without libpcap\))'
 }
 
 @test "help COMMAND, COMMAND --help and COMMAND -h print the same command help" {
