@@ -1,0 +1,335 @@
+#!/usr/bin/env bats
+# shellcheck disable=SC2030,SC2031,SC2154 # bats: every @test runs in a subshell; run sets $stderr
+# --trace: the segments of our own connection, captured with libpcap, among
+# the socket events: on loopback, and on a veth between two network
+# namespaces the test makes.  Capturing needs root (CAP_NET_RAW), as in CI.
+
+setup() {
+	load helpers/common
+	_common_setup
+	CLOSER="$BATS_TEST_DIRNAME/helpers/closer.py"
+}
+
+teardown() {
+	_common_teardown
+	local ns
+	if [[ -f $BATS_TEST_TMPDIR/netns ]]; then
+		while read -r ns; do
+			ip netns del "$ns" 2>/dev/null
+		done <"$BATS_TEST_TMPDIR/netns"
+	fi
+	return 0
+}
+
+# need_capture: skips, with the reason, where --trace cannot capture.
+need_capture() {
+	if "$TCPTOOL" --version | grep -q '^capture: none'; then
+		skip "tcptool was built without libpcap"
+	fi
+	[[ $(id -u) == 0 ]] || skip "capturing needs root (CAP_NET_RAW)"
+}
+
+# check_events FILE EXPR...: every line of FILE is a JSON event; each Python
+# expression must hold.  In scope: evs (the events in order), seg (the
+# segment events), one(NAME) (the one event of that name), kind(KIND, DIR)
+# (the segments of that kind, and direction "out" or "in").  Names bound
+# with := carry over to the next expressions.
+check_events() {
+	python3 - "$@" <<'EOF'
+import json, sys
+path, exprs = sys.argv[1], sys.argv[2:]
+evs = [json.loads(l) for l in open(path) if l.strip()]
+seg = [e for e in evs if e["event"] == "segment"]
+def one(name):
+    found = [e for e in evs if e["event"] == name]
+    assert len(found) == 1, f"{len(found)} {name} events"
+    return found[0]
+def kind(k, d=None):
+    return [e for e in seg if e["kind"] == k and (d is None or e["dir"] == d)]
+def plus(a, n):
+    return (a + n) % 2**32
+scope = dict(globals())
+for x in exprs:
+    try:
+        ok = eval(x, scope)
+    except Exception as err:
+        ok = False
+        x += f"  ({err!r})"
+    if not ok:
+        print("# does not hold: " + x, file=sys.stderr)
+        for e in evs:
+            print("#   " + json.dumps(e), file=sys.stderr)
+        sys.exit(1)
+EOF
+}
+
+# The handshake's three segments, each answering the one before.
+HANDSHAKE=(
+	'[e["kind"] for e in seg[:3]] == ["SYN", "SYN-ACK", "ACK"]'
+	'seg[1]["ack"] == plus(seg[0]["seq"], 1)'
+	'seg[2]["seq"] == seg[1]["ack"] and seg[2]["ack"] == plus(seg[1]["seq"], 1)'
+	'[e.get("rel_seq") for e in seg[:3]] == [0, 0, 1] and seg[1]["rel_ack"] == seg[2]["rel_ack"] == 1'
+	'[e["side"] for e in seg[:3]] == ["A", "B", "A"]'
+	'"mss" in seg[0] and seg[0].get("sack_ok") and "wscale" in seg[0] and "mss" in seg[1]'
+	'all(a["t"] <= b["t"] for a, b in zip(evs, evs[1:]))'
+)
+
+@test "connect --trace: SYN, SYN-ACK, ACK with consistent numbers, then connected" {
+	need_capture
+	start_server s echo -b 127.0.0.1 0
+	run -0 --separate-stderr tt connect --trace --json --half-close --send hi 127.0.0.1 "$port"
+	echo "$stderr" >"$(D events)"
+	check_events "$(D events)" "${HANDSHAKE[@]}" \
+		'[e["dir"] for e in seg[:3]] == ["out", "in", "out"]' \
+		'(c := one("connected")) and seg[0]["src"] == c["local"] and seg[0]["dst"] == c["peer"]' \
+		'evs.index(seg[2]) < evs.index(c)' \
+		'seg[0]["if"] == "lo"'
+}
+
+@test "connect --trace: data as a sequence range, both FINs, the last ACK" {
+	need_capture
+	start_server s echo -b 127.0.0.1 0
+	run -0 --separate-stderr tt connect --trace --json --half-close --send hello 127.0.0.1 "$port"
+	echo "$stderr" >"$(D events)"
+	check_events "$(D events)" \
+		'(out := kind("DATA", "out")[0])["len"] == 5 and out["rel_seq"] == 1' \
+		'(back := kind("DATA", "in")[0])["len"] == 5 and back["rel_seq"] == 1' \
+		'any(e["dir"] == "in" and e["ack"] == plus(out["seq"], 5) for e in seg)' \
+		'(fin := kind("FIN", "out")[0])["rel_seq"] == 6' \
+		'(peer_fin := kind("FIN", "in")[0])["rel_seq"] == 6' \
+		'seg[-1]["kind"] == "ACK" and seg[-1]["dir"] == "out" and seg[-1]["ack"] == plus(peer_fin["seq"], 1)' \
+		'any(e["dir"] == "in" and e.get("ack") == plus(fin["seq"], 1) for e in seg)' \
+		'not any(e.get("retransmission") for e in seg)'
+}
+
+@test "connect --trace: the human lines, with relative sequence numbers" {
+	need_capture
+	start_server s echo -b 127.0.0.1 0
+	run -0 --separate-stderr tt connect --trace --half-close --send hello 127.0.0.1 "$port"
+	local t='^t\+[0-9]+\.[0-9]{3} +' me='127\.0\.0\.1:[0-9]+' it="127\\.0\\.0\\.1:$port"
+	grep -qE "${t}SYN +$me > $it +seq=A +win=[0-9]+ mss=[0-9]+ sackOK ts wscale=[0-9]+\$" <<<"$stderr" || fail "$stderr"
+	grep -qE "${t}SYN-ACK +$it > $me +seq=B ack=A\+1 +win=[0-9]+ mss=" <<<"$stderr" || fail "$stderr"
+	grep -qE "${t}ACK +$me > $it +seq=A\+1 ack=B\+1 +win=[0-9]+\$" <<<"$stderr" || fail "$stderr"
+	grep -qE "${t}connected to $it from $me" <<<"$stderr" || fail "$stderr"
+	grep -qE "${t}DATA +$me > $it +seq=A\+1:A\+6 ack=B\+1 len=5 win=" <<<"$stderr" || fail "$stderr"
+	grep -qE "${t}DATA +$it > $me +seq=B\+1:B\+6 ack=A\+(6|7) len=5 win=" <<<"$stderr" || fail "$stderr"
+	grep -qE "${t}FIN +$me > $it +seq=A\+6 " <<<"$stderr" || fail "$stderr"
+	# Every line of the timeline is stamped, segments and events alike.
+	assert_equal "$(grep -cvE '^t\+[0-9]+\.[0-9]{3} ' <<<"$stderr")" 0
+}
+
+@test "connect --trace -v: absolute numbers, every flag and the interface" {
+	need_capture
+	start_server s echo -b 127.0.0.1 0
+	run -0 --separate-stderr tt connect --trace -v --half-close --send x 127.0.0.1 "$port"
+	local syn synack isn
+	syn=$(grep -E ' SYN +127' <<<"$stderr") || fail "$stderr"
+	synack=$(grep -E ' SYN-ACK +127' <<<"$stderr") || fail "$stderr"
+	[[ $syn =~ \[SYN\ seq\ ([0-9]+)\ on\ lo\] ]] || fail "$syn"
+	isn=${BASH_REMATCH[1]}
+	[[ $synack =~ \[SYN,ACK\ seq\ [0-9]+\ ack\ ([0-9]+)\ on\ lo\] ]] || fail "$synack"
+	assert_equal "${BASH_REMATCH[1]}" "$(((isn + 1) % 4294967296))"
+	# Timestamps' values on every segment, and the scaled window once both SYNs offered scaling.
+	grep -qE ' ACK +127.* win=[0-9]+ \([0-9]+\) ts=[0-9]+/[0-9]+ \[ACK ' <<<"$stderr" || fail "$stderr"
+}
+
+@test "connect --trace over IPv6" {
+	need_capture
+	[[ -f /proc/net/if_inet6 ]] || skip "no IPv6 here"
+	start_server s echo -b ::1 0
+	run -0 --separate-stderr tt connect --trace --json --half-close --send hi ::1 "$port"
+	echo "$stderr" >"$(D events)"
+	check_events "$(D events)" "${HANDSHAKE[@]}" 'seg[0]["dst"] == "[::1]:'"$port"'"'
+}
+
+@test "connect --trace to a closed port: our SYN, the RST-ACK that refuses it, exit 1" {
+	need_capture
+	local p
+	p=$(free_port)
+	run -1 --separate-stderr tt connect --trace --json 127.0.0.1 "$p"
+	echo "$stderr" >"$(D events)"
+	check_events "$(D events)" \
+		'[e["kind"] for e in seg] == ["SYN", "RST-ACK"]' \
+		'seg[1]["rel_ack"] == 1 and "rel_seq" not in seg[1]' \
+		'evs.index(seg[1]) < evs.index(one("error"))'
+}
+
+@test "connect --trace against a full accept queue: the SYN retransmitted, exit 4" {
+	need_capture
+	start_full_listener
+	run -4 --separate-stderr tt connect --trace --json -w 1500ms 127.0.0.1 "$port"
+	echo "$stderr" >"$(D events)"
+	# The first retransmission comes after the initial RTO of 1 s.
+	check_events "$(D events)" \
+		'len(syns := kind("SYN", "out")) >= 2' \
+		'all(s["seq"] == syns[0]["seq"] for s in syns)' \
+		'not syns[0].get("retransmission") and all(s.get("retransmission") for s in syns[1:])'
+	run -4 --separate-stderr tt connect --trace -w 1500ms 127.0.0.1 "$port"
+	grep -qE ' SYN +127.* \(retransmission\)$' <<<"$stderr" || fail "$stderr"
+}
+
+@test "shutdown --how wr --trace: our FIN, then the peer's ACK of it" {
+	need_capture
+	start_bg p python3 "$CLOSER" hold
+	port=$(wait_for_port p)
+	run -0 --separate-stderr tt shutdown --trace --json --how wr -w 500ms 127.0.0.1 "$port"
+	echo "$output" >"$(D events)"
+	check_events "$(D events)" "${HANDSHAKE[@]}" \
+		'len(fins := kind("FIN", "out")) == 1 and fins[0]["rel_seq"] == 1' \
+		'(acks := [e for e in seg if e["dir"] == "in" and e.get("ack") == plus(fins[0]["seq"], 1)])' \
+		'evs.index(acks[0]) > evs.index(fins[0])' \
+		'evs.index(fins[0]) < evs.index(one("shutdown"))' \
+		'not kind("FIN", "in")'
+}
+
+@test "shutdown --rst --trace: an RST leaves instead of a FIN" {
+	need_capture
+	start_bg p python3 "$CLOSER" hold
+	port=$(wait_for_port p)
+	run -0 --separate-stderr tt shutdown --trace --json --rst 127.0.0.1 "$port"
+	echo "$output" >"$(D events)"
+	check_events "$(D events)" "${HANDSHAKE[@]}" \
+		'len(rsts := [e for e in seg if e["kind"].startswith("RST")]) == 1' \
+		'rsts[0]["dir"] == "out" and rsts[0]["seq"] == seg[2]["seq"]' \
+		'not kind("FIN")' \
+		'evs.index(rsts[0]) > evs.index(one("connected"))'
+	start_bg p2 python3 "$CLOSER" hold
+	port=$(wait_for_port p2)
+	run -0 --separate-stderr tt shutdown --trace --rst 127.0.0.1 "$port"
+	assert_line --regexp '^t\+[0-9.]+ +RST(-ACK)? +127\.0\.0\.1:[0-9]+ > 127\.0\.0\.1:'"$port"' +seq=A\+1 '
+}
+
+@test "listen --trace: the client's handshake before the accepted event, then its data and close" {
+	need_capture
+	start_listener l --trace --json 0
+	run -0 tt connect --half-close --send hello 127.0.0.1 "$port"
+	assert_bg_exit l 0
+	check_events "$(D l.err)" "${HANDSHAKE[@]}" \
+		'[e["dir"] for e in seg[:3]] == ["in", "out", "in"]' \
+		'evs.index(seg[2]) < evs.index(one("accepted"))' \
+		'seg[0]["src"] == one("accepted")["peer"]' \
+		'kind("DATA", "in")[0]["len"] == 5' \
+		'kind("FIN", "in") and kind("FIN", "out")' \
+		'seg[-1]["kind"] == "ACK" and seg[-1]["dir"] == "in"'
+}
+
+@test "listen -k --trace: each client's connection from its SYN" {
+	need_capture
+	start_listener l --trace --json -k -b 127.0.0.1 0
+	run -0 tt connect --half-close --send one 127.0.0.1 "$port"
+	wait_for_count l.err '"event":"closed"' 1
+	run -0 tt connect --half-close --send two 127.0.0.1 "$port"
+	wait_for_count l.err '"event":"closed"' 2
+	# The second client's last ACK may still be on its way when closed prints.
+	wait_for_count l.err '"kind":"SYN"' 2
+	kill -TERM "$(bg_pid l)"
+	wait_bg l || true
+	check_events "$(D l.err)" \
+		'len(syns := kind("SYN", "in")) == 2 and syns[0]["src"] != syns[1]["src"]' \
+		'[e["len"] for e in kind("DATA", "in")] == [3, 3]' \
+		'all(e["rel_seq"] == 1 for e in kind("DATA", "in"))'
+}
+
+@test "info HOST PORT --trace: the handshake, the rows, then our FIN and the peer's" {
+	need_capture
+	start_server s echo -b 127.0.0.1 0
+	run -0 --separate-stderr tt info --trace --json 127.0.0.1 "$port"
+	echo "$output" >"$(D events)"
+	check_events "$(D events)" "${HANDSHAKE[@]}" \
+		'evs.index(one("negotiated")) < evs.index(kind("FIN", "out")[0])' \
+		'kind("FIN", "in") and seg[-1]["kind"] == "ACK" and seg[-1]["dir"] == "out"'
+}
+
+@test "--trace: only where one connection is followed" {
+	run -2 --separate-stderr "$TCPTOOL" connect -z --trace 127.0.0.1 1
+	assert_equal "$stderr" "tcptool: connect: --trace follows one connection; it does not go with -z"$'\n'"Try 'tcptool connect --help' for more information."
+	run -2 --separate-stderr "$TCPTOOL" connect -c 1 --trace 127.0.0.1 1
+	[[ $stderr == "tcptool: connect: --trace follows one connection; it does not go with -c"* ]] || fail "$stderr"
+	run -2 --separate-stderr "$TCPTOOL" info -a --trace
+	[[ $stderr == "tcptool: info: --trace applies only to info HOST PORT"* ]] || fail "$stderr"
+	run -2 --separate-stderr "$TCPTOOL" echo --trace 0
+	[[ $stderr == "tcptool: echo: unknown option '--trace'"* ]] || fail "$stderr"
+}
+
+@test "--trace without CAP_NET_RAW: one line, and the connection goes on" {
+	need_capture
+	setpriv --inh-caps=-net_raw --bounding-set=-net_raw true 2>/dev/null ||
+		skip "setpriv cannot drop capabilities here"
+	start_server s echo -b 127.0.0.1 0
+	run -0 --separate-stderr timeout 10 setpriv --inh-caps=-net_raw --bounding-set=-net_raw \
+		"$TCPTOOL" connect --trace --half-close --send hi 127.0.0.1 "$port"
+	assert_output "hi"
+	assert_equal "$(grep -c '^tcptool: ' <<<"$stderr")" 1
+	assert_equal "$(grep '^tcptool: ' <<<"$stderr")" \
+		"tcptool: --trace: capturing needs CAP_NET_RAW (run as root, or give tcptool cap_net_raw); carrying on without the trace"
+	grep -qE '^t\+[0-9.]+ +connected to ' <<<"$stderr" || fail "$stderr"
+	refute_line --partial "SYN"
+}
+
+@test "built without libpcap: --version says so, --trace explains and carries on" {
+	local tree=$BATS_TEST_TMPDIR/tree
+	mkdir -p "$tree"
+	cp -r "$BATS_TEST_DIRNAME/../src" "$BATS_TEST_DIRNAME/../Makefile" "$tree/"
+	run env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u SAN make -s -C "$tree" PCAP=0 CFLAGS=-O0 build/tcptool
+	assert_success
+	local bare=$tree/build/tcptool
+	run -0 "$bare" --version
+	assert_line --index 1 "capture: none (built without libpcap)"
+	start_server s echo -b 127.0.0.1 0
+	run -0 --separate-stderr timeout 10 "$bare" connect --trace --half-close --send hi 127.0.0.1 "$port"
+	assert_output "hi"
+	assert_equal "$(grep '^tcptool: ' <<<"$stderr")" \
+		"tcptool: --trace: this tcptool was built without capture support (libpcap); carrying on without the trace"
+}
+
+# two_hosts: namespaces A and B joined by a veth pair (vethA 10.201.0.1,
+# vethB 10.201.0.2); sets NS_A, NS_B, IF_A, IF_B.  Skips where it cannot.
+two_hosts() {
+	command -v ip >/dev/null || skip "ip (iproute2) is not installed"
+	NS_A=tta$$ NS_B=ttb$$ IF_A=va$$ IF_B=vb$$
+	ip netns add "$NS_A" 2>/dev/null || skip "cannot make a network namespace here"
+	echo "$NS_A" >>"$BATS_TEST_TMPDIR/netns"
+	ip netns add "$NS_B"
+	echo "$NS_B" >>"$BATS_TEST_TMPDIR/netns"
+	ip link add "$IF_A" netns "$NS_A" type veth peer name "$IF_B" netns "$NS_B"
+	ip -n "$NS_A" addr add 10.201.0.1/24 dev "$IF_A"
+	ip -n "$NS_B" addr add 10.201.0.2/24 dev "$IF_B"
+	local ns
+	for ns in "$NS_A" "$NS_B"; do
+		ip -n "$ns" link set lo up
+	done
+	ip -n "$NS_A" link set "$IF_A" up
+	ip -n "$NS_B" link set "$IF_B" up
+}
+
+@test "--trace between two network namespaces: the handshake on the veth" {
+	need_capture
+	two_hosts
+	start_bg l ip netns exec "$NS_B" "$TCPTOOL" listen -b 10.201.0.2 0
+	port=$(wait_for_port l)
+	run -0 --separate-stderr timeout 10 ip netns exec "$NS_A" "$TCPTOOL" connect --trace --json \
+		--half-close --send hi 10.201.0.2 "$port"
+	echo "$stderr" >"$(D events)"
+	check_events "$(D events)" "${HANDSHAKE[@]}" \
+		'all(e["if"] == "'"$IF_A"'" for e in seg)' \
+		'seg[0]["src"].startswith("10.201.0.1:") and seg[0]["dst"] == "10.201.0.2:'"$port"'"' \
+		'kind("FIN", "out") and kind("FIN", "in")'
+}
+
+@test "--trace with a delay on the path: the SYN-ACK comes the delay after the SYN" {
+	need_capture
+	two_hosts
+	local err
+	# B delays what it sends, so the SYN-ACK reaches A 80 ms late.
+	err=$(ip netns exec "$NS_B" tc qdisc add dev "$IF_B" root netem delay 80ms 2>&1) ||
+		skip "this kernel cannot delay packets (tc qdisc add ... netem: ${err:-failed}; sch_netem missing)"
+	start_bg l ip netns exec "$NS_B" "$TCPTOOL" listen -b 10.201.0.2 0
+	port=$(wait_for_port l)
+	run -0 --separate-stderr timeout 10 ip netns exec "$NS_A" "$TCPTOOL" connect --trace --json \
+		--half-close --send hi 10.201.0.2 "$port"
+	echo "$stderr" >"$(D events)"
+	# Delays only lengthen: a lower bound holds however busy the machine is.
+	check_events "$(D events)" "${HANDSHAKE[@]}" \
+		'seg[1]["t"] - seg[0]["t"] >= 0.080' \
+		'one("connected")["handshake_ms"] >= 80'
+}
