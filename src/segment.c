@@ -7,6 +7,7 @@
 #define ETHERTYPE_IPV4 0x0800
 #define ETHERTYPE_IPV6 0x86dd
 #define ETHERTYPE_VLAN 0x8100
+#define ARPHRD_LOOPBACK_ 772
 
 static uint16_t get16(const uint8_t *p) { return (uint16_t)(p[0] << 8 | p[1]); }
 
@@ -17,9 +18,8 @@ static uint32_t get32(const uint8_t *p)
 
 /* Where the network header starts and which one it is; -1 for other frames. */
 static int link_header(const uint8_t *f, size_t caplen, int linktype, size_t *off, uint16_t *type,
-		       int *ifindex)
+		       struct tcp_segment *s)
 {
-	*ifindex = 0;
 	switch (linktype) {
 	case LINK_ETHERNET:
 		if (caplen < 14)
@@ -37,13 +37,17 @@ static int link_header(const uint8_t *f, size_t caplen, int linktype, size_t *of
 		if (caplen < 16)
 			return -1;
 		*type = get16(f + 14);
+		s->pkttype = get16(f);
+		s->loopback = get16(f + 2) == ARPHRD_LOOPBACK_;
 		*off = 16;
 		return 0;
 	case LINK_LINUX_SLL2:
 		if (caplen < 20)
 			return -1;
 		*type = get16(f);
-		*ifindex = (int)get32(f + 4);
+		s->ifindex = (int)get32(f + 4);
+		s->loopback = get16(f + 8) == ARPHRD_LOOPBACK_;
+		s->pkttype = f[10];
 		*off = 20;
 		return 0;
 	case LINK_NULL: {
@@ -190,10 +194,11 @@ int segment_decode(const uint8_t *frame, size_t caplen, size_t wirelen, int link
 {
 	size_t off, tcp_off, tcp_total;
 	uint16_t type;
-	int ifindex, rc;
+	int rc;
 
 	memset(s, 0, sizeof(*s));
-	if (link_header(frame, caplen, linktype, &off, &type, &ifindex) < 0 || off > caplen)
+	s->pkttype = SEG_PKT_UNKNOWN;
+	if (link_header(frame, caplen, linktype, &off, &type, s) < 0 || off > caplen)
 		return -1;
 	const uint8_t *ip = frame + off;
 	size_t cap = caplen - off, wire = wirelen > off ? wirelen - off : 0;
@@ -217,7 +222,6 @@ int segment_decode(const uint8_t *frame, size_t caplen, size_t wirelen, int link
 	s->flags = t[13];
 	s->win = get16(t + 14);
 	s->len = (uint32_t)(tcp_total - doff);
-	s->ifindex = ifindex;
 	tcp_options(t + 20, doff - 20, s);
 	return 0;
 }

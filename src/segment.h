@@ -26,6 +26,9 @@ enum {
 	TCPF_ACK = 0x10, TCPF_URG = 0x20, TCPF_ECE = 0x40, TCPF_CWR = 0x80,
 };
 
+/* Which way a cooked (SLL) capture saw a frame go: its packet type. */
+enum { SEG_PKT_UNKNOWN = -1, SEG_PKT_HOST = 0, SEG_PKT_OUTGOING = 4 };
+
 #define SEGMENT_SACK_MAX 4
 
 /* One end of a segment; IPv4 addresses fill the first 4 bytes. */
@@ -42,6 +45,8 @@ struct tcp_segment {
 	uint16_t win;          /* the header's field, unscaled */
 	uint32_t len;          /* payload bytes, from the IP lengths (not what was captured) */
 	int ifindex;           /* 0: the link header does not say */
+	int pkttype;           /* SEG_PKT_HOST: to this host, SEG_PKT_OUTGOING: sent by it ... */
+	bool loopback;         /* seen on a loopback device, where each frame shows once, as received */
 	/* Options, each present or not. */
 	bool has_mss, sack_ok, has_ts, has_wscale, fastopen;
 	uint16_t mss;

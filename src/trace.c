@@ -75,18 +75,26 @@ static bool end_matches(const struct seg_end *e, const struct seg_end *want, boo
 	return any_addr ? e->port == want->port : seg_end_equal(e, want);
 }
 
-/* Whether s belongs to what we follow, and whether we sent it. */
+/*
+ * Whether s belongs to what we follow, and whether we sent it.  Following
+ * a listening port, the peer may be anyone, so the way the frame went
+ * decides: a segment this host sends to port P elsewhere is not to us.
+ * On loopback every frame shows once, as received.
+ */
 static bool follows(const struct trace *t, const struct tcp_segment *s, bool *out)
 {
+	bool to_us = s->pkttype != SEG_PKT_OUTGOING;
+	bool from_us = s->pkttype == SEG_PKT_OUTGOING || s->pkttype == SEG_PKT_UNKNOWN || s->loopback;
+
 	if (!t->following)
 		return false;
 	if (end_matches(&s->src, &t->local, t->local_any) &&
-	    (!t->have_peer || seg_end_equal(&s->dst, &t->peer))) {
+	    (t->have_peer ? seg_end_equal(&s->dst, &t->peer) : from_us)) {
 		*out = true;
 		return true;
 	}
 	if (end_matches(&s->dst, &t->local, t->local_any) &&
-	    (!t->have_peer || seg_end_equal(&s->src, &t->peer))) {
+	    (t->have_peer ? seg_end_equal(&s->src, &t->peer) : to_us)) {
 		*out = false;
 		return true;
 	}
@@ -111,7 +119,7 @@ static void on_frame(u_char *user, const struct pcap_pkthdr *h, const u_char *fr
 {
 	struct trace *t = (struct trace *)user;
 	struct tcp_segment s;
-	struct segment_event ev;
+	struct segment_event ev = { .human = "" };
 	bool out;
 
 	if (segment_decode(frame, h->caplen, h->len, t->linktype, &s) < 0 || !follows(t, &s, &out))

@@ -333,3 +333,20 @@ two_hosts() {
 		'seg[1]["t"] - seg[0]["t"] >= 0.080' \
 		'one("connected")["handshake_ms"] >= 80'
 }
+
+@test "listen --trace: this host's own connections to that port elsewhere stay out of the trace" {
+	need_capture
+	two_hosts
+	start_bg la ip netns exec "$NS_A" "$TCPTOOL" listen --trace --json 0
+	port=$(wait_for_port la)
+	# B listens on the same port number: A's outgoing connection to it must not show.
+	start_bg lb ip netns exec "$NS_B" "$TCPTOOL" listen -b 10.201.0.2 "$port"
+	wait_for_port lb >/dev/null
+	run -0 timeout 10 ip netns exec "$NS_A" "$TCPTOOL" connect --half-close --send out 10.201.0.2 "$port"
+	run -0 timeout 10 ip netns exec "$NS_B" "$TCPTOOL" connect --half-close --send in 10.201.0.1 "$port"
+	assert_bg_exit la 0
+	check_events "$(D la.err)" "${HANDSHAKE[@]}" \
+		'all("10.201.0.2:'"$port"'" not in (e["src"], e["dst"]) for e in seg)' \
+		'seg[0]["src"].startswith("10.201.0.2:") and seg[0]["dir"] == "in"' \
+		'[e["len"] for e in kind("DATA")] == [2]'
+}
