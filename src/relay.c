@@ -465,7 +465,7 @@ int relay_run(int sock, struct relay_io *io, const struct relay_opts *o, struct 
 		}
 		if (n == 0)
 			continue; /* the idle check above decides */
-		if (pfd[3].revents)
+		if (pfd[3].revents && o->on_side_ready)
 			o->on_side_ready(o->ctx);
 
 		short sock_ev = pfd[1].revents;
