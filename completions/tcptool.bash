@@ -58,12 +58,12 @@ _tcptool()
     local cword cur prev cmd='' i w nargs=0 dashdash=''
     local common='-4 -6 -v --verbose -q --quiet --json -h --help'
     local top="$common --version"
-    local listen_opts='-b --bind --backlog -k --keep-open --accept-delay --half-close -w --timeout'
-    local connect_opts='--half-close -w --timeout -s --source -p --source-port --send -z --zero-io -c --count -i --interval'
+    local listen_opts='-b --bind --backlog -k --keep-open --accept-delay --half-close -w --timeout --trace'
+    local connect_opts='--half-close -w --timeout -s --source -p --source-port --send -z --zero-io -c --count -i --interval --trace'
     local echo_opts='-b --bind --backlog --max-conns --idle-timeout'
     local ack_opts="$echo_opts --reply --lines"
-    local info_opts='-w --timeout -s --source -p --source-port -l --listening -a --all --port --state --fd --system'
-    local shutdown_opts='--how --rst --send --after -w --timeout -s --source -p --source-port'
+    local info_opts='-w --timeout -s --source -p --source-port -l --listening -a --all --port --state --fd --system --trace'
+    local shutdown_opts='--how --rst --send --after -w --timeout -s --source -p --source-port --trace'
     local commands='listen connect echo ack info shutdown'
     local with_value='-b|--bind|--backlog|--accept-delay|-w|--timeout|-s|--source|-p|--source-port|--send|-c|--count|-i|--interval|--max-conns|--idle-timeout|--reply|--port|--state|--fd|--how|--after'
     local directions='rd wr rdwr'

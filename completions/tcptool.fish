@@ -95,16 +95,17 @@ complete -c tcptool -n 'not __tcptool_using help' -l json -d 'events as JSON obj
 complete -c tcptool -n 'not __tcptool_using help' -s h -l help -d 'show the help and exit'
 complete -c tcptool -n 'not __tcptool_command' -l version -d 'show the version and exit'
 
-# listen [-b ADDR] [--backlog N] [-k] [--half-close] [-w DUR] [--accept-delay DUR] PORT
+# listen [-b ADDR] [--backlog N] [-k] [--half-close] [-w DUR] [--accept-delay DUR] [--trace] PORT
 complete -c tcptool -n $listen -s b -l bind -x -a $addresses -d 'listen on ADDR only (default: every address)'
 complete -c tcptool -n $listen -l backlog -x -d 'accept queue length passed to listen() (default 128)'
 complete -c tcptool -n $listen -s k -l keep-open -d 'after a client leaves, accept the next one'
 complete -c tcptool -n $listen -l accept-delay -x -a $durations -d 'wait DUR before each accept(); clients queue meanwhile'
 complete -c tcptool -n $listen -l half-close -d 'close each direction on its own: FIN on stdin EOF, keep sending after the peer FIN'
 complete -c tcptool -n $listen -s w -l timeout -x -a $durations -d 'give up after DUR without a connection or without data'
+complete -c tcptool -n $listen -l trace -d "show our connection's segments (SYN, ACK, FIN, RST...) among the events; needs CAP_NET_RAW"
 complete -c tcptool -n "$listen; and test (__tcptool_operands) -eq 0" -a '(__tcptool_services)' -d port
 
-# connect [--half-close] [-w DUR] [-s ADDR] [-p PORT] [--send TEXT] [-z | -c N [-i DUR]] HOST PORT
+# connect [--half-close] [-w DUR] [-s ADDR] [-p PORT] [--send TEXT] [--trace | -z | -c N [-i DUR]] HOST PORT
 complete -c tcptool -n $connect -l half-close -d 'close each direction on its own: FIN on stdin EOF, keep sending after the peer FIN'
 complete -c tcptool -n $connect -s w -l timeout -x -a $durations -d 'give up after DUR without a connection or without data'
 complete -c tcptool -n $connect -s s -l source -x -a $addresses -d 'connect from local address ADDR'
@@ -113,6 +114,7 @@ complete -c tcptool -n $connect -l send -x -d 'send TEXT instead of reading stdi
 complete -c tcptool -n $connect -s z -l zero-io -d 'handshake only: report each PORT (a range 20-25 or list 22,80) open or not'
 complete -c tcptool -n $connect -s c -l count -x -d 'handshake N times (0: until Ctrl-C) and print min/avg/max/mdev like ping'
 complete -c tcptool -n $connect -s i -l interval -x -a $durations -d 'with -c: start the handshakes DUR apart (default 1s)'
+complete -c tcptool -n $connect -l trace -d "show our connection's segments (SYN, ACK, FIN, RST...) among the events; needs CAP_NET_RAW"
 complete -c tcptool -n "$connect; and test (__tcptool_operands) -eq 0" -a '(__fish_print_hostnames)' -d host
 complete -c tcptool -n "$connect; and test (__tcptool_operands) -eq 1" -a '(__tcptool_services)' -d port
 
@@ -126,7 +128,7 @@ complete -c tcptool -n $ack -l reply -x -d 'answer each message with TEXT (defau
 complete -c tcptool -n $ack -l lines -d 'answer each line with TEXT and a newline; stay open'
 complete -c tcptool -n "$server; and test (__tcptool_operands) -eq 0" -a '(__tcptool_services)' -d port
 
-# info [-l|-a] [--port N] [--state NAME] | [-w DUR] [-s ADDR] [-p PORT] HOST PORT | --fd N | --system
+# info [-l|-a] [--port N] [--state NAME] | [-w DUR] [-s ADDR] [-p PORT] [--trace] HOST PORT | --fd N | --system
 complete -c tcptool -n $info -s w -l timeout -x -a $durations -d 'give up after DUR without a connection or without data'
 complete -c tcptool -n $info -s s -l source -x -a $addresses -d 'connect from local address ADDR'
 complete -c tcptool -n $info -s p -l source-port -x -d 'connect from local port PORT'
@@ -136,10 +138,11 @@ complete -c tcptool -n $info -l port -x -d 'list only sockets whose local or pee
 complete -c tcptool -n $info -l state -x -a '(__fish_complete_list , __tcptool_states)' -d 'list only sockets in state NAME; repeat or use commas for more'
 complete -c tcptool -n $info -l fd -x -a '(__tcptool_fds)' -d 'describe the socket open on descriptor N (inherited from the shell, systemd, inetd)'
 complete -c tcptool -n $info -l system -d "show the kernel's TCP settings, each with what it changes"
+complete -c tcptool -n $info -l trace -d "show our connection's segments (SYN, ACK, FIN, RST...) among the events; needs CAP_NET_RAW"
 complete -c tcptool -n "$info; and __tcptool_info_target; and test (__tcptool_operands) -eq 0" -a '(__fish_print_hostnames)' -d host
 complete -c tcptool -n "$info; and __tcptool_info_target; and test (__tcptool_operands) -eq 1" -a '(__tcptool_services)' -d port
 
-# shutdown [--how rd|wr|rdwr | --rst] [--send TEXT] [--after DUR] [-w DUR] [-s ADDR] [-p PORT] HOST PORT
+# shutdown [--how rd|wr|rdwr | --rst] [--send TEXT] [--after DUR] [-w DUR] [-s ADDR] [-p PORT] [--trace] HOST PORT
 complete -c tcptool -n $shutdown -l how -x -a 'rd\t"shutdown(SHUT_RD): our reads end at once" wr\t"shutdown(SHUT_WR): send FIN (the default)" rdwr\t"shutdown(SHUT_RDWR): send FIN, no more reads"' -d 'shutdown() which way: rd, wr (the default: send FIN) or rdwr'
 complete -c tcptool -n $shutdown -l rst -d 'abortive close instead: SO_LINGER 0 and close() send RST, not FIN'
 complete -c tcptool -n $shutdown -l send -x -d 'send TEXT first'
@@ -147,5 +150,6 @@ complete -c tcptool -n $shutdown -l after -x -a $durations -d 'wait DUR after co
 complete -c tcptool -n $shutdown -s w -l timeout -x -a $durations -d 'give up the handshake, and stop watching the close, after DUR (default 3s)'
 complete -c tcptool -n $shutdown -s s -l source -x -a $addresses -d 'connect from local address ADDR'
 complete -c tcptool -n $shutdown -s p -l source-port -x -d 'connect from local port PORT'
+complete -c tcptool -n $shutdown -l trace -d "show our connection's segments (SYN, ACK, FIN, RST...) among the events; needs CAP_NET_RAW"
 complete -c tcptool -n "$shutdown; and test (__tcptool_operands) -eq 0" -a '(__fish_print_hostnames)' -d host
 complete -c tcptool -n "$shutdown; and test (__tcptool_operands) -eq 1" -a '(__tcptool_services)' -d port

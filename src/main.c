@@ -27,13 +27,13 @@ struct command {
 
 static const struct command commands[] = {
 	{ "listen", cmd_listen, CMD_LISTEN,
-	  "[-b ADDR] [--backlog N] [-k] [--half-close] [-w DUR] [--accept-delay DUR] PORT",
+	  "[-b ADDR] [--backlog N] [-k] [--half-close] [-w DUR] [--accept-delay DUR] [--trace] PORT",
 	  "wait for a client and relay stdin/stdout with it, like nc -l",
 	  "Binds PORT (0 picks a free one), prints the name it listens on, accepts a\n"
 	  "client and relays: stdin to the client, the client's bytes to stdout.\n"
 	  "Events (names, FINs, byte counts, who closed first) go to stderr.\n" },
 	{ "connect", cmd_connect, CMD_CONNECT,
-	  "[--half-close] [-w DUR] [-s ADDR] [-p PORT] [--send TEXT] [-z | -c N [-i DUR]] HOST PORT",
+	  "[--half-close] [-w DUR] [-s ADDR] [-p PORT] [--send TEXT] [--trace] [-z | -c N [-i DUR]] HOST PORT",
 	  "connect to HOST PORT and relay stdin/stdout, like nc; or probe ports",
 	  "Connects (trying every address HOST resolves to), prints both names and\n"
 	  "the handshake time, then relays until the peer closes.  On stdin EOF it\n"
@@ -58,7 +58,7 @@ static const struct command commands[] = {
 	  "line gets an answer and the connection stays open until the client closes.\n"
 	  "SIGINT or SIGTERM closes every client and prints a summary.\n" },
 	{ "info", cmd_info, CMD_INFO,
-	  "[-l|-a] [--port N] [--state NAME] | [-w DUR] HOST PORT | --fd N | --system",
+	  "[-l|-a] [--port N] [--state NAME] | [-w DUR] [--trace] HOST PORT | --fd N | --system",
 	  "what the kernel knows: this host's sockets, a handshake, an inherited fd",
 	  "Without HOST PORT, lists this host's TCP sockets like ss -tpn: state, queue\n"
 	  "sizes, both names and the owning process (connected ones by default).\n"
@@ -67,7 +67,7 @@ static const struct command commands[] = {
 	  "--fd N describes a socket this process inherited; --system shows the\n"
 	  "kernel's TCP settings.  Each value comes with one line on what it means.\n" },
 	{ "shutdown", cmd_shutdown, CMD_SHUTDOWN,
-	  "[--how rd|wr|rdwr | --rst] [--send TEXT] [--after DUR] [-w DUR] [-s ADDR] [-p PORT] HOST PORT",
+	  "[--how rd|wr|rdwr | --rst] [--send TEXT] [--after DUR] [-w DUR] [-s ADDR] [-p PORT] [--trace] HOST PORT",
 	  "end a connection one chosen way and show the timeline of the close",
 	  "Connects, sends --send TEXT if given, waits --after DUR, then calls\n"
 	  "shutdown(SHUT_WR) (or --how rd or rdwr), or with --rst closes abortively\n"
