@@ -128,10 +128,11 @@ lint:
 # FUZZ_SECONDS, starting from its seed corpus in tests/fuzz/corpus/NAME.
 FUZZ_CC ?= clang
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS := sockdiag args report
+FUZZ_TARGETS := sockdiag args report segment
 FUZZ_SRCS_sockdiag := src/sockdiag.c src/procnet.c src/tcpinfo.c src/socklist.c src/owners.c
 FUZZ_SRCS_args := src/args.c src/sock.c
 FUZZ_SRCS_report := src/report.c src/sock.c
+FUZZ_SRCS_segment := src/segment.c src/trace_format.c src/report.c src/sock.c
 fuzz: $(FUZZ_TARGETS:%=build-fuzz/fuzz_%)
 	@for t in $(FUZZ_TARGETS); do \
 	  mkdir -p build-fuzz/corpus-$$t; \

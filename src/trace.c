@@ -48,25 +48,28 @@ static int64_t clock_ns(clockid_t id)
 static void end_of(const struct sockaddr *sa, struct seg_end *e, bool *any)
 {
 	static const uint8_t mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+	struct sockaddr_in in;
+	struct sockaddr_in6 in6;
 
 	memset(e, 0, sizeof(*e));
+	/* Copied out: a struct sockaddr promises no more than its own alignment. */
 	if (sa->sa_family == AF_INET) {
-		const struct sockaddr_in *in = (const struct sockaddr_in *)sa;
+		memcpy(&in, sa, sizeof(in));
 		e->family = AF_INET;
-		memcpy(e->addr, &in->sin_addr, 4);
-		e->port = ntohs(in->sin_port);
-		*any = in->sin_addr.s_addr == htonl(INADDR_ANY);
+		memcpy(e->addr, &in.sin_addr, 4);
+		e->port = ntohs(in.sin_port);
+		*any = in.sin_addr.s_addr == htonl(INADDR_ANY);
 		return;
 	}
-	const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)sa;
-	e->port = ntohs(in6->sin6_port);
-	*any = IN6_IS_ADDR_UNSPECIFIED(&in6->sin6_addr);
-	if (memcmp(&in6->sin6_addr, mapped, 12) == 0) {
+	memcpy(&in6, sa, sizeof(in6));
+	e->port = ntohs(in6.sin6_port);
+	*any = IN6_IS_ADDR_UNSPECIFIED(&in6.sin6_addr);
+	if (memcmp(&in6.sin6_addr, mapped, 12) == 0) {
 		e->family = AF_INET;
-		memcpy(e->addr, (const uint8_t *)&in6->sin6_addr + 12, 4);
+		memcpy(e->addr, (const uint8_t *)&in6.sin6_addr + 12, 4);
 	} else {
 		e->family = AF_INET6;
-		memcpy(e->addr, &in6->sin6_addr, 16);
+		memcpy(e->addr, &in6.sin6_addr, 16);
 	}
 }
 
@@ -117,7 +120,7 @@ static const char *ifname(struct trace *t, int index)
 
 static void on_frame(u_char *user, const struct pcap_pkthdr *h, const u_char *frame)
 {
-	struct trace *t = (struct trace *)user;
+	struct trace *t = (void *)user;
 	struct tcp_segment s;
 	struct segment_event ev = { .human = "" };
 	bool out;

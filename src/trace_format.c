@@ -76,10 +76,11 @@ static bool note_segment(struct trace_conn *c, const struct tcp_segment *s, int6
 	uint32_t end = s->seq + span;
 	bool again = false;
 
-	if (s->flags & TCPF_RST)
-		c->reset = true;
+	/* A segment of another connection on a listening port tells nothing of this one. */
 	if (!from)
 		return false;
+	if (s->flags & TCPF_RST)
+		c->reset = true;
 	if (s->flags & TCPF_SYN) {
 		if (!from->have_isn) {
 			from->have_isn = true;
@@ -209,7 +210,7 @@ void trace_segment_event(struct trace_conn *c, const struct tcp_segment *s, int6
 	f[nf++] = F_STR("flags", ev->flags);
 	f[nf++] = F_STR("src", ev->src);
 	f[nf++] = F_STR("dst", ev->dst);
-	f[nf++] = F_STR("if", ifname);
+	f[nf++] = F_STR("iface", ifname);
 	f[nf++] = F_STR("side", from ? (from_letter == 'A' ? "A" : "B") : NULL);
 	f[nf++] = F_INT("seq", s->seq);
 	if (from && from->have_isn)

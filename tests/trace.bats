@@ -83,7 +83,7 @@ HANDSHAKE=(
 		'[e["dir"] for e in seg[:3]] == ["out", "in", "out"]' \
 		'(c := one("connected")) and seg[0]["src"] == c["local"] and seg[0]["dst"] == c["peer"]' \
 		'evs.index(seg[2]) < evs.index(c)' \
-		'seg[0]["if"] == "lo"'
+		'seg[0]["iface"] == "lo"'
 }
 
 @test "connect --trace: data as a sequence range, both FINs, the last ACK" {
@@ -311,7 +311,7 @@ two_hosts() {
 		--half-close --send hi 10.201.0.2 "$port"
 	echo "$stderr" >"$(D events)"
 	check_events "$(D events)" "${HANDSHAKE[@]}" \
-		'all(e["if"] == "'"$IF_A"'" for e in seg)' \
+		'all(e["iface"] == "'"$IF_A"'" for e in seg)' \
 		'seg[0]["src"].startswith("10.201.0.1:") and seg[0]["dst"] == "10.201.0.2:'"$port"'"' \
 		'kind("FIN", "out") and kind("FIN", "in")'
 }

@@ -29,6 +29,14 @@ setup() {
 	run -0 "$TCPTOOL_UNIT" probe
 }
 
+@test "unit: --trace's frame decoder: link types, IPv4/IPv6 and extension headers, options, fragments, every cut" {
+	run -0 "$TCPTOOL_UNIT" segment
+}
+
+@test "unit: --trace's segments as lines and JSON: relative numbers, retransmissions, the end of a connection" {
+	run -0 "$TCPTOOL_UNIT" trace_format
+}
+
 @test "unit: every group of the runner has a test here" {
 	run -0 "$TCPTOOL_UNIT"
 	local g

@@ -27,6 +27,8 @@ static const struct {
 	{ "info_format", test_info_format },
 	{ "kernel_settings", test_kernel_settings },
 	{ "probe", test_probe },
+	{ "segment", test_segment },
+	{ "trace_format", test_trace_format },
 };
 
 int main(int argc, char **argv)

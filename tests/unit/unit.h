@@ -39,5 +39,7 @@ void test_sockdiag(void);
 void test_info_format(void);
 void test_kernel_settings(void);
 void test_probe(void);
+void test_segment(void);
+void test_trace_format(void);
 
 #endif
