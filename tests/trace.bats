@@ -302,14 +302,20 @@ two_hosts() {
 	ip -n "$NS_B" link set "$IF_B" up
 }
 
-@test "--trace between two network namespaces: the handshake on the veth" {
-	need_capture
-	two_hosts
+# trace_across: B listens, A connects with --trace --json and says "hi";
+# sets $port, A's events go to $(D events).
+trace_across() {
 	start_bg l ip netns exec "$NS_B" "$TCPTOOL" listen -b 10.201.0.2 0
 	port=$(wait_for_port l)
 	run -0 --separate-stderr timeout 10 ip netns exec "$NS_A" "$TCPTOOL" connect --trace --json \
 		--half-close --send hi 10.201.0.2 "$port"
 	echo "$stderr" >"$(D events)"
+}
+
+@test "--trace between two network namespaces: the handshake on the veth" {
+	need_capture
+	two_hosts
+	trace_across
 	check_events "$(D events)" "${HANDSHAKE[@]}" \
 		'all(e["iface"] == "'"$IF_A"'" for e in seg)' \
 		'seg[0]["src"].startswith("10.201.0.1:") and seg[0]["dst"] == "10.201.0.2:'"$port"'"' \
@@ -323,11 +329,7 @@ two_hosts() {
 	# B delays what it sends, so the SYN-ACK reaches A 80 ms late.
 	err=$(ip netns exec "$NS_B" tc qdisc add dev "$IF_B" root netem delay 80ms 2>&1) ||
 		skip "this kernel cannot delay packets (tc qdisc add ... netem: ${err:-failed}; sch_netem missing)"
-	start_bg l ip netns exec "$NS_B" "$TCPTOOL" listen -b 10.201.0.2 0
-	port=$(wait_for_port l)
-	run -0 --separate-stderr timeout 10 ip netns exec "$NS_A" "$TCPTOOL" connect --trace --json \
-		--half-close --send hi 10.201.0.2 "$port"
-	echo "$stderr" >"$(D events)"
+	trace_across
 	# Delays only lengthen: a lower bound holds however busy the machine is.
 	check_events "$(D events)" "${HANDSHAKE[@]}" \
 		'seg[1]["t"] - seg[0]["t"] >= 0.080' \
