@@ -1,6 +1,7 @@
 /* Decoding a captured frame down to its TCP header, bounds-checked at every step. */
 #include "segment.h"
 
+#include <netinet/in.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -226,16 +227,44 @@ int segment_decode(const uint8_t *frame, size_t caplen, size_t wirelen, int link
 	return 0;
 }
 
+static const uint8_t v4_mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+
 /* The address as IPv4 when it is one, IPv4-mapped or not. */
 static const uint8_t *as_v4(const struct seg_end *e)
 {
-	static const uint8_t mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
-
 	if (e->family == AF_INET)
 		return e->addr;
-	if (e->family == AF_INET6 && memcmp(e->addr, mapped, 12) == 0)
+	if (e->family == AF_INET6 && memcmp(e->addr, v4_mapped, 12) == 0)
 		return e->addr + 12;
 	return NULL;
+}
+
+void seg_end_of(const struct sockaddr *sa, struct seg_end *e, bool *any)
+{
+	struct sockaddr_in in;
+	struct sockaddr_in6 in6;
+
+	memset(e, 0, sizeof(*e));
+	/* Copied out: a struct sockaddr promises no more than its own alignment. */
+	if (sa->sa_family == AF_INET) {
+		memcpy(&in, sa, sizeof(in));
+		e->family = AF_INET;
+		memcpy(e->addr, &in.sin_addr, 4);
+		e->port = ntohs(in.sin_port);
+		*any = in.sin_addr.s_addr == htonl(INADDR_ANY);
+		return;
+	}
+	memcpy(&in6, sa, sizeof(in6));
+	e->family = AF_INET6;
+	memcpy(e->addr, &in6.sin6_addr, 16);
+	e->port = ntohs(in6.sin6_port);
+	*any = IN6_IS_ADDR_UNSPECIFIED(&in6.sin6_addr);
+	/* Mapped addresses become IPv4, as the segments that carry them are. */
+	if (memcmp(e->addr, v4_mapped, 12) == 0) {
+		e->family = AF_INET;
+		memmove(e->addr, e->addr + 12, 4);
+		memset(e->addr + 4, 0, 12);
+	}
 }
 
 bool seg_end_equal(const struct seg_end *a, const struct seg_end *b)

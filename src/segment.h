@@ -65,6 +65,14 @@ struct tcp_segment {
 int segment_decode(const uint8_t *frame, size_t caplen, size_t wirelen, int linktype,
 		   struct tcp_segment *s);
 
+struct sockaddr;
+
+/*
+ * A socket address (AF_INET or AF_INET6) as an end: IPv4-mapped addresses
+ * become IPv4.  *any says whether the address is the wildcard.
+ */
+void seg_end_of(const struct sockaddr *sa, struct seg_end *e, bool *any);
+
 /* Whether two ends are the same address and port; IPv4-mapped IPv6 counts as IPv4. */
 bool seg_end_equal(const struct seg_end *a, const struct seg_end *b);
 

@@ -44,35 +44,6 @@ static int64_t clock_ns(clockid_t id)
 	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
-/* A socket address as the decoder's ends: IPv4-mapped addresses become IPv4. */
-static void end_of(const struct sockaddr *sa, struct seg_end *e, bool *any)
-{
-	static const uint8_t mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
-	struct sockaddr_in in;
-	struct sockaddr_in6 in6;
-
-	memset(e, 0, sizeof(*e));
-	/* Copied out: a struct sockaddr promises no more than its own alignment. */
-	if (sa->sa_family == AF_INET) {
-		memcpy(&in, sa, sizeof(in));
-		e->family = AF_INET;
-		memcpy(e->addr, &in.sin_addr, 4);
-		e->port = ntohs(in.sin_port);
-		*any = in.sin_addr.s_addr == htonl(INADDR_ANY);
-		return;
-	}
-	memcpy(&in6, sa, sizeof(in6));
-	e->port = ntohs(in6.sin6_port);
-	*any = IN6_IS_ADDR_UNSPECIFIED(&in6.sin6_addr);
-	if (memcmp(&in6.sin6_addr, mapped, 12) == 0) {
-		e->family = AF_INET;
-		memcpy(e->addr, (const uint8_t *)&in6.sin6_addr + 12, 4);
-	} else {
-		e->family = AF_INET6;
-		memcpy(e->addr, &in6.sin6_addr, 16);
-	}
-}
-
 static bool end_matches(const struct seg_end *e, const struct seg_end *want, bool any_addr)
 {
 	return any_addr ? e->port == want->port : seg_end_equal(e, want);
@@ -232,10 +203,10 @@ void trace_follow(struct trace *t, const struct sockaddr *local, const struct so
 		return;
 	/* Segments of what we followed before are printed under its rules. */
 	drain(&t->source);
-	end_of(local, &t->local, &t->local_any);
+	seg_end_of(local, &t->local, &t->local_any);
 	t->have_peer = peer != NULL;
 	if (peer)
-		end_of(peer, &t->peer, &peer_any);
+		seg_end_of(peer, &t->peer, &peer_any);
 	/* Narrowing a listener's trace to the client accepted keeps what its handshake taught. */
 	const struct trace_conn *c = &t->conn;
 	bool same = t->have_peer && c->a.known &&

@@ -13,7 +13,8 @@ bool trace_conn_over(const struct trace_conn *c)
 	return c->reset || (c->a.fin_acked && c->b.fin_acked);
 }
 
-const char *segment_kind(const struct tcp_segment *s)
+/* "SYN", "SYN-ACK", "ACK", "DATA", "FIN", "RST" or "RST-ACK": what a segment is for. */
+static const char *segment_kind(const struct tcp_segment *s)
 {
 	if (s->flags & TCPF_RST)
 		return s->flags & TCPF_ACK ? "RST-ACK" : "RST";

@@ -33,7 +33,6 @@ struct trace_side {
 struct trace_conn {
 	struct trace_side a, b;
 	bool reset;
-	bool have_syn_time;
 	int64_t syn_ns, synack_ns;   /* when the first SYN and SYN-ACK were seen (0: not yet) */
 };
 
@@ -58,9 +57,6 @@ struct segment_event {
  */
 void trace_segment_event(struct trace_conn *c, const struct tcp_segment *s, int64_t t_ns, bool out,
 			 const char *ifname, int verbose, struct segment_event *ev);
-
-/* "SYN", "SYN-ACK", "ACK", "DATA", "FIN", "RST" or "RST-ACK": what a segment is for. */
-const char *segment_kind(const struct tcp_segment *s);
 
 /* Writes the seg_end as "127.0.0.1:80" or "[::1]:80". */
 char *seg_end_name(const struct seg_end *e, char *buf, size_t size);
