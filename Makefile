@@ -53,7 +53,7 @@ SHELL := /bin/bash
 SRCS := $(wildcard src/*.c)
 OBJS := $(SRCS:src/%.c=$(BUILD)/%.o)
 
-.PHONY: all check bench bench-smoke demo fuzz lint install uninstall clean
+.PHONY: all check check-suite check-user bench bench-smoke demo fuzz lint install uninstall clean
 all: tcptool
 
 # ./tcptool is always the plain build; SAN=1 builds only $(BUILD)/tcptool.
@@ -88,12 +88,22 @@ $(BUILD)/unit-%.o: tests/unit/%.c | $(BUILD)
 
 -include $(OBJS:.o=.d) $(UNIT_OBJS:.o=.d)
 
+# make check first installs what the suite needs (tests/deps.sh: as root,
+# or through sudo; DEPS=0 skips that), then runs it in a new make, so that a
+# libpcap installed just now is seen by the build.
 # bats: Debian's package when it is there, else a pinned npm install in .deps/.
 BATS_NPM_DIR ?= $(CURDIR)/.deps
 BATS_NPM_PKGS = bats@1.13.0 bats-support@0.3.0 bats-assert@2.2.4
 BATSFLAGS ?=
 TESTS ?= tests/
-check: $(BIN) $(BUILD)/unit
+DEPS ?= 1
+check:
+ifneq ($(DEPS),0)
+	@tests/deps.sh install check
+endif
+	@$(MAKE) --no-print-directory check-suite
+
+check-suite: $(BIN) $(BUILD)/unit
 	@if command -v bats >/dev/null && [ -f /usr/lib/bats/bats-assert/load.bash ] && [ -z "$(BATS_FROM_NPM)" ]; then \
 	  bats=bats; \
 	elif [ -x $(BATS_NPM_DIR)/node_modules/bats/bin/bats ]; then \
@@ -108,8 +118,12 @@ check: $(BIN) $(BUILD)/unit
 	rm -rf $(BUILD)/test-report; mkdir -p $(BUILD)/test-report; \
 	TCPTOOL=$(TEST_BIN) TCPTOOL_UNIT=$(CURDIR)/$(BUILD)/unit BATS_LIB_PATH=$(BATS_NPM_DIR)/node_modules:/usr/lib/bats \
 	  $$bats $(BATSFLAGS) --report-formatter tap -o $(BUILD)/test-report $(TESTS); rc=$$?; \
-	awk '/^ok .*# skip/{s++;next} /^ok /{p++} /^not ok /{f++} END{printf "%d passed, %d failed, %d skipped\n",p,f,s}' \
-	  $(BUILD)/test-report/report.tap; exit $$rc
+	tests/summary.sh $(BUILD)/test-report/report.tap; exit $$rc
+
+# The suite as an unprivileged user: as root, a copy of the tree owned by
+# nobody runs make check there; as anyone else, make check itself.
+check-user:
+	@tests/as-user.sh $(MAKE) --no-print-directory check DEPS=0
 
 # Static analysis, clean or failing: cppcheck and clang-tidy (.clang-tidy
 # says which checks and why) over the C, shellcheck over every shell file,

@@ -25,9 +25,9 @@ teardown() {
 }
 
 @test "--reply TEXT, and nc gets it with a clean EOF" {
-	command -v nc >/dev/null || skip "nc is not installed"
+	need_openbsd_nc
 	start_server s ack -b 127.0.0.1 --reply 'got it, thanks' 0
-	run -0 timeout 10 nc -N 127.0.0.1 "$port" <<<"hi"
+	run -0 timeout 10 "$NC" -N 127.0.0.1 "$port" <<<"hi"
 	assert_output "got it, thanks"
 }
 

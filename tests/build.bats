@@ -40,7 +40,7 @@ plain_make() {
 }
 
 @test "the binary is PIE with full RELRO, stack protector and FORTIFY" {
-	command -v readelf >/dev/null || skip "readelf not installed"
+	need_tool readelf binutils
 	[ -x "$PLAIN" ] || skip "no plain build at $PLAIN"
 	run readelf -h "$PLAIN"
 	assert_output --partial "DYN"

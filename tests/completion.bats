@@ -37,10 +37,10 @@ complete_fish() {
 
 need_bash() { :; }
 need_zsh() {
-	command -v zsh >/dev/null || skip "zsh not installed"
+	need_tool zsh zsh
 	zsh -fc 'zmodload zsh/zpty' 2>/dev/null || skip "zsh has no zsh/zpty module"
 }
-need_fish() { command -v fish >/dev/null || skip "fish not installed"; }
+need_fish() { need_tool fish fish; }
 
 # The long options a help text lists in its option tables.
 long_options() {
@@ -66,7 +66,7 @@ same_set() {
 @test "bash: completion parses, and shellcheck is clean" {
 	run bash -n "$COMPDIR/tcptool.bash"
 	assert_success
-	command -v shellcheck >/dev/null || skip "shellcheck not installed"
+	need_tool shellcheck shellcheck
 	run shellcheck -s bash "$COMPDIR/tcptool.bash"
 	assert_success
 	assert_output ''

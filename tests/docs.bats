@@ -50,8 +50,8 @@ has_word() {
 }
 
 need_mandoc() {
-	command -v mandoc >/dev/null || skip "mandoc not installed"
-	command -v col >/dev/null || skip "col not installed (bsdextrautils)"
+	need_tool mandoc mandoc
+	need_tool col bsdextrautils
 }
 
 @test "help texts list options at all (sanity check for the parsers below)" {
@@ -74,7 +74,7 @@ need_mandoc() {
 }
 
 @test "man page: groff renders it without warnings" {
-	command -v groff >/dev/null || skip "groff not installed"
+	need_tool groff groff-base
 	run --separate-stderr groff -mandoc -ww -z "$MAN"
 	assert_success
 	# shellcheck disable=SC2154 # run --separate-stderr sets $stderr

@@ -49,9 +49,9 @@ stop_server() {
 }
 
 @test "interop: OpenBSD nc -N and bash /dev/tcp get their bytes back" {
-	command -v nc >/dev/null || skip "nc is not installed"
+	need_openbsd_nc
 	start_server s echo -b 127.0.0.1 0
-	run -0 timeout 10 nc -N 127.0.0.1 "$port" <<<"from nc"
+	run -0 timeout 10 "$NC" -N 127.0.0.1 "$port" <<<"from nc"
 	assert_output "from nc"
 	exec 7<>"/dev/tcp/127.0.0.1/$port"
 	printf 'from bash\n' >&7

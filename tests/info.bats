@@ -189,7 +189,7 @@ print(o["state"], o["local_port"], o["peer_port"])' "$line")
 
 @test "another user's sockets show no process, with a one-line hint" {
 	[[ $(id -u) == 0 ]] || skip "needs root to run tcptool as another user"
-	command -v setpriv >/dev/null || skip "setpriv is not installed"
+	need_tool setpriv util-linux
 	setpriv --reuid=nobody --regid=nogroup --clear-groups "$TCPTOOL" --version >/dev/null 2>&1 ||
 		skip "user nobody cannot run $TCPTOOL (its folder is closed to other users)"
 	start_states

@@ -13,10 +13,9 @@ teardown() {
 	_common_teardown
 }
 
+# -N (shutdown on stdin EOF) is OpenBSD netcat's.
 need_nc() {
-	[[ -x $NC ]] || skip "no netcat at $NC"
-	# -N (shutdown on stdin EOF) is OpenBSD netcat's.
-	"$NC" -h 2>&1 | grep -q 'OpenBSD netcat' || skip "$NC is not OpenBSD netcat"
+	need_openbsd_nc
 }
 
 # start_nc_listener NAME [nc options]: nc -l on a free 127.0.0.1 port, set

@@ -50,18 +50,6 @@ need_ipv6() {
 		skip "no IPv6 loopback"
 }
 
-# need_netns: sets NETNS to the command that runs its arguments in a new
-# network namespace (unshare -n as root, else unshare -rn), or skips.
-need_netns() {
-	if can_unshare_net; then
-		NETNS=(unshare -n)
-	elif unshare -rn true 2>/dev/null; then
-		NETNS=(unshare -rn)
-	else
-		skip "no network namespace may be made here"
-	fi
-}
-
 # A network namespace where SYNs to 10.9.9.2 go out and are never answered:
 # a veth pair, 10.9.9.1/24 on one end and a permanent neighbour entry for
 # 10.9.9.2 with a MAC address nobody has, so the other end drops every frame.
@@ -780,9 +768,8 @@ interrupt_count() {
 # --- interop ----------------------------------------------------------------------------
 
 @test "interop: OpenBSD nc -z gives the same verdict on the same ports" {
-	local nc=${NC:-/usr/bin/nc}
-	[[ -x $nc ]] || skip "no netcat at $nc"
-	"$nc" -h 2>&1 | grep -q 'OpenBSD netcat' || skip "$nc is not OpenBSD netcat"
+	need_openbsd_nc
+	local nc=$NC
 	echo_server
 	local p=$port c1 c2 q want got
 	c1=$(free_port)

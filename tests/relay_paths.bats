@@ -94,7 +94,7 @@ closed_line() {
 }
 
 @test "the kernel moves the bytes: sendfile from a file, splice into a file; a pipe on stdin is read" {
-	command -v strace >/dev/null || skip "strace is not installed"
+	need_tool strace strace
 	strace -o /dev/null true 2>/dev/null || skip "strace cannot trace here"
 	# LeakSanitizer cannot work under ptrace: a sanitizer build runs without it here.
 	export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0

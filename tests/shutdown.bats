@@ -166,8 +166,7 @@ have_ipv6_lo() {
 }
 
 need_nc() {
-	[[ -x $NC ]] || skip "no netcat at $NC"
-	"$NC" -h 2>&1 | grep -q 'OpenBSD netcat' || skip "$NC is not OpenBSD netcat"
+	need_openbsd_nc
 }
 
 # --- the default: SHUT_WR ------------------------------------------------------------
@@ -369,7 +368,7 @@ need_nc() {
 # strace makes the first poll() return late, so the peer's RST is in
 # before the handshake is seen as done: the reset comes with the handshake.
 @test "a reset that comes with the handshake is a reset, not a FIN" {
-	command -v strace >/dev/null || skip "strace is not installed"
+	need_tool strace strace
 	strace -o /dev/null true 2>/dev/null || skip "strace cannot trace here"
 	start_peer p reset-now
 	# LeakSanitizer cannot run under ptrace (for TCPTOOL=build-san/tcptool).

@@ -24,7 +24,7 @@ teardown() {
 # need_capture: skips, with the reason, where --trace cannot capture.
 need_capture() {
 	if "$TCPTOOL" --version | grep -q '^capture: none'; then
-		skip "tcptool was built without libpcap"
+		skip "needs a build with libpcap (package libpcap-dev)"
 	fi
 	[[ $(id -u) == 0 ]] || skip "capturing needs root (CAP_NET_RAW)"
 }
@@ -283,31 +283,35 @@ HANDSHAKE=(
 }
 
 # two_hosts: namespaces A and B joined by a veth pair (vethA 10.201.0.1,
-# vethB 10.201.0.2); sets NS_A, NS_B, IF_A, IF_B.  Skips where it cannot.
+# vethB 10.201.0.2); sets NS_A, NS_B, IF_A, IF_B, and IN_A and IN_B to the
+# commands that run their arguments in A or B.  Unlike ip netns exec (and
+# ip -n), nsenter makes no mounts, so they also work where / is not a mount
+# point (a chroot).  Skips where it cannot.
 two_hosts() {
-	command -v ip >/dev/null || skip "ip (iproute2) is not installed"
+	need_tool ip iproute2
 	NS_A=tta$$ NS_B=ttb$$ IF_A=va$$ IF_B=vb$$
+	IN_A=(nsenter "--net=/run/netns/$NS_A") IN_B=(nsenter "--net=/run/netns/$NS_B")
 	ip netns add "$NS_A" 2>/dev/null || skip "cannot make a network namespace here"
 	echo "$NS_A" >>"$BATS_TEST_TMPDIR/netns"
 	ip netns add "$NS_B"
 	echo "$NS_B" >>"$BATS_TEST_TMPDIR/netns"
 	ip link add "$IF_A" netns "$NS_A" type veth peer name "$IF_B" netns "$NS_B"
-	ip -n "$NS_A" addr add 10.201.0.1/24 dev "$IF_A"
-	ip -n "$NS_B" addr add 10.201.0.2/24 dev "$IF_B"
+	"${IN_A[@]}" ip addr add 10.201.0.1/24 dev "$IF_A"
+	"${IN_B[@]}" ip addr add 10.201.0.2/24 dev "$IF_B"
 	local ns
 	for ns in "$NS_A" "$NS_B"; do
-		ip -n "$ns" link set lo up
+		nsenter --net="/run/netns/$ns" ip link set lo up
 	done
-	ip -n "$NS_A" link set "$IF_A" up
-	ip -n "$NS_B" link set "$IF_B" up
+	"${IN_A[@]}" ip link set "$IF_A" up
+	"${IN_B[@]}" ip link set "$IF_B" up
 }
 
 # trace_across: B listens, A connects with --trace --json and says "hi";
 # sets $port, A's events go to $(D events).
 trace_across() {
-	start_bg l ip netns exec "$NS_B" "$TCPTOOL" listen -b 10.201.0.2 0
+	start_bg l "${IN_B[@]}" "$TCPTOOL" listen -b 10.201.0.2 0
 	port=$(wait_for_port l)
-	run -0 --separate-stderr timeout 10 ip netns exec "$NS_A" "$TCPTOOL" connect --trace --json \
+	run -0 --separate-stderr timeout 10 "${IN_A[@]}" "$TCPTOOL" connect --trace --json \
 		--half-close --send hi 10.201.0.2 "$port"
 	echo "$stderr" >"$(D events)"
 }
@@ -327,7 +331,7 @@ trace_across() {
 	two_hosts
 	local err
 	# B delays what it sends, so the SYN-ACK reaches A 80 ms late.
-	err=$(ip netns exec "$NS_B" tc qdisc add dev "$IF_B" root netem delay 80ms 2>&1) ||
+	err=$("${IN_B[@]}" tc qdisc add dev "$IF_B" root netem delay 80ms 2>&1) ||
 		skip "this kernel cannot delay packets (tc qdisc add ... netem: ${err:-failed}; sch_netem missing)"
 	trace_across
 	# Delays only lengthen: a lower bound holds however busy the machine is.
@@ -339,13 +343,13 @@ trace_across() {
 @test "listen --trace: this host's own connections to that port elsewhere stay out of the trace" {
 	need_capture
 	two_hosts
-	start_bg la ip netns exec "$NS_A" "$TCPTOOL" listen --trace --json 0
+	start_bg la "${IN_A[@]}" "$TCPTOOL" listen --trace --json 0
 	port=$(wait_for_port la)
 	# B listens on the same port number: A's outgoing connection to it must not show.
-	start_bg lb ip netns exec "$NS_B" "$TCPTOOL" listen -b 10.201.0.2 "$port"
+	start_bg lb "${IN_B[@]}" "$TCPTOOL" listen -b 10.201.0.2 "$port"
 	wait_for_port lb >/dev/null
-	run -0 timeout 10 ip netns exec "$NS_A" "$TCPTOOL" connect --half-close --send out 10.201.0.2 "$port"
-	run -0 timeout 10 ip netns exec "$NS_B" "$TCPTOOL" connect --half-close --send in 10.201.0.1 "$port"
+	run -0 timeout 10 "${IN_A[@]}" "$TCPTOOL" connect --half-close --send out 10.201.0.2 "$port"
+	run -0 timeout 10 "${IN_B[@]}" "$TCPTOOL" connect --half-close --send in 10.201.0.1 "$port"
 	assert_bg_exit la 0
 	check_events "$(D la.err)" "${HANDSHAKE[@]}" \
 		'all("10.201.0.2:'"$port"'" not in (e["src"], e["dst"]) for e in seg)' \

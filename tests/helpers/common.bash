@@ -291,9 +291,45 @@ localhost_in_hosts() {
 		END { exit !found }' /etc/hosts
 }
 
+# need_netns: sets NETNS to the command that runs its arguments in a new
+# network namespace (unshare -n as root, else unshare -rn), or skips.
+need_netns() {
+	if can_unshare_net; then
+		NETNS=(unshare -n)
+	elif unshare -rn true 2>/dev/null; then
+		NETNS=(unshare -rn)
+	else
+		skip "no network namespace may be made here"
+	fi
+}
+
+# in_small_sndbuf_netns COMMAND [ARGS...]: runs COMMAND (with need_netns
+# first) in a network namespace of its own, loopback up, where no send
+# buffer grows past 16 KiB (tcp_wmem is per namespace): a writer there fills
+# its buffer after a few segments whatever the host's tcp_wmem says.
+in_small_sndbuf_netns() {
+	"${NETNS[@]}" bash -c 'ip link set lo up &&
+		echo "4096 16384 16384" >/proc/sys/net/ipv4/tcp_wmem && exec "$@"' bash "$@"
+}
+
 # skip_under_valgrind WHY: for tests that cannot hold under make check
 # VALGRIND=1 (valgrind needs descriptors of its own, names the process
 # after itself, and slows timing down many times).
 skip_under_valgrind() {
 	[[ -z ${TCPTOOL_UNDER_VALGRIND:-} ]] || skip "under valgrind: $1"
+}
+
+# need_tool COMMAND PACKAGE: skips the test, naming the tool and the Debian
+# package that brings it, unless COMMAND is installed.  make check lists
+# these reasons at the end; tests/deps.sh installs the packages.
+need_tool() {
+	command -v "$1" >/dev/null || skip "needs $1 (package $2)"
+}
+
+# need_openbsd_nc: sets $NC to OpenBSD netcat (\$NC, default /usr/bin/nc),
+# or skips the test.
+need_openbsd_nc() {
+	NC=${NC:-/usr/bin/nc}
+	[[ -x $NC ]] || skip "needs nc (package netcat-openbsd)"
+	"$NC" -h 2>&1 | grep -q 'OpenBSD netcat' || skip "needs nc (package netcat-openbsd): $NC is another netcat"
 }
