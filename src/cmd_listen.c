@@ -22,8 +22,8 @@ static void accept_delay(const struct report *r, int lfd, long long ms)
 	char d[32];
 
 	report_event(r, "accept_wait", (struct field[]){ F_MS("delay_ms", ms * 1000000), F_END },
-		     "waiting %s ms before accept(); the kernel completes handshakes into the "
-		     "accept queue meanwhile", format_ms(ms * 1000000, d, sizeof(d)));
+		     "waiting %s before accept(); the kernel completes handshakes into the "
+		     "accept queue meanwhile", format_duration(ms, d, sizeof(d)));
 	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
 		;
 	/* On a listening socket tcp_info holds the accept queue: unacked now, sacked at most. */

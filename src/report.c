@@ -64,14 +64,26 @@ char *format_ms(int64_t ns, char *buf, size_t size)
 	return buf;
 }
 
+char *format_elapsed(int64_t ns, char *buf, size_t size)
+{
+	if (ns < 1000000000) {
+		size_t n = strlen(format_ms(ns, buf, size));
+		snprintf(buf + n, size - n, " ms");
+		return buf;
+	}
+	int64_t ms = (ns + 500000) / 1000000;
+	snprintf(buf, size, "%" PRId64 ".%03" PRId64 " s", ms / 1000, ms % 1000);
+	return buf;
+}
+
 char *format_duration(long long ms, char *buf, size_t size)
 {
 	if (ms < 1000)
-		snprintf(buf, size, "%lldms", ms);
+		snprintf(buf, size, "%lld ms", ms);
 	else if (ms % 1000 == 0)
-		snprintf(buf, size, "%llds", ms / 1000);
+		snprintf(buf, size, "%lld s", ms / 1000);
 	else
-		snprintf(buf, size, "%lld.%03llds", ms / 1000, ms % 1000);
+		snprintf(buf, size, "%lld.%03lld s", ms / 1000, ms % 1000);
 	return buf;
 }
 
@@ -193,8 +205,8 @@ static void vreport_event(const struct report *r, int64_t at_ns, const char *eve
 	int n = 0;
 
 	if (r->stamp) {
-		char ms[32];
-		n = snprintf(human, sizeof(human), "t+%-9s ", format_ms(t_ns, ms, sizeof(ms)));
+		char t[32];
+		n = snprintf(human, sizeof(human), "t+%-10s ", format_elapsed(t_ns, t, sizeof(t)));
 	}
 	vsnprintf(human + n, sizeof(human) - (size_t)n, human_fmt, ap);
 	report_format(line, sizeof(line), r->json, event, t_ns, human, fields);

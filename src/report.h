@@ -85,7 +85,13 @@ bool format_printable(const char *data, size_t len, char *buf, size_t size);
 /* Formats nanoseconds as milliseconds with three decimals: "0.052". */
 char *format_ms(int64_t ns, char *buf, size_t size);
 
-/* Formats a user-given duration in ms for a message: "250ms", "2s", "1.5s". */
+/*
+ * Formats a time that passed, with its unit: "0.052 ms" below a second,
+ * "3.001 s" from one on, so that long durations read at a glance.
+ */
+char *format_elapsed(int64_t ns, char *buf, size_t size);
+
+/* Formats a user-given duration in ms for a message: "250 ms", "2 s", "1.5 s". */
 char *format_duration(long long ms, char *buf, size_t size);
 
 /* Formats a byte count for people: "512 B", "1.5 KiB", "64 MiB" (rounded from 10 up). */

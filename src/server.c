@@ -563,9 +563,9 @@ static void report_summary(const struct server *s)
 		F_END,
 	};
 	report_event(s->r, "summary", f,
-		     "%s%s after %s ms: %llu connection%s, %llu bytes in, %llu bytes out, "
+		     "%s%s after %s: %llu connection%s, %llu bytes in, %llu bytes out, "
 		     "at most %llu at once", s->stop_signal ? "stopped by " : "stopped",
-		     s->stop_signal ? signame : "", format_ms(s->now - s->started, dur, sizeof(dur)),
+		     s->stop_signal ? signame : "", format_elapsed(s->now - s->started, dur, sizeof(dur)),
 		     (unsigned long long)s->next_id, s->next_id == 1 ? "" : "s",
 		     (unsigned long long)s->bytes_in, (unsigned long long)s->bytes_out,
 		     (unsigned long long)s->peak);

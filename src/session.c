@@ -116,9 +116,9 @@ void session_report_closed(const struct report *r, const struct sock_names *n,
 	};
 	if (e->conn == 0)
 		f[7] = F_END;
-	report_event(r, "closed", f, "closed %s: %llu bytes in, %llu bytes out in %s ms; %s",
+	report_event(r, "closed", f, "closed %s: %llu bytes in, %llu bytes out in %s; %s",
 		     n->peer, (unsigned long long)e->bytes_in, (unsigned long long)e->bytes_out,
-		     format_ms(e->duration_ns, dur, sizeof(dur)), closing_words(e));
+		     format_elapsed(e->duration_ns, dur, sizeof(dur)), closing_words(e));
 }
 
 static void on_side_ready(void *ctx)

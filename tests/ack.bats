@@ -21,7 +21,7 @@ teardown() {
 	assert_line --index 0 "listening on 127.0.0.1:$port"
 	assert_line --index 1 --regexp "^connection from 127\.0\.0\.1:([0-9]+) to 127\.0\.0\.1:$port\$"
 	assert_line --index 2 --regexp '^message from 127\.0\.0\.1:[0-9]+, 12 bytes: "Hello World!"$'
-	assert_line --index 3 --regexp '^closed 127\.0\.0\.1:[0-9]+: 12 bytes in, 4 bytes out in [0-9.]+ ms; we closed first \(FIN\)$'
+	assert_line --index 3 --regexp '^closed 127\.0\.0\.1:[0-9]+: 12 bytes in, 4 bytes out in [0-9.]+ m?s; we closed first \(FIN\)$'
 }
 
 @test "--reply TEXT, and nc gets it with a clean EOF" {
@@ -124,5 +124,5 @@ EOF
 	kill -TERM "$(bg_pid s)"
 	assert_bg_exit s 0
 	run tail -1 "$(D s.out)"
-	assert_output --regexp '^stopped by SIGTERM after [0-9.]+ ms: 200 connections, [0-9]+ bytes in, 800 bytes out, at most [0-9]+ at once$'
+	assert_output --regexp '^stopped by SIGTERM after [0-9.]+ m?s: 200 connections, [0-9]+ bytes in, 800 bytes out, at most [0-9]+ at once$'
 }

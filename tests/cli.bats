@@ -358,7 +358,7 @@ listen_fails_fast() {
 		# shellcheck disable=SC2086
 		listen_fails_fast $args
 		assert_regex "${stderr_lines[0]}" '^listening on 0\.0\.0\.0:[1-9][0-9]*$'
-		assert_equal "${stderr_lines[1]}" "tcptool: no client connected within 100ms"
+		assert_equal "${stderr_lines[1]}" "tcptool: no client connected within 100 ms"
 	done
 }
 
@@ -377,7 +377,7 @@ listen_fails_fast() {
 		"listen --quiet -b 127.0.0.1 -w 100ms 0"; do
 		# shellcheck disable=SC2086
 		listen_fails_fast $args
-		assert_equal "$stderr" "tcptool: no client connected within 100ms"
+		assert_equal "$stderr" "tcptool: no client connected within 100 ms"
 	done
 }
 
@@ -389,13 +389,13 @@ listen_fails_fast() {
 		printf '%s\n' "$stderr" >"$BATS_TEST_TMPDIR/events"
 		json_check "$BATS_TEST_TMPDIR/events" \
 			'ev["listening"][0]["local"].startswith("127.0.0.1:")' \
-			'ev["error"][0]["message"] == "no client connected within 100ms"'
+			'ev["error"][0]["message"] == "no client connected within 100 ms"'
 	done
 }
 
 @test "grouped common flags before the command: -4q" {
 	listen_fails_fast -4q listen -w 100ms 0
-	assert_equal "$stderr" "tcptool: no client connected within 100ms"
+	assert_equal "$stderr" "tcptool: no client connected within 100 ms"
 }
 
 @test "-- before the command ends the common options" {

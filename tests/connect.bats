@@ -256,7 +256,7 @@ HS='in [0-9]+\.[0-9]{3} ms' # a handshake or duration time
 	p=$(free_port)
 	run -1 --separate-stderr tt connect -v 127.0.0.1 "$p"
 	assert_equal "${#stderr_lines[@]}" 2
-	assert_regex "${stderr_lines[0]}" "^connect 127\.0\.0\.1:$p failed after [0-9]+\.[0-9]{3} ms: Connection refused\$"
+	assert_regex "${stderr_lines[0]}" "^connect 127\.0\.0\.1:$p failed after [0-9]+\.[0-9]{3} m?s: Connection refused\$"
 	assert_regex "${stderr_lines[1]}" "^tcptool: connect 127\.0\.0\.1:$p: Connection refused"
 }
 
@@ -338,7 +338,7 @@ HS='in [0-9]+\.[0-9]{3} ms' # a handshake or duration time
 	start_full_listener
 	run -4 --separate-stderr timeout 10 "$TCPTOOL" connect -w 1s 127.0.0.1 "$port"
 	assert_equal "$output" ""
-	assert_equal "$stderr" "tcptool: connect 127.0.0.1:$port: timed out after 1s (the SYN got no answer)"
+	assert_equal "$stderr" "tcptool: connect 127.0.0.1:$port: timed out after 1 s (the SYN got no answer)"
 }
 
 @test "-w: nothing moves during the relay: exit 4" {
@@ -347,7 +347,7 @@ HS='in [0-9]+\.[0-9]{3} ms' # a handshake or duration time
 	printf '%s\n' "$stderr" >"$(D events)"
 	json_check "$(D events)" \
 		'ev["closed"][0]["end"] == "timeout"' \
-		'ev["error"][0]["message"] == "idle for 300ms: nothing sent or received, giving up"'
+		'ev["error"][0]["message"] == "idle for 300 ms: nothing sent or received, giving up"'
 	assert_bg_exit l 0
 }
 

@@ -36,7 +36,7 @@ stop_server() {
 	run server_lines s
 	assert_line --index 0 "listening on 127.0.0.1:$port"
 	assert_line --index 1 --regexp "^connection from 127\.0\.0\.1:[0-9]+ to 127\.0\.0\.1:$port\$"
-	assert_line --index 2 --regexp "^closed 127\.0\.0\.1:[0-9]+: 26 bytes in, 26 bytes out in [0-9]+\.[0-9]{3} ms; the peer closed first\$"
+	assert_line --index 2 --regexp "^closed 127\.0\.0\.1:[0-9]+: 26 bytes in, 26 bytes out in [0-9]+\.[0-9]{3} m?s; the peer closed first\$"
 }
 
 @test "half-close: 8 MiB come back whole before the server's FIN" {
@@ -94,7 +94,7 @@ EOF
 	tt -q connect --half-close --send hi 127.0.0.1 "$port" >/dev/null
 	wait_for_line s.out '^closed '
 	run server_lines s
-	assert_line --index 1 "serving up to 1024 clients at once; idle timeout 60s; reads of up to 65536 bytes"
+	assert_line --index 1 "serving up to 1024 clients at once; idle timeout 60 s; reads of up to 65536 bytes"
 	assert_line --regexp "^127\.0\.0\.1:[0-9]+ closed its side \(FIN\) after sending 2 bytes\$"
 }
 
@@ -108,7 +108,7 @@ EOF
 	run grep -c '; the peer closed first$' "$(D s.out)"
 	assert_output 300
 	run tail -1 "$(D s.out)"
-	assert_output --regexp '^stopped by SIGTERM after [0-9.]+ ms: 300 connections, '
+	assert_output --regexp '^stopped by SIGTERM after [0-9.]+ m?s: 300 connections, '
 	run grep -c '^connection from ' "$(D s.out)"
 	assert_output 300
 }
@@ -150,7 +150,7 @@ EOF
 @test "a client's RST mid-transfer is logged; the server goes on" {
 	start_server s echo -b 127.0.0.1 0
 	run -0 timeout 10 python3 "$PEER" rst-client 127.0.0.1 "$port" 1000000
-	wait_for_line s.out '^closed 127\.0\.0\.1:[0-9]+: [0-9]+ bytes in, [0-9]+ bytes out in [0-9.]+ ms; reset by the peer \(RST\)$'
+	wait_for_line s.out '^closed 127\.0\.0\.1:[0-9]+: [0-9]+ bytes in, [0-9]+ bytes out in [0-9.]+ m?s; reset by the peer \(RST\)$'
 	run -0 --separate-stderr tt -q connect --half-close --send after 127.0.0.1 "$port"
 	assert_output "after"
 	bg_running s
@@ -224,8 +224,8 @@ EOF
 	wait_for_count s.out '^connection from ' 3
 	stop_server s TERM
 	run server_lines s
-	assert_line --regexp '^closed 127\.0\.0\.1:[0-9]+: 0 bytes in, 0 bytes out in [0-9.]+ ms; closed by us: the server is stopping$'
-	assert_line --index -1 --regexp '^stopped by SIGTERM after [0-9]+\.[0-9]{3} ms: 3 connections, 7 bytes in, 7 bytes out, at most [12] at once$'
+	assert_line --regexp '^closed 127\.0\.0\.1:[0-9]+: 0 bytes in, 0 bytes out in [0-9.]+ m?s; closed by us: the server is stopping$'
+	assert_line --index -1 --regexp '^stopped by SIGTERM after [0-9]+\.[0-9]{3} m?s: 3 connections, 7 bytes in, 7 bytes out, at most [12] at once$'
 }
 
 @test "SIGINT and SIGHUP stop it too; --json gives the summary's keys" {

@@ -103,7 +103,7 @@ cycles_against() {
 	kill -TERM "$pid"
 	assert_bg_exit s 0
 	run -0 tail -n 1 "$(D s.out)"
-	assert_output --regexp '^stopped by SIGTERM after [0-9.]+ ms: 10000 connections, [0-9]+ bytes in, [0-9]+ bytes out, at most [0-9]+ at once$'
+	assert_output --regexp '^stopped by SIGTERM after [0-9.]+ m?s: 10000 connections, [0-9]+ bytes in, [0-9]+ bytes out, at most [0-9]+ at once$'
 	run -0 grep -c '^connection from ' "$(D s.out)"
 	assert_output 10000
 }
@@ -146,7 +146,7 @@ trickle_while_served() {
 	run -0 sed -n 3,4p "$(D t.out)"
 	assert_line --index 0 "b'one\\ntwo\\nthree\\n'"
 	assert_line --index 1 eof
-	run -0 grep -E '^closed .*: 14 bytes in, 14 bytes out in [0-9.]+ ms; the peer closed first$' "$(D s.out)"
+	run -0 grep -E '^closed .*: 14 bytes in, 14 bytes out in [0-9.]+ m?s; the peer closed first$' "$(D s.out)"
 	run -1 grep 'idle too long' "$(D s.out)"
 }
 
@@ -181,7 +181,7 @@ trickle_while_served() {
 	assert_line --regexp '^message from 127\.0\.0\.1:[0-9]+, 1 byte: "a"$'
 	assert_line --regexp '^message from 127\.0\.0\.1:[0-9]+, 5 bytes: "other"$'
 	# Every trickled byte was read (and dropped) before the client's FIN.
-	run -0 grep -E '^closed 127\.0\.0\.1:[0-9]+: 6 bytes in, 4 bytes out in [0-9.]+ ms; we closed first \(FIN\)$' "$(D s.out)"
+	run -0 grep -E '^closed 127\.0\.0\.1:[0-9]+: 6 bytes in, 4 bytes out in [0-9.]+ m?s; we closed first \(FIN\)$' "$(D s.out)"
 }
 
 @test "listen: a trickling client while the listener sends 1 MiB the other way: both directions whole" {
@@ -195,7 +195,7 @@ trickle_while_served() {
 	assert_bg_exit l 0
 	cmp "$(D l.out)" <(printf '%s' "$TRICKLE")
 	run -0 grep '^closed ' "$(D l.err)"
-	assert_output --regexp '^closed 127\.0\.0\.1:[0-9]+: 14 bytes in, 1048576 bytes out in [0-9.]+ ms; '
+	assert_output --regexp '^closed 127\.0\.0\.1:[0-9]+: 14 bytes in, 1048576 bytes out in [0-9.]+ m?s; '
 }
 
 # --- signals at every stage -------------------------------------------------------------
@@ -300,8 +300,8 @@ trickle_while_served() {
 			kill "-$sig" "$(bg_pid "$name")"
 			assert_bg_exit "$name" 0 50
 			run -0 cat "$(D "$name.out")"
-			assert_line --regexp '^closed 127\.0\.0\.1:[0-9]+: [0-9]+ bytes in, [0-9]+ bytes out in [0-9.]+ ms; closed by us: the server is stopping$'
-			assert_line --index -1 --regexp "^stopped by SIG$sig after [0-9.]+ ms: 1 connection, [0-9]+ bytes in, [0-9]+ bytes out, at most 1 at once\$"
+			assert_line --regexp '^closed 127\.0\.0\.1:[0-9]+: [0-9]+ bytes in, [0-9]+ bytes out in [0-9.]+ m?s; closed by us: the server is stopping$'
+			assert_line --index -1 --regexp "^stopped by SIG$sig after [0-9.]+ m?s: 1 connection, [0-9]+ bytes in, [0-9]+ bytes out, at most 1 at once\$"
 			assert_equal "$(cat "$(D "$name.err")")" ""
 			# The client learns at once that the server is gone.
 			assert_bg_exit "t$name" 0 100
@@ -314,11 +314,11 @@ trickle_while_served() {
 	start_server s echo -b 127.0.0.1 0
 	for sig in INT TERM HUP; do
 		start_sig "c$sig" "$TCPTOOL" shutdown --send hello --after 30s 127.0.0.1 "$port"
-		wait_for_line "c$sig.out" '^t\+[0-9.]+ +received 5 bytes: "hello"$'
+		wait_for_line "c$sig.out" '^t\+[0-9.]+ m?s +received 5 bytes: "hello"$'
 		kill_with "c$sig" "$sig"
 		run -0 cat "$(D "c$sig.out")"
-		assert_line --index 0 --regexp "^t\+[0-9.]+ +connected to 127\.0\.0\.1:$port from "
-		assert_line --regexp '^t\+[0-9.]+ +sent 5 bytes: "hello"$'
+		assert_line --index 0 --regexp "^t\+[0-9.]+ m?s +connected to 127\.0\.0\.1:$port from "
+		assert_line --regexp '^t\+[0-9.]+ m?s +sent 5 bytes: "hello"$'
 		refute_output --partial 'shutdown('
 		refute_output --partial 'close()'
 		assert_equal "$(cat "$(D "c$sig.err")")" ""
@@ -361,7 +361,7 @@ trickle_while_served() {
 	assert_bg_exit l 1
 	run -0 cat "$(D l.err)"
 	assert_line 'peer reset the connection (RST)'
-	assert_line --regexp '^closed 127\.0\.0\.1:[0-9]+: (0|10) bytes in, [0-9]+ bytes out in [0-9.]+ ms; reset by the peer \(RST\)$'
+	assert_line --regexp '^closed 127\.0\.0\.1:[0-9]+: (0|10) bytes in, [0-9]+ bytes out in [0-9.]+ m?s; reset by the peer \(RST\)$'
 	assert_line --regexp '^tcptool: connection broke: (Connection reset by peer|Broken pipe)'
 }
 
@@ -374,7 +374,7 @@ trickle_while_served() {
 	assert_bg_exit l 1
 	assert_equal "$(cat "$(D l.out)")" yyyyyyyyyy
 	run -0 grep '^closed ' "$(D l.err)"
-	assert_output --regexp ': 10 bytes in, 0 bytes out in [0-9.]+ ms; reset by the peer \(RST\)$'
+	assert_output --regexp ': 10 bytes in, 0 bytes out in [0-9.]+ m?s; reset by the peer \(RST\)$'
 	# The server sends 1000 bytes and resets at once.
 	for round in $(seq 10); do
 		start_bg "s$round" python3 "$PEER" rst-server 1000 0
@@ -435,8 +435,8 @@ shutdown_into_rst_sink() {
 	run -1 --separate-stderr shutdown_into_rst_sink --send "$text" --after 30s
 	((SECONDS < 10)) || fail "--after did not end at the reset"
 	assert_equal "$stderr" "tcptool: shutdown(SHUT_WR): the connection was already reset"
-	assert_line --regexp '^t\+[0-9.]+ +peer RST: the peer aborted the connection; reads and writes now fail \(Connection reset by peer\)$'
-	assert_line --index -1 --regexp '^t\+[0-9.]+ +close\(\): nothing of the connection is left in the kernel$'
+	assert_line --regexp '^t\+[0-9.]+ m?s +peer RST: the peer aborted the connection; reads and writes now fail \(Connection reset by peer\)$'
+	assert_line --index -1 --regexp '^t\+[0-9.]+ m?s +close\(\): nothing of the connection is left in the kernel$'
 	refute_output --partial 'shutdown('
 	assert_equal "$(cat "$(D p.out)")" "got 1000"
 }
@@ -445,7 +445,7 @@ shutdown_into_rst_sink() {
 	local text
 	text=$(printf 'z%.0s' {1..120000})
 	run -1 --separate-stderr shutdown_into_rst_sink --send "$text"
-	assert_line --regexp '^t\+[0-9.]+ +write failed after [0-9]+ of 120000 bytes: Connection reset by peer$'
+	assert_line --regexp '^t\+[0-9.]+ m?s +write failed after [0-9]+ of 120000 bytes: Connection reset by peer$'
 	assert_equal "$(cat "$(D p.out)")" "got 1000"
 }
 
@@ -475,7 +475,7 @@ shutdown_into_rst_sink() {
 	pid=$(bg_pid c)
 	wait_for_line c.out '^probe 2: connected'
 	prlimit --pid "$pid" --nofile=3:
-	wait_for_line c.out "^probe [0-9]+: 127\.0\.0\.1:$port failed after [0-9.]+ ms: Too many open files\$"
+	wait_for_line c.out "^probe [0-9]+: 127\.0\.0\.1:$port failed after [0-9.]+ m?s: Too many open files\$"
 	prlimit --pid "$pid" --nofile=1024:
 	local failed
 	failed=$(grep -c 'Too many open files' "$(D c.out)")
@@ -571,7 +571,7 @@ shutdown_into_rst_sink() {
 	kill -TERM "$pid"
 	assert_bg_exit s 0
 	run -0 tail -n 1 "$(D s.out)"
-	assert_output --regexp '^stopped by SIGTERM after [0-9.]+ ms: 3 connections, '
+	assert_output --regexp '^stopped by SIGTERM after [0-9.]+ m?s: 3 connections, '
 }
 
 @test "echo under ulimit -n 6: no room for any client, and the fd_limit line says so" {

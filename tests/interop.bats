@@ -38,7 +38,7 @@ start_nc_listener() {
 	start_nc_listener n
 	run -0 --separate-stderr tt connect --half-close 127.0.0.1 "$port" <"$data"
 	assert_equal "$output" ""
-	assert_regex "${stderr_lines[-1]}" "^closed 127\.0\.0\.1:$port: 0 bytes in, 4194304 bytes out in [0-9.]+ ms; we closed first \(FIN\)\$"
+	assert_regex "${stderr_lines[-1]}" "^closed 127\.0\.0\.1:$port: 0 bytes in, 4194304 bytes out in [0-9.]+ m?s; we closed first \(FIN\)\$"
 	assert_bg_exit n 0
 	cmp "$data" "$(D n.out)"
 }
@@ -113,7 +113,7 @@ start_nc_listener() {
 	assert_equal "$(cat "$(D l.out)")" "Hi there, server"
 	run -0 --separate-stderr cat "$(D l.err)"
 	assert_line --regexp '^tcp_info: '
-	assert_line --regexp '^closed 127\.0\.0\.1:[0-9]+: 16 bytes in, 16 bytes out in [0-9.]+ ms; '
+	assert_line --regexp '^closed 127\.0\.0\.1:[0-9]+: 16 bytes in, 16 bytes out in [0-9.]+ m?s; '
 }
 
 @test "tcptool connect and the Python Farewell server agree on both names" {
@@ -130,7 +130,7 @@ start_nc_listener() {
 	assert_equal "$server_name" "127.0.0.1:$port"
 	grep -qx 'data received from client=Hi there, server' "$(D s.out)" || fail "$(cat "$(D s.out)")"
 	# The server closed after its answer, without waiting for a FIN from us.
-	assert_regex "${stderr_lines[-1]}" "^closed 127\.0\.0\.1:$port: 16 bytes in, 16 bytes out in [0-9.]+ ms; the peer closed first\$"
+	assert_regex "${stderr_lines[-1]}" "^closed 127\.0\.0\.1:$port: 16 bytes in, 16 bytes out in [0-9.]+ m?s; the peer closed first\$"
 }
 
 @test "tcptool connect --half-close and the Python Farewell server" {

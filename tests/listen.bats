@@ -42,7 +42,7 @@ teardown() {
 	cmp "$(D msg)" "$(D l.out)"
 	run -0 --separate-stderr cat "$(D l.err)"
 	assert_line --index 1 --regexp "^connection from 127\.0\.0\.1:[0-9]+ to 127\.0\.0\.1:$port\$"
-	assert_line --regexp "^closed 127\.0\.0\.1:[0-9]+: 26 bytes in, 0 bytes out in [0-9]+\.[0-9]{3} ms; the peer closed first\$"
+	assert_line --regexp "^closed 127\.0\.0\.1:[0-9]+: 26 bytes in, 0 bytes out in [0-9]+\.[0-9]{3} m?s; the peer closed first\$"
 }
 
 @test "the listener's names match what the client sees" {
@@ -129,7 +129,7 @@ teardown() {
 	cmp "$big" "$(D l.out)"
 	grep -qE "^closed 127\.0\.0\.1:[0-9]+: 67108864 bytes in, 0 bytes out in .*; the peer closed first\$" \
 		"$(D l.err)" || fail "$(show l)"
-	assert_regex "$stderr" "closed 127\.0\.0\.1:$port: 0 bytes in, 67108864 bytes out in [0-9.]+ ms; we closed first \(FIN\)"
+	assert_regex "$stderr" "closed 127\.0\.0\.1:$port: 0 bytes in, 67108864 bytes out in [0-9.]+ m?s; we closed first \(FIN\)"
 }
 
 @test "64 MiB from the listener to a client arrive byte for byte" {
@@ -171,7 +171,7 @@ teardown() {
 	start_listener l -b 127.0.0.1 0
 	# The client waits for a FIN that must not come, and gives up after -w.
 	run -4 --separate-stderr tt connect -w 500ms 127.0.0.1 "$port" </dev/null
-	assert_regex "$stderr" "idle for 500ms: nothing sent or received, giving up"
+	assert_regex "$stderr" "idle for 500 ms: nothing sent or received, giving up"
 	refute_regex "$stderr" "peer closed its side"
 	assert_bg_exit l 0
 	run -0 --separate-stderr cat "$(D l.err)"
@@ -186,11 +186,11 @@ teardown() {
 	run -0 --separate-stderr tt connect 127.0.0.1 "$port" </dev/null
 	assert_output "answer"
 	assert_regex "$stderr" "peer closed its side \(FIN\) after sending 6 bytes"
-	assert_regex "$stderr" "closed 127\.0\.0\.1:$port: 6 bytes in, 0 bytes out in [0-9.]+ ms; the peer closed first"
+	assert_regex "$stderr" "closed 127\.0\.0\.1:$port: 6 bytes in, 0 bytes out in [0-9.]+ m?s; the peer closed first"
 	assert_bg_exit l 0
 	run -0 --separate-stderr cat "$(D l.err)"
 	assert_line --regexp '^stdin ended after 6 bytes: sent FIN with shutdown\(SHUT_WR\)'
-	assert_line --regexp '^closed 127\.0\.0\.1:[0-9]+: 0 bytes in, 6 bytes out in [0-9.]+ ms; we closed first \(FIN\)$'
+	assert_line --regexp '^closed 127\.0\.0\.1:[0-9]+: 0 bytes in, 6 bytes out in [0-9.]+ m?s; we closed first \(FIN\)$'
 }
 
 @test "--half-close: after the client's FIN the listener still sends its answer" {
@@ -275,7 +275,7 @@ teardown() {
 	run -0 --separate-stderr tt connect --half-close --send 'one' 127.0.0.1 "$port"
 	assert_bg_exit l 4
 	assert_equal "$(cat "$(D l.out)")" "one"
-	assert_equal "$(tail -n1 "$(D l.err)")" "tcptool: no client connected within 1s"
+	assert_equal "$(tail -n1 "$(D l.err)")" "tcptool: no client connected within 1 s"
 }
 
 # --- -w -----------------------------------------------------------------------------
@@ -285,7 +285,7 @@ teardown() {
 	assert_equal "$output" ""
 	assert_equal "${#stderr_lines[@]}" 2
 	assert_regex "${stderr_lines[0]}" '^listening on 127\.0\.0\.1:[0-9]+$'
-	assert_equal "${stderr_lines[1]}" "tcptool: no client connected within 300ms"
+	assert_equal "${stderr_lines[1]}" "tcptool: no client connected within 300 ms"
 }
 
 @test "-w: a client that goes idle during the relay ends it with exit 4" {
@@ -301,7 +301,7 @@ teardown() {
 		'ev["closed"][0]["end"] == "timeout"' \
 		'ev["closed"][0]["first_fin"] == "none"' \
 		'ev["closed"][0]["bytes_in"] == 0 and ev["closed"][0]["bytes_out"] == 0' \
-		'ev["error"][0]["message"] == "idle for 1s: nothing sent or received, giving up"'
+		'ev["error"][0]["message"] == "idle for 1 s: nothing sent or received, giving up"'
 	# The listener's close is the client's end.
 	assert_bg_exit c 0
 }
@@ -360,7 +360,7 @@ teardown() {
 	wait_for_line f1.out '^connected$'
 	wait_for_accept_queue "$port" 1
 	run -4 --separate-stderr tt connect -w 1s 127.0.0.1 "$port"
-	assert_equal "$stderr" "tcptool: connect 127.0.0.1:$port: timed out after 1s (the SYN got no answer)"
+	assert_equal "$stderr" "tcptool: connect 127.0.0.1:$port: timed out after 1 s (the SYN got no answer)"
 }
 
 # --- event formats ------------------------------------------------------------------
@@ -457,7 +457,7 @@ teardown() {
 	assert_bg_exit l 1
 	run -0 --separate-stderr cat "$(D l.err)"
 	assert_line 'peer reset the connection (RST)'
-	assert_line --regexp '^closed 127\.0\.0\.1:[0-9]+: [0-9]+ bytes in, 5 bytes out in [0-9.]+ ms; reset by the peer \(RST\)$'
+	assert_line --regexp '^closed 127\.0\.0\.1:[0-9]+: [0-9]+ bytes in, 5 bytes out in [0-9.]+ m?s; reset by the peer \(RST\)$'
 	assert_line --regexp '^tcptool: connection broke: Connection reset by peer'
 }
 

@@ -264,7 +264,7 @@ check_all_refused() {
 	run -0 --separate-stderr in_blackhole "$(D out)" "$SAMPLE_SYN_SENT" \
 		connect -z -w 500ms 10.9.9.2 1-200
 	assert_output "status 1 max 128"
-	run -0 grep -c '^10\.9\.9\.2:[0-9]* timed out after 500ms (the SYN got no answer)$' "$(D out)"
+	run -0 grep -c '^10\.9\.9\.2:[0-9]* timed out after 500 ms (the SYN got no answer)$' "$(D out)"
 	assert_output 200
 	assert_equal "$(tail -n 1 "$(D out)")" "200 ports: 0 open, 200 timed out"
 	assert_equal "$(head -n 1 "$(D out)" | cut -d' ' -f1)" "10.9.9.2:1"
@@ -276,7 +276,7 @@ check_all_refused() {
 	[[ $output =~ ^status\ 1\ max\ ([0-9]+)$ ]] || fail "$output"
 	local max=${BASH_REMATCH[1]}
 	((max >= 1 && max < 40)) || fail "$max handshakes at once under ulimit -n 40"
-	run -0 grep -c ' timed out after 300ms (the SYN got no answer)$' "$(D out40)"
+	run -0 grep -c ' timed out after 300 ms (the SYN got no answer)$' "$(D out40)"
 	assert_output 60
 	assert_equal "$(tail -n 1 "$(D out40)")" "60 ports: 0 open, 60 timed out"
 }
@@ -325,7 +325,7 @@ check_all_refused() {
 	start_full_listener
 	local p=$port
 	run -1 --separate-stderr tt connect -z -w 300ms 127.0.0.1 "$p"
-	assert_output "127.0.0.1:$p timed out after 300ms (the SYN got no answer)"
+	assert_output "127.0.0.1:$p timed out after 300 ms (the SYN got no answer)"
 	assert_equal "$stderr" ""
 
 	run -1 --separate-stderr tt --json connect -z -w 300ms 127.0.0.1 "$p"
@@ -345,7 +345,7 @@ check_all_refused() {
 	need_closed $((p - 1)) $((p + 1))
 	run -1 --separate-stderr tt connect -z -w 300ms 127.0.0.1 "$((p - 1))-$((p + 1))"
 	assert_regex "${lines[0]}" "^127\.0\.0\.1:$((p - 1)) $REFUSED\$"
-	assert_equal "${lines[1]}" "127.0.0.1:$p timed out after 300ms (the SYN got no answer)"
+	assert_equal "${lines[1]}" "127.0.0.1:$p timed out after 300 ms (the SYN got no answer)"
 	assert_regex "${lines[2]}" "^127\.0\.0\.1:$((p + 1)) $REFUSED\$"
 	assert_equal "${lines[3]}" "3 ports: 0 open, 2 refused, 1 timed out"
 	assert_equal "${#lines[@]}" 4
@@ -452,8 +452,8 @@ except OSError as e:
 @test "-c 2 -w 200ms to a full accept queue: timed out twice, exit 1" {
 	start_full_listener
 	run -1 --separate-stderr tt connect -c 2 -i 10ms -w 200ms 127.0.0.1 "$port"
-	assert_equal "${lines[0]}" "probe 1: 127.0.0.1:$port timed out after 200ms (the SYN got no answer)"
-	assert_equal "${lines[1]}" "probe 2: 127.0.0.1:$port timed out after 200ms (the SYN got no answer)"
+	assert_equal "${lines[0]}" "probe 1: 127.0.0.1:$port timed out after 200 ms (the SYN got no answer)"
+	assert_equal "${lines[1]}" "probe 2: 127.0.0.1:$port timed out after 200 ms (the SYN got no answer)"
 	assert_equal "${lines[2]}" "--- 127.0.0.1:$port: 2 handshakes, 0 connected, 2 failed (100%): 2 timed out"
 	assert_equal "${lines[3]}" "no handshake completed"
 }

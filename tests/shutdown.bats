@@ -29,7 +29,7 @@ start_peer() {
 
 # unstamped FILE: the timeline without its t+ stamps.
 unstamped() {
-	sed -E 's/^t\+[0-9]+\.[0-9]{3} +//' "$1"
+	sed -E 's/^t\+[0-9]+\.[0-9]{3} m?s +//' "$1"
 }
 
 # line_of FILE REGEX: the number of the one line of FILE (stamps removed)
@@ -60,7 +60,7 @@ assert_order() {
 # states FILE: the states the timeline (human or JSON) went through, in
 # order, space separated.
 states() {
-	sed -nE 's/^(t\+[0-9.]+ +)?state ([A-Z0-9_]+): .*/\2/p; s/^\{"event":"state",.*"state":"([A-Z0-9_]+)".*/\1/p' "$1" |
+	sed -nE 's/^(t\+[0-9.]+ m?s +)?state ([A-Z0-9_]+): .*/\2/p; s/^\{"event":"state",.*"state":"([A-Z0-9_]+)".*/\1/p' "$1" |
 		paste -sd' ' -
 }
 
@@ -81,13 +81,14 @@ lines = open(sys.argv[1]).read().splitlines()
 if not lines:
     sys.exit("no timeline at all")
 for n, line in enumerate(lines, 1):
-    m = re.match(r"t\+(\d+\.\d{3})( +)\S", line)
+    m = re.match(r"t\+(\d+\.\d{3} m?s)( +)\S", line)
     if not m:
         sys.exit("line %d has no t+ stamp: %r" % (n, line))
     stamp = m.group(1)
-    if len(stamp) < 9 and len("t+" + stamp + m.group(2)) != 12:
-        sys.exit("line %d: the text does not start in column 13: %r" % (n, line))
-    t = float(stamp)
+    if len(stamp) < 10 and len("t+" + stamp + m.group(2)) != 13:
+        sys.exit("line %d: the text does not start in column 14: %r" % (n, line))
+    value, unit = stamp.split()
+    t = float(value) * (1000 if unit == "s" else 1)
     if t < prev:
         sys.exit("line %d: time %s goes back from %s" % (n, stamp, prev))
     prev = t
@@ -149,7 +150,7 @@ EOF
 
 # local_port FILE: our port, from the connected line (human or JSON).
 local_port() {
-	sed -nE 's/^(t\+[0-9.]+ +)?connected to .* from [^ ]*:([0-9]+) in .*/\2/p;
+	sed -nE 's/^(t\+[0-9.]+ m?s +)?connected to .* from [^ ]*:([0-9]+) in .*/\2/p;
 		s/^\{"event":"connected",.*"local":"[^"]*:([0-9]+)".*/\1/p' "$1" | head -n1
 }
 
@@ -179,11 +180,11 @@ need_nc() {
 	assert_stamped "$(D out)"
 	local lp
 	lp=$(local_port "$(D out)")
-	assert_regex "${lines[0]}" "^t\+[0-9.]+ +connected to 127\.0\.0\.1:$port from 127\.0\.0\.1:$lp $HS\$"
-	assert_regex "${lines[1]}" '^t\+[0-9.]+ +state ESTABLISHED: the handshake is complete: data may flow both ways$'
-	assert_regex "${lines[2]}" '^t\+[0-9.]+ +sent 6 bytes: "hello\\n"$'
-	assert_regex "${lines[3]}" '^t\+[0-9.]+ +shutdown\(SHUT_WR\): our FIN is on its way; we can still receive$'
-	assert_regex "${lines[-1]}" "^t\+[0-9.]+ +close\(\): the kernel still holds the connection in TIME_WAIT, $LEFT\$"
+	assert_regex "${lines[0]}" "^t\+[0-9.]+ m?s +connected to 127\.0\.0\.1:$port from 127\.0\.0\.1:$lp $HS\$"
+	assert_regex "${lines[1]}" '^t\+[0-9.]+ m?s +state ESTABLISHED: the handshake is complete: data may flow both ways$'
+	assert_regex "${lines[2]}" '^t\+[0-9.]+ m?s +sent 6 bytes: "hello\\n"$'
+	assert_regex "${lines[3]}" '^t\+[0-9.]+ m?s +shutdown\(SHUT_WR\): our FIN is on its way; we can still receive$'
+	assert_regex "${lines[-1]}" "^t\+[0-9.]+ m?s +close\(\): the kernel still holds the connection in TIME_WAIT, $LEFT\$"
 	assert_order "$(D out)" '^shutdown\(SHUT_WR\)' \
 		'^a write now fails with EPIPE \(Broken pipe\): no data may follow our FIN$' '^close\(\)'
 	assert_order "$(D out)" '^shutdown\(SHUT_WR\)' \
@@ -233,13 +234,13 @@ need_nc() {
 	assert_equal "$stderr" ""
 	printf '%s\n' "$output" >"$(D out)"
 	assert_stamped "$(D out)"
-	assert_regex "${lines[1]}" '^t\+[0-9.]+ +state ESTABLISHED: '
-	assert_regex "${lines[2]}" '^t\+[0-9.]+ +shutdown\(SHUT_WR\): '
+	assert_regex "${lines[1]}" '^t\+[0-9.]+ m?s +state ESTABLISHED: '
+	assert_regex "${lines[2]}" '^t\+[0-9.]+ m?s +shutdown\(SHUT_WR\): '
 	assert_order "$(D out)" '^shutdown\(SHUT_WR\)' '^a write now fails with EPIPE \(Broken pipe\)' \
 		'^state FIN_WAIT2: our FIN is acknowledged; the peer may still send until its own FIN$' \
-		'^waited 500ms: the peer has not closed its side$'
+		'^waited 500 ms: the peer has not closed its side$'
 	assert_states "$(D out)" 'ESTABLISHED( FIN_WAIT1)? FIN_WAIT2'
-	assert_regex "${lines[-1]}" "^t\+[0-9.]+ +close\(\): the kernel still holds the connection in FIN_WAIT2, $LEFT\$"
+	assert_regex "${lines[-1]}" "^t\+[0-9.]+ m?s +close\(\): the kernel still holds the connection in FIN_WAIT2, $LEFT\$"
 	refute_output --partial 'peer FIN'
 	refute_output --partial 'received'
 	bg_running p
@@ -263,7 +264,7 @@ need_nc() {
 	assert_bg_exit s 0 50
 	assert_order "$(D s.out)" '^state FIN_WAIT2: ' '^peer FIN: the peer will send nothing more \(a read returns 0: EOF\)$' \
 		'^state TIME_WAIT: ' '^close\(\): the kernel still holds the connection in TIME_WAIT, '
-	run -1 grep -E '^t\+[0-9.]+ +waited ' "$(D s.out)"
+	run -1 grep -E '^t\+[0-9.]+ m?s +waited ' "$(D s.out)"
 }
 
 # --- a peer that closes first --------------------------------------------------------------
@@ -282,7 +283,7 @@ need_nc() {
 	assert_line "CLOSE-WAIT 127.0.0.1:$lp 127.0.0.1:$port"
 	assert_line --regexp "^FIN-WAIT-[12] 127\.0\.0\.1:$port 127\.0\.0\.1:$lp\$"
 	assert_equal "${#lines[@]}" 2
-	run -1 grep -E '^t\+[0-9.]+ +shutdown' "$(D s.out)"
+	run -1 grep -E '^t\+[0-9.]+ m?s +shutdown' "$(D s.out)"
 	assert_bg_exit s 0
 	assert_stamped "$(D s.out)"
 	assert_order "$(D s.out)" '^connected to ' '^peer FIN: the peer will send nothing more \(a read returns 0: EOF\)$' \
@@ -310,7 +311,7 @@ need_nc() {
 	assert_order "$(D out)" '^shutdown\(SHUT_WR\)' \
 		'^peer RST: the peer aborted the connection; reads and writes now fail \(Connection reset by peer\)$' \
 		'^state CLOSE: the socket is closed$' '^close\(\): nothing of the connection is left in the kernel$'
-	assert_regex "${lines[-1]}" '^t\+[0-9.]+ +close\(\): '
+	assert_regex "${lines[-1]}" '^t\+[0-9.]+ m?s +close\(\): '
 	refute_output --partial 'peer FIN'
 	refute_output --partial 'waited'
 	assert_states "$(D out)" 'ESTABLISHED( FIN_WAIT1)?( FIN_WAIT2)? CLOSE'
@@ -337,7 +338,7 @@ need_nc() {
 	assert_equal "$stderr" "tcptool: shutdown(SHUT_WR): the connection was already reset"
 	printf '%s\n' "$output" >"$(D out)"
 	assert_stamped "$(D out)"
-	assert_regex "${lines[0]}" "^t\+[0-9.]+ +connected to 127\.0\.0\.1:$port from "
+	assert_regex "${lines[0]}" "^t\+[0-9.]+ m?s +connected to 127\.0\.0\.1:$port from "
 	assert_order "$(D out)" '^connected to ' \
 		'^peer RST: the peer aborted the connection; reads and writes now fail \(Connection reset by peer\)$' \
 		'^state CLOSE: the socket is closed$' '^close\(\): nothing of the connection is left in the kernel$'
@@ -389,9 +390,9 @@ need_nc() {
 	printf '%s\n' "$output" >"$(D out)"
 	assert_stamped "$(D out)"
 	assert_equal "${#lines[@]}" 3
-	assert_regex "${lines[0]}" "^t\+[0-9.]+ +connected to 127\.0\.0\.1:$port from 127\.0\.0\.1:[0-9]+ $HS\$"
-	assert_regex "${lines[1]}" '^t\+[0-9.]+ +state ESTABLISHED: '
-	assert_regex "${lines[2]}" '^t\+[0-9.]+ +close\(\) with SO_LINGER 0: RST sent instead of FIN; nothing of the connection is left in the kernel \(no TIME_WAIT\)$'
+	assert_regex "${lines[0]}" "^t\+[0-9.]+ m?s +connected to 127\.0\.0\.1:$port from 127\.0\.0\.1:[0-9]+ $HS\$"
+	assert_regex "${lines[1]}" '^t\+[0-9.]+ m?s +state ESTABLISHED: '
+	assert_regex "${lines[2]}" '^t\+[0-9.]+ m?s +close\(\) with SO_LINGER 0: RST sent instead of FIN; nothing of the connection is left in the kernel \(no TIME_WAIT\)$'
 	assert_bg_exit p 0
 	assert_equal "$(cat "$(D p.out)")" $'accepted\nerror ECONNRESET'
 	run -0 tcp_pair "$(local_port "$(D out)")" "$port"
@@ -597,7 +598,7 @@ need_nc() {
 	start_full_listener
 	run -4 --separate-stderr tt shutdown -w 300ms 127.0.0.1 "$port"
 	assert_equal "$output" ""
-	assert_equal "$stderr" "tcptool: connect 127.0.0.1:$port: timed out after 300ms (the SYN got no answer)"
+	assert_equal "$stderr" "tcptool: connect 127.0.0.1:$port: timed out after 300 ms (the SYN got no answer)"
 }
 
 @test "a name that does not resolve: exit 3 (in a network namespace of its own)" {
@@ -634,7 +635,7 @@ need_nc() {
 	assert_equal "${stderr_lines[1]}" "$try"
 	# None of them connected: the one-shot peer still has its only client to come.
 	run -0 --separate-stderr tt shutdown -w 100ms 127.0.0.1 "$port"
-	assert_line --regexp "^t\+[0-9.]+ +connected to 127\.0\.0\.1:$port "
+	assert_line --regexp "^t\+[0-9.]+ m?s +connected to 127\.0\.0\.1:$port "
 	wait_for_line p.out '^accepted$'
 	assert_equal "$(cat "$(D p.out)")" "accepted"
 }
@@ -647,7 +648,7 @@ need_nc() {
 	run -0 --separate-stderr tt shutdown -6 --send v6 ::1 "$port"
 	printf '%s\n' "$output" >"$(D out)"
 	assert_stamped "$(D out)"
-	assert_regex "${lines[0]}" "^t\+[0-9.]+ +connected to \[::1\]:$port from \[::1\]:[0-9]+ $HS\$"
+	assert_regex "${lines[0]}" "^t\+[0-9.]+ m?s +connected to \[::1\]:$port from \[::1\]:[0-9]+ $HS\$"
 	assert_order "$(D out)" '^sent 2 bytes: "v6"$' '^shutdown\(SHUT_WR\)' '^received 2 bytes after our FIN: "v6"' \
 		'^peer FIN: ' '^state TIME_WAIT: ' '^close\(\): the kernel still holds the connection in TIME_WAIT, '
 	assert_bg_exit p 0

@@ -106,7 +106,7 @@ HANDSHAKE=(
 	need_capture
 	start_server s echo -b 127.0.0.1 0
 	run -0 --separate-stderr tt connect --trace --half-close --send hello 127.0.0.1 "$port"
-	local t='^t\+[0-9]+\.[0-9]{3} +' me='127\.0\.0\.1:[0-9]+' it="127\\.0\\.0\\.1:$port"
+	local t='^t\+[0-9]+\.[0-9]{3} m?s +' me='127\.0\.0\.1:[0-9]+' it="127\\.0\\.0\\.1:$port"
 	grep -qE "${t}SYN +$me > $it +seq=A +win=[0-9]+ mss=[0-9]+ sackOK ts wscale=[0-9]+\$" <<<"$stderr" || fail "$stderr"
 	grep -qE "${t}SYN-ACK +$it > $me +seq=B ack=A\+1 +win=[0-9]+ mss=" <<<"$stderr" || fail "$stderr"
 	grep -qE "${t}ACK +$me > $it +seq=A\+1 ack=B\+1 +win=[0-9]+\$" <<<"$stderr" || fail "$stderr"
@@ -115,7 +115,7 @@ HANDSHAKE=(
 	grep -qE "${t}DATA +$it > $me +seq=B\+1:B\+6 ack=A\+(6|7) len=5 win=" <<<"$stderr" || fail "$stderr"
 	grep -qE "${t}FIN +$me > $it +seq=A\+6 " <<<"$stderr" || fail "$stderr"
 	# Every line of the timeline is stamped, segments and events alike.
-	assert_equal "$(grep -cvE '^t\+[0-9]+\.[0-9]{3} ' <<<"$stderr")" 0
+	assert_equal "$(grep -cvE '^t\+[0-9]+\.[0-9]{3} m?s ' <<<"$stderr")" 0
 }
 
 @test "connect --trace -v: absolute numbers, every flag and the interface" {
@@ -196,7 +196,7 @@ HANDSHAKE=(
 	start_bg p2 python3 "$CLOSER" hold
 	port=$(wait_for_port p2)
 	run -0 --separate-stderr tt shutdown --trace --rst 127.0.0.1 "$port"
-	assert_line --regexp '^t\+[0-9.]+ +RST(-ACK)? +127\.0\.0\.1:[0-9]+ > 127\.0\.0\.1:'"$port"' +seq=A\+1 '
+	assert_line --regexp '^t\+[0-9.]+ m?s +RST(-ACK)? +127\.0\.0\.1:[0-9]+ > 127\.0\.0\.1:'"$port"' +seq=A\+1 '
 }
 
 @test "listen --trace: the client's handshake before the accepted event, then its data and close" {
@@ -262,7 +262,7 @@ HANDSHAKE=(
 	assert_equal "$(grep -c '^tcptool: ' <<<"$stderr")" 1
 	assert_equal "$(grep '^tcptool: ' <<<"$stderr")" \
 		"tcptool: --trace: capturing needs CAP_NET_RAW (run as root, or give tcptool cap_net_raw); carrying on without the trace"
-	grep -qE '^t\+[0-9.]+ +connected to ' <<<"$stderr" || fail "$stderr"
+	grep -qE '^t\+[0-9.]+ m?s +connected to ' <<<"$stderr" || fail "$stderr"
 	refute_line --partial "SYN"
 }
 
