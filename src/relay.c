@@ -190,6 +190,13 @@ static int write_all(int fd, const char *b, size_t n)
 	return 0;
 }
 
+/* Remembers whether what went to the local output last ended a line. */
+static void note_output(struct relay_io *io, const char *data, size_t n)
+{
+	if (n > 0)
+		io->out_mid_line = data[n - 1] != '\n';
+}
+
 /*
  * Sending met the peer's RST.  What the peer sent before it is still in
  * our receive queue (recv() gives those bytes before the end), so they go
@@ -200,6 +207,8 @@ static void reset_while_sending(struct relay *r, int err)
 	struct relay_buf *b = &r->io->down;
 	bool out_ok = buf_len(b) == 0 || write_all(r->io->out_fd, b->data + b->head, buf_len(b)) == 0;
 
+	if (out_ok)
+		note_output(r->io, b->data + b->head, buf_len(b));
 	b->head = b->tail = 0;
 	while (out_ok && !r->net_eof) {
 		ssize_t n = recv(r->sock, b->data, b->cap, MSG_DONTWAIT);
@@ -209,6 +218,8 @@ static void reset_while_sending(struct relay *r, int err)
 			break;
 		r->res->bytes_in += (uint64_t)n;
 		out_ok = write_all(r->io->out_fd, b->data, (size_t)n) == 0;
+		if (out_ok)
+			note_output(r->io, b->data, (size_t)n);
 	}
 	emit(r, RELAY_PEER_RESET);
 	finish(r, END_RESET, err);
@@ -294,6 +305,7 @@ static void write_down(struct relay *r)
 	ssize_t n = write(r->io->out_fd, b->data + b->head, buf_len(b));
 
 	if (n > 0) {
+		note_output(r->io, b->data + b->head, (size_t)n);
 		buf_consumed(b, (size_t)n);
 		r->last_activity = now_ns();
 	} else if (n < 0 && errno != EINTR && errno != EAGAIN) {
@@ -350,6 +362,8 @@ static void drain_via(struct relay *r, size_t n)
 			finish(r, END_OUTPUT_ERROR, errno);
 			return;
 		}
+		if (io->down_path == PATH_COPY)
+			note_output(io, io->down.data, (size_t)m);
 		n -= (size_t)m;
 		r->last_activity = now_ns();
 	}
@@ -395,6 +409,9 @@ static void maybe_input_done(struct relay *r)
 		emit(r, RELAY_INPUT_EOF);
 		return;
 	}
+	/* The peer's FIN may be queued behind data we have not read yet. */
+	if (r->res->first_fin == CLOSER_NONE && sock_peer_fin_arrived(r->sock))
+		r->res->first_fin = CLOSER_PEER;
 	if (shutdown(r->sock, SHUT_WR) < 0 && errno != ENOTCONN) {
 		finish(r, is_reset(errno) ? END_RESET : END_SOCKET_ERROR, errno);
 		return;

@@ -286,6 +286,12 @@ static void conn_read(struct server *s, struct server_conn *c)
 static void conn_settle(struct server *s, struct server_conn *c)
 {
 	if (!c->err && c->finishing && !c->fin_sent && server_pending(c) == 0) {
+		/*
+		 * The client's FIN may have come with its message, unread: then it
+		 * closed first.  Only the closed event tells, so -q skips the look.
+		 */
+		if (c->first_fin == CLOSER_NONE && !s->r->quiet && sock_peer_fin_arrived(c->fd))
+			c->first_fin = CLOSER_PEER;
 		if (shutdown(c->fd, SHUT_WR) < 0) {
 			c->err = errno;
 		} else {

@@ -331,6 +331,15 @@ bool sock_self_connected(int fd)
 	       memcmp(&a.addr, &b.addr, a.len) == 0;
 }
 
+bool sock_peer_fin_arrived(int fd)
+{
+	struct tcp_info ti;
+	socklen_t len = sizeof(ti);
+
+	return getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len) == 0 && len > 0 &&
+	       ti.tcpi_state == TCP_CLOSE_WAIT;
+}
+
 int sock_dial(const struct addrinfo *to, const struct dial_opts *o, int64_t *took_ns,
 	      int *late_err)
 {

@@ -135,6 +135,13 @@ void sock_set_port(struct sockaddr_storage *ss, int port);
 bool sock_self_connected(int fd);
 #define SOCK_SELF_TRIES 3
 
+/*
+ * True when the peer's FIN has reached fd's kernel (CLOSE_WAIT) although
+ * the program may not have read up to it yet: asked just before our own
+ * shutdown(), it tells truly which side closed first.
+ */
+bool sock_peer_fin_arrived(int fd);
+
 /* "ESTABLISHED", "FIN_WAIT2" ... for a TCP state (tcpi_state, idiag_state). */
 const char *sock_state_name(int state);
 

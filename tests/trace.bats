@@ -356,3 +356,49 @@ trace_across() {
 		'seg[0]["src"].startswith("10.201.0.2:") and seg[0]["dir"] == "in"' \
 		'[e["len"] for e in kind("DATA")] == [2]'
 }
+
+# first_fin_agrees SERVER_EVENTS CLIENT_EVENTS: the client's events (with
+# its trace) and the server's JSON events of the same connection say the
+# same about who closed first, and so does the trace: the side whose FIN
+# crossed the wire first.
+first_fin_agrees() {
+	python3 - "$1" "$2" <<'EOF2'
+import json, sys
+srv = [json.loads(l) for l in open(sys.argv[1]) if l.startswith("{")]
+cli = [json.loads(l) for l in open(sys.argv[2]) if l.startswith("{")]
+fins = [e for e in cli if e["event"] == "segment" and "FIN" in e["flags"].split(",")]
+assert fins, "no FIN in the trace"
+wire = "us" if fins[0]["dir"] == "out" else "peer"
+closed = [e for e in cli if e["event"] == "closed"]
+assert len(closed) == 1, cli
+me = closed[0]["local"]
+theirs = [e for e in srv if e["event"] == "closed" and e["peer"] == me]
+assert len(theirs) == 1, (me, srv)
+other = {"us": "peer", "peer": "us"}
+assert closed[0]["first_fin"] == wire, ("client says", closed[0]["first_fin"], "the trace", wire)
+assert theirs[0]["first_fin"] == other[wire], ("server says", theirs[0]["first_fin"], "the trace", wire)
+EOF2
+}
+
+@test "who closed first: ack, echo and listen -k say what the trace shows, connection after connection" {
+	need_capture
+	local srv nth
+	for srv in "ack" "echo" "listen -k --half-close"; do
+		# listen's events go to stderr, the servers' to stdout.
+		local events=s.out
+		[[ $srv == listen* ]] && events=s.err
+		# shellcheck disable=SC2086 # the server's words
+		start_bg s "$TCPTOOL" --json $srv -b 127.0.0.1 0
+		port=$(wait_for_port "$(D $events)")
+		# (not i: bats' run sets a variable of that name)
+		for nth in 1 2 3 4 5; do
+			run -0 --separate-stderr tt --json connect --trace --half-close --send "hi $nth" 127.0.0.1 "$port"
+			echo "$stderr" >"$(D c.json)"
+			# The server's closed event may come a moment after the client's.
+			wait_for_count "$events" '"event":"closed"' "$nth"
+			first_fin_agrees "$(D $events)" "$(D c.json)" || fail "$srv, connection $nth"
+		done
+		kill "$(bg_pid s)"
+		wait_bg s || true
+	done
+}
