@@ -41,6 +41,7 @@ struct relay_io {
 	int via[2];          /* PATH_VIA_PIPE's pipe; -1 otherwise */
 	struct relay_buf up;   /* local input on its way to the socket */
 	struct relay_buf down; /* socket input on its way to out_fd */
+	bool out_mid_line;     /* the last byte written to out_fd was not a newline (copy path) */
 };
 
 enum relay_event {

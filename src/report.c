@@ -4,19 +4,16 @@
 #include <inttypes.h>
 #include <stdarg.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "sock.h"
 
 void report_init(struct report *r, FILE *out, bool json, bool quiet, int verbose)
 {
-	r->out = out;
-	r->json = json;
-	r->quiet = quiet;
-	r->verbose = verbose;
-	r->t0_ns = now_ns();
-	r->batch = false;
-	r->stamp = false;
-	r->source = NULL;
+	*r = (struct report){
+		.out = out, .json = json, .quiet = quiet, .verbose = verbose, .t0_ns = now_ns(),
+	};
 }
 
 bool format_printable(const char *data, size_t len, char *buf, size_t size)
@@ -186,6 +183,23 @@ size_t report_format(char *buf, size_t size, bool json, const char *event, int64
 	return o.len;
 }
 
+bool report_shares_terminal(FILE *f)
+{
+	struct stat a, b;
+
+	return isatty(STDOUT_FILENO) && isatty(fileno(f)) && fstat(STDOUT_FILENO, &a) == 0 &&
+	       fstat(fileno(f), &b) == 0 && a.st_rdev == b.st_rdev;
+}
+
+/* A line of ours never continues a line of the peer's data on the same terminal. */
+static void start_line(const struct report *r, FILE *to)
+{
+	if (r->mid_line && *r->mid_line) {
+		fputc('\n', to);
+		*r->mid_line = false;
+	}
+}
+
 static void emit_line(FILE *out, const char *line, bool flush)
 {
 	fputs(line, out);
@@ -210,6 +224,7 @@ static void vreport_event(const struct report *r, int64_t at_ns, const char *eve
 	}
 	vsnprintf(human + n, sizeof(human) - (size_t)n, human_fmt, ap);
 	report_format(line, sizeof(line), r->json, event, t_ns, human, fields);
+	start_line(r, r->out);
 	emit_line(r->out, line, !r->batch);
 }
 
@@ -254,6 +269,7 @@ void report_error(const struct report *r, const char *fmt, ...)
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	report_drain_source(r);
+	start_line(r, r->json ? r->out : stderr);
 	if (r->json) {
 		struct field f[] = { F_STR("message", msg), F_END };
 		report_format(line, sizeof(line), true, "error", now_ns() - r->t0_ns, msg, f);

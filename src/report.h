@@ -29,6 +29,12 @@ struct report {
 	bool batch;      /* leave flushing to the caller (an event loop flushes once a round) */
 	bool stamp;      /* a timeline: human lines start with "t+MS", ms since t0 */
 	struct event_source *source;   /* NULL: none */
+	/*
+	 * Where data and events share one terminal: true while the data shown
+	 * last did not end a line, so that the next event starts a line of its
+	 * own (and clears it).  NULL: the events have their stream to themselves.
+	 */
+	bool *mid_line;
 };
 
 enum field_type { FIELD_STR, FIELD_INT, FIELD_MS, FIELD_BOOL };
@@ -81,6 +87,9 @@ void report_error(const struct report *r, const char *fmt, ...) __attribute__((f
  * output would exceed size - 1 and returns true when it left some out.
  */
 bool format_printable(const char *data, size_t len, char *buf, size_t size);
+
+/* True when stdout and the stream f are one terminal, where data and events meet. */
+bool report_shares_terminal(FILE *f);
 
 /* Formats nanoseconds as milliseconds with three decimals: "0.052". */
 char *format_ms(int64_t ns, char *buf, size_t size);

@@ -131,6 +131,12 @@ static void on_side_ready(void *ctx)
 int session_relay(const struct report *r, int sock, const struct sock_names *names,
 		  struct relay_io *io, const struct options *o, int pending_err, enum relay_end *end)
 {
+	struct report shown = *r;
+
+	/* Data and events on one terminal: an event never runs on from the peer's last line. */
+	if (report_shares_terminal(r->out))
+		shown.mid_line = &io->out_mid_line;
+	r = &shown;
 	struct session_ctx ctx = { r, o };
 	struct relay_opts ro = {
 		.half_close = o->half_close,

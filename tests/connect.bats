@@ -426,3 +426,20 @@ HS='in [0-9]+\.[0-9]{3} ms' # a handshake or duration time
 	assert_equal "$status" 1
 	assert_regex "$stderr" "tcptool: write to stdout: "
 }
+
+@test "stdout and stderr on one terminal: an event after data without a newline starts a line of its own" {
+	need_tool script bsdutils
+	start_server s ack -b 127.0.0.1 0
+	# script(1) gives the command a terminal; the terminal turns \n into \r\n.
+	run -0 timeout 10 env SHELL=/bin/bash script -qec \
+		"'$TCPTOOL' connect --half-close --send hi 127.0.0.1 $port" /dev/null
+	assert_output --partial $'\r\nACK!\r\npeer closed its side (FIN) after sending 4 bytes\r\n'
+	# The data itself is unchanged: alone on the terminal, no newline is added.
+	run -0 timeout 10 env SHELL=/bin/bash script -qec \
+		"'$TCPTOOL' connect --half-close --send hi 127.0.0.1 $port 2>/dev/null" /dev/null
+	assert_output 'ACK!'
+	# Nor when the two streams go to one file rather than a terminal.
+	run -0 timeout 10 bash -c '"$0" connect --half-close --send hi 127.0.0.1 "$1" >"$2" 2>&1; cat "$2"' \
+		"$TCPTOOL" "$port" "$(D both)"
+	assert_output --partial $'\nACK!peer closed its side (FIN)'
+}
