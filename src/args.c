@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "args_hint.h"
 #include "sock.h"
 
 struct option_spec {
@@ -81,9 +82,15 @@ bool args_operands(const char *cmd_name, int argc, char **argv, const char *name
 		char list[128];
 		snprintf(list, sizeof(list), "%s", missing);
 		char *last = strrchr(list, ' ');
+		char hint[160];
+		/* netcat's habit: "connect 127.0.0.1:8080" */
+		bool host_port = argc > 0 && strcmp(list, "PORT") == 0 &&
+				 hint_host_port(argv[argc - 1], hint, sizeof(hint));
 		if (last) {
 			*last = '\0';
 			usage_error(cmd_name, "%s: missing %s and %s", cmd_name, list, last + 1);
+		} else if (host_port) {
+			usage_error(cmd_name, "%s: missing PORT (%s)", cmd_name, hint);
 		} else {
 			usage_error(cmd_name, "%s: missing %s", cmd_name, list);
 		}
@@ -444,6 +451,27 @@ static bool needs_value(const char *word, int cmd)
 	return false;
 }
 
+/* getopt's '?': the word it did not know, and what was meant where that can be told. */
+static void unknown_option(const char *cmd_name, int argc, char **argv,
+			   const struct option *longopts, size_t nl)
+{
+	const char *names[N_OPTIONS + 1];
+	char word[64], hint[160];
+
+	if (optopt && optopt < 256)
+		snprintf(word, sizeof(word), "-%c", optopt);
+	else
+		snprintf(word, sizeof(word), "%s", argv[optind - 1]);
+	for (size_t i = 0; i < nl; i++)
+		names[i] = longopts[i].name;
+	names[nl] = NULL;
+	const char *next = optind < argc ? argv[optind] : NULL;
+	if (hint_unknown_option(cmd_name, word, next, names, hint, sizeof(hint)))
+		usage_error(cmd_name, "%s: unknown option '%s' (%s)", cmd_name, word, hint);
+	else
+		usage_error(cmd_name, "%s: unknown option '%s'", cmd_name, word);
+}
+
 int args_parse(int cmd, const char *cmd_name, int argc, char **argv, struct options *o)
 {
 	struct option longopts[N_OPTIONS + 1];
@@ -487,10 +515,7 @@ int args_parse(int cmd, const char *cmd_name, int argc, char **argv, struct opti
 		if (c == -1)
 			break;
 		if (c == '?') {
-			if (optopt && optopt < 256)
-				usage_error(cmd_name, "%s: unknown option '-%c'", cmd_name, optopt);
-			else
-				usage_error(cmd_name, "%s: unknown option '%s'", cmd_name, argv[optind - 1]);
+			unknown_option(cmd_name, argc, argv, longopts, nl);
 			return -1;
 		}
 		if (c == ':') {

@@ -423,3 +423,29 @@ listen_fails_fast() {
 		'ip link set lo up && exec "$0" connect -w 1s 127.0.0.1 http' "$TCPTOOL"
 	assert_regex "$stderr" "^tcptool: connect 127\.0\.0\.1:80: Connection refused"
 }
+
+@test "netcat's habits and typos get a hint in the one usage line" {
+	run -2 --separate-stderr "$TCPTOOL" connect 127.0.0.1:8080
+	assert_equal "${stderr_lines[0]}" "tcptool: connect: missing PORT (HOST and PORT are two words: '127.0.0.1 8080')"
+	run -2 --separate-stderr "$TCPTOOL" shutdown '[::1]:7000'
+	assert_equal "${stderr_lines[0]}" "tcptool: shutdown: missing PORT (HOST and PORT are two words: '::1 7000')"
+	# A bare IPv6 address is a HOST, not HOST:PORT.
+	run -2 --separate-stderr "$TCPTOOL" connect ::1
+	assert_equal "${stderr_lines[0]}" "tcptool: connect: missing PORT"
+	run -2 --separate-stderr "$TCPTOOL" listen -p 9000
+	assert_equal "${stderr_lines[0]}" "tcptool: listen: unknown option '-p' (the port is an operand: 'tcptool listen 9000')"
+	run -2 --separate-stderr "$TCPTOOL" echo -p 7
+	assert_equal "${stderr_lines[0]}" "tcptool: echo: unknown option '-p' (the port is an operand: 'tcptool echo 7')"
+	run -2 --separate-stderr "$TCPTOOL" connect -l 9000
+	assert_equal "${stderr_lines[0]}" "tcptool: connect: unknown option '-l' (to listen, the command is 'tcptool listen PORT')"
+	run -2 --separate-stderr "$TCPTOOL" connect --halfclose 127.0.0.1 9
+	assert_equal "${stderr_lines[0]}" "tcptool: connect: unknown option '--halfclose' (did you mean '--half-close'?)"
+	run -2 --separate-stderr "$TCPTOOL" echo --idle-timout=5s 7
+	assert_equal "${stderr_lines[0]}" "tcptool: echo: unknown option '--idle-timout=5s' (did you mean '--idle-timeout'?)"
+	run -2 --separate-stderr "$TCPTOOL" shutdown --rts 127.0.0.1 9
+	assert_equal "${stderr_lines[0]}" "tcptool: shutdown: unknown option '--rts' (did you mean '--rst'?)"
+	# Nothing near: no guess.
+	run -2 --separate-stderr "$TCPTOOL" listen --frobnicate 0
+	assert_equal "${stderr_lines[0]}" "tcptool: listen: unknown option '--frobnicate'"
+	assert_equal "${stderr_lines[1]}" "Try 'tcptool listen --help' for more information."
+}
