@@ -2,8 +2,9 @@
  * libFuzzer target: everything a command line can hand tcptool.  The input
  * is NUL-separated words; the first byte picks a command.  Each word goes
  * through every value parser (port, port set, duration, count, states),
- * then all of them through the option parser of that command, so option
- * combinations and their checks run too.  Addresses go through the
+ * and the usage hints, then all of them through the option parser of that
+ * command, so option combinations and their checks run too, and what is
+ * left through the operand check.  Addresses go through the
  * resolver and back to text only when they are numeric: a name would be
  * looked up, and a lookup would leave the machine.  Usage errors come by the
  * thousand: make fuzz runs it with -close_fd_mask=3.
@@ -15,6 +16,7 @@
 #include <string.h>
 
 #include "args.h"
+#include "args_hint.h"
 #include "sock.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -40,6 +42,10 @@ static void parse_values(const char *w)
 			freeaddrinfo(res);
 		}
 	}
+	static const char *const long_names[] = { "half-close", "idle-timeout", "rst", "send", NULL };
+	char hint[160];
+	hint_host_port(w, hint, sizeof(hint));
+	hint_unknown_option("listen", w, w, long_names, hint, sizeof(hint));
 	parse_port(w, &port);
 	parse_duration(w, &v);
 	parse_count(w, 0, 1000000, &v);
@@ -76,7 +82,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	argv[argc] = NULL;
 
 	options_init(&o);
-	args_parse(commands[which], names[which], argc, argv, &o);
+	int first = args_parse(commands[which], names[which], argc, argv, &o);
+	/* What is left are the operands: "HOST:PORT" in one word gets its hint there. */
+	if (first > 0)
+		args_operands(names[which], argc - first, argv + first, "HOST PORT");
 	free(text);
 	return 0;
 }
