@@ -21,7 +21,10 @@ teardown() {
 	assert_line --index 0 "listening on 127.0.0.1:$port"
 	assert_line --index 1 --regexp "^connection from 127\.0\.0\.1:([0-9]+) to 127\.0\.0\.1:$port\$"
 	assert_line --index 2 --regexp '^message from 127\.0\.0\.1:[0-9]+, 12 bytes: "Hello World!"$'
-	assert_line --index 3 --regexp '^closed 127\.0\.0\.1:[0-9]+: 12 bytes in, 4 bytes out in [0-9.]+ m?s; we closed first \(FIN\)$'
+	# The client closes as soon as ACK! arrives, so its FIN may reach us
+	# before our own leaves: who closed first is a race here (trace.bats
+	# checks the claim against the wire).
+	assert_line --index 3 --regexp '^closed 127\.0\.0\.1:[0-9]+: 12 bytes in, 4 bytes out in [0-9.]+ m?s; (we closed first \(FIN\)|the peer closed first)$'
 }
 
 @test "--reply TEXT, and nc gets it with a clean EOF" {
@@ -39,7 +42,7 @@ teardown() {
 	wait_for_line s.out '"event":"closed"'
 	json_check "$(D s.out)" 'ev["message"][0]["text"] == r"a\tb\x01\xff\"q\\\n"' \
 		'ev["message"][0]["bytes"] == 9' 'ev["message"][0]["truncated"] is False' \
-		'ev["message"][0]["conn"] == 1' 'ev["closed"][0]["first_fin"] == "us"' \
+		'ev["message"][0]["conn"] == 1' 'ev["closed"][0]["first_fin"] in ("us", "peer")' \
 		'ev["closed"][0]["bytes_out"] == 4'
 	start_server h ack -b 127.0.0.1 0
 	tt -q connect --half-close 127.0.0.1 "$port" <"$(D msg)" >/dev/null
