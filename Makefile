@@ -133,7 +133,7 @@ lint:
 	cppcheck --quiet --error-exitcode=1 --inline-suppr --enable=warning,portability,performance \
 	  --std=c11 -D_GNU_SOURCE $(filter -D%,$(PCAP_CPPFLAGS)) -Isrc $(LINT_C)
 	clang-tidy --quiet src/*.c -- -std=c17 -D_GNU_SOURCE $(PCAP_CPPFLAGS) -Isrc 2>/dev/null
-	shellcheck -x .ci/run tests/bench/*.sh
+	shellcheck -x .ci/run tests/*.sh tests/bench/*.sh
 	shellcheck -s bash tests/*.bats tests/helpers/*.bash completions/tcptool.bash
 	mandoc -Tlint -W warning man/tcptool.1
 	@echo "lint: clean"

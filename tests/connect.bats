@@ -439,6 +439,7 @@ HS='in [0-9]+\.[0-9]{3} ms' # a handshake or duration time
 		"'$TCPTOOL' connect --half-close --send hi 127.0.0.1 $port 2>/dev/null" /dev/null
 	assert_output 'ACK!'
 	# Nor when the two streams go to one file rather than a terminal.
+	# shellcheck disable=SC2016 # expanded by the inner bash
 	run -0 timeout 10 bash -c '"$0" connect --half-close --send hi 127.0.0.1 "$1" >"$2" 2>&1; cat "$2"' \
 		"$TCPTOOL" "$port" "$(D both)"
 	assert_output --partial $'\nACK!peer closed its side (FIN)'

@@ -82,10 +82,11 @@ install() {
 	fi
 	if ((${#need[@]} > 0)); then
 		echo "tcptool: installing ${need[*]}" >&2
-		"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq &&
-			"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive \
-				apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null ||
+		if ! "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq ||
+			! "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive \
+				apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null; then
 			tell "${need[@]}"
+		fi
 	fi
 	local p fatal=()
 	for p in $(missing "$group"); do
