@@ -3,6 +3,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 
 #include "commands.h"
 #include "info.h"
@@ -73,16 +75,45 @@ int cmd_info(int argc, char **argv, const struct options *o)
 	return info_list(o);
 }
 
-int info_print_rows(FILE *out, const struct info_row *rows, size_t n)
+int info_width(FILE *out)
 {
-	size_t len = info_format_rows(NULL, 0, rows, n) + 1;
+	/*
+	 * Never wider than 80 columns, even on a wide terminal: lines of prose
+	 * much longer than that are hard to follow, and the text stays the same
+	 * in a pipe, a file or a terminal.  Narrower when the terminal is (a
+	 * split pane), or when COLUMNS says so, as for ls; info_format_rows()
+	 * keeps at least INFO_WIDTH_MIN.
+	 */
+	int width = INFO_WIDTH, fd = fileno(out);
+	struct winsize ws;
+	const char *env = getenv("COLUMNS");
+
+	if (fd < 0 && out == stdout)
+		fd = STDOUT_FILENO;  /* stdout_stream.c's stdout has no descriptor of its own */
+	if (fd >= 0 && isatty(fd) && ioctl(fd, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0 &&
+	    ws.ws_col < width)
+		width = ws.ws_col;
+	if (env && *env) {
+		char *end;
+		long c = strtol(env, &end, 10);
+		if (*end == '\0' && c > 0 && c < width)
+			width = (int)c;
+	}
+	return width;
+}
+
+int info_print_rows(FILE *out, const struct info_row *header, const struct info_row *rows,
+		    size_t n)
+{
+	int width = info_width(out);
+	size_t len = info_format_rows(NULL, 0, header, rows, n, width) + 1;
 	char *text = malloc(len);
 
 	if (text == NULL) {
 		fprintf(stderr, "tcptool: %s\n", strerror(errno));
 		return EXIT_NETWORK;
 	}
-	info_format_rows(text, len, rows, n);
+	info_format_rows(text, len, header, rows, n, width);
 	fputs(text, out);
 	free(text);
 	return EXIT_OK;
@@ -116,7 +147,12 @@ int info_system(const struct options *o)
 		snprintf(rows[i].value, sizeof(rows[i].value), "%s", k->readable ? k->value : "?");
 		snprintf(rows[i].meaning, sizeof(rows[i].meaning), "%s", k->meaning);
 	}
-	int status = o->json ? EXIT_OK : info_print_rows(stdout, rows, n);
+	/*
+	 * The header names the two columns and the lines under them; -q
+	 * leaves it out, as it does the socket list's.
+	 */
+	static const struct info_row header = { "SETTING", "VALUE", "WHAT IT MEANS" };
+	int status = o->json ? EXIT_OK : info_print_rows(stdout, o->quiet ? NULL : &header, rows, n);
 	free(settings);
 	free(rows);
 	return status;

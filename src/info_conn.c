@@ -37,7 +37,7 @@ static int report_negotiated(const struct report *r, int fd)
 		return EXIT_OK;
 	struct info_row rows[INFO_ROWS_MAX];
 	size_t n = info_negotiated_rows(&s, cong, r->verbose, rows, INFO_ROWS_MAX);
-	return info_print_rows(r->out, rows, n);
+	return info_print_rows(r->out, NULL, rows, n);
 }
 
 /*

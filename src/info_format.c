@@ -135,24 +135,153 @@ size_t info_negotiated_rows(const struct tcp_summary *s, const char *congestion,
 	return n;
 }
 
-size_t info_format_rows(char *buf, size_t size, const struct info_row *rows, size_t n)
-{
-	int wn = 0, wv = 0;
-	size_t len = 0;
+/* Text appended to a buffer that may be too small: len counts what did not fit too. */
+struct textbuf {
+	char *buf;
+	size_t size, len;
+};
 
-	for (size_t i = 0; i < n; i++) {
-		int a = (int)strlen(rows[i].name), b = (int)strlen(rows[i].value);
-		wn = a > wn ? a : wn;
-		wv = b > wv ? b : wv;
+static void put(struct textbuf *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void put(struct textbuf *o, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	bool room = o->len < o->size;
+	int k = vsnprintf(room ? o->buf + o->len : NULL, room ? o->size - o->len : 0, fmt, ap);
+	va_end(ap);
+	o->len += k > 0 ? (size_t)k : 0;
+}
+
+/* Kinds of places where a line may end, weakest first. */
+enum line_break {
+	BREAK_WORD,    /* at a blank, or after a comma in "8080,9000-9010" */
+	BREAK_WEAK,    /* after ", ", or before a "(...)" that ends the text */
+	BREAK_STRONG,  /* after ": " or "; " */
+};
+
+static size_t count_lines(const char *p, size_t avail);
+
+/*
+ * The next line of text p when it may take avail columns: returns its
+ * length and sets *next to where the line after it starts.  Plain, it
+ * ends at the last blank (or after the last comma) that lets it fit, and a
+ * word longer than avail is cut.  Otherwise, among the places that need
+ * no more lines in all, it takes the end of a clause when one falls in
+ * the last two thirds of the line, a strong one before a weak one, so
+ * that a line tends to hold one idea.
+ */
+static size_t wrap_line(const char *p, size_t avail, bool plain, const char **next)
+{
+	size_t len = strlen(p), end = 0, end_lines = (size_t)-1;
+	enum line_break end_kind = BREAK_WORD;
+
+	if (len <= avail) {
+		*next = p + len;
+		return len;
 	}
+	for (size_t i = 1; i <= avail; i++) {  /* a line of p[0..i) */
+		char before = p[i - 1];
+		enum line_break kind = BREAK_WORD;
+		if (p[i] == ' ' && before != ' ') {
+			const char *paren = p[i + 1] == '(' ? strchr(p + i + 1, ')') : NULL;
+			if (plain || i < avail / 3)
+				kind = BREAK_WORD;
+			else if (before == ':' || before == ';')
+				kind = BREAK_STRONG;
+			else if (before == ',' || (paren && paren[1] == '\0'))
+				kind = BREAK_WEAK;
+		} else if (!(before == ',' && p[i] != ' ')) {
+			continue;
+		}
+		size_t lines = plain ? 0 : count_lines(p + i + (p[i] == ' '), avail);
+		if (lines < end_lines || (lines == end_lines && kind >= end_kind)) {
+			end = i;
+			end_lines = lines;
+			end_kind = kind;
+		}
+	}
+	if (end == 0)
+		end = avail;
+	*next = p + end;
+	while (**next == ' ')
+		(*next)++;
+	return end;
+}
+
+/* How many lines text p takes when plainly wrapped to avail columns. */
+static size_t count_lines(const char *p, size_t avail)
+{
+	size_t n = 0;
+
+	while (*p) {
+		wrap_line(p, avail, true, &p);
+		n++;
+	}
+	return n;
+}
+
+/*
+ * Writes text wrapped to avail columns, a newline after each line: the
+ * first line goes where the output stands, the others after indent blanks.
+ */
+static void put_wrapped(struct textbuf *o, const char *text, int indent, size_t avail)
+{
+	const char *p = text, *next;
+
+	for (bool first = true; first || *p; first = false, p = next) {
+		size_t k = wrap_line(p, avail, false, &next);
+		put(o, "%*s%.*s\n", first ? 0 : indent, "", (int)k, p);
+	}
+}
+
+/* Where a row starts, where its meaning starts, and the least room a value column needs. */
+#define ROW_INDENT 2
+#define MEANING_INDENT 6
+#define VALUE_MIN 12
+
+/* One row: "  name  value", the value wrapped in its column, then the meaning under them. */
+static void put_row(struct textbuf *o, const struct info_row *r, int name_width, int width)
+{
+	int value_col = ROW_INDENT + name_width + 2;
+
+	if (r->value[0] == '\0') {
+		put(o, "%*s%s\n", ROW_INDENT, "", r->name);
+	} else if (width - value_col >= VALUE_MIN) {
+		put(o, "%*s%-*s  ", ROW_INDENT, "", name_width, r->name);
+		put_wrapped(o, r->value, value_col, (size_t)(width - value_col));
+	} else {
+		/* No room beside the name: the value on lines of its own. */
+		put(o, "%*s%s\n%*s", ROW_INDENT, "", r->name, ROW_INDENT + 2, "");
+		put_wrapped(o, r->value, ROW_INDENT + 2, (size_t)(width - ROW_INDENT - 2));
+	}
+	if (r->meaning[0]) {
+		put(o, "%*s", MEANING_INDENT, "");
+		put_wrapped(o, r->meaning, MEANING_INDENT, (size_t)(width - MEANING_INDENT));
+	}
+}
+
+size_t info_format_rows(char *buf, size_t size, const struct info_row *header,
+			const struct info_row *rows, size_t n, int width)
+{
+	struct textbuf o = { buf, size, 0 };
+	int name_width = header ? (int)strlen(header->name) : 0;
+
+	if (width > INFO_WIDTH || width <= 0)
+		width = INFO_WIDTH;
+	if (width < INFO_WIDTH_MIN)
+		width = INFO_WIDTH_MIN;
+	for (size_t i = 0; i < n; i++)
+		if ((int)strlen(rows[i].name) > name_width)
+			name_width = (int)strlen(rows[i].name);
 	if (size)
 		buf[0] = '\0';
-	for (size_t i = 0; i < n; i++) {
-		int k = snprintf(len < size ? buf + len : NULL, len < size ? size - len : 0,
-				 "  %-*s  %-*s  %s\n", wn, rows[i].name, wv, rows[i].value, rows[i].meaning);
-		len += k > 0 ? (size_t)k : 0;
-	}
-	return len;
+	if (header)
+		put_row(&o, header, name_width, width);
+	for (size_t i = 0; i < n; i++)
+		put_row(&o, &rows[i], name_width, width);
+	return o.len;
 }
 
 size_t info_tcp_fields(const struct tcp_summary *s, const char *congestion, struct field *f)

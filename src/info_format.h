@@ -6,6 +6,7 @@
 #ifndef TCPTOOL_INFO_FORMAT_H
 #define TCPTOOL_INFO_FORMAT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -13,7 +14,14 @@
 #include "socklist.h"
 #include "tcpinfo.h"
 
-/* One explained line: "  sack   yes   selective ACKs: ...". */
+/*
+ * One explained row: a name, its value, and what it means, which
+ * info_format_rows() lays out as
+ *
+ *   sack           yes
+ *       selective ACKs: the receiver reports what it holds,
+ *       so only lost segments are resent
+ */
 struct info_row {
 	const char *name;
 	char value[128];
@@ -23,6 +31,13 @@ struct info_row {
 #define INFO_ROWS_MAX 24
 
 /*
+ * The widest line info_format_rows() writes unless told less, and the
+ * least it accepts (the longest setting name and a value column fit).
+ */
+#define INFO_WIDTH 80
+#define INFO_WIDTH_MIN 60
+
+/*
  * The rows explaining what a connection negotiated and where it stands;
  * verbose adds the finer counters.  congestion may be NULL.  Returns the
  * number of rows written (at most max).
@@ -30,8 +45,15 @@ struct info_row {
 size_t info_negotiated_rows(const struct tcp_summary *s, const char *congestion, int verbose,
 			    struct info_row *rows, size_t max);
 
-/* Renders rows as aligned lines, each ending in a newline.  Returns the length needed. */
-size_t info_format_rows(char *buf, size_t size, const struct info_row *rows, size_t n);
+/*
+ * Renders rows as lines no wider than width (clamped to INFO_WIDTH_MIN ..
+ * INFO_WIDTH), each ending in a newline: per row, the name and the value
+ * in aligned columns, then the meaning under them, indented and wrapped at
+ * word boundaries, preferring the end of a clause.  A header row (NULL:
+ * none) goes first in the same layout.  Returns the length needed.
+ */
+size_t info_format_rows(char *buf, size_t size, const struct info_row *header,
+			const struct info_row *rows, size_t n, int width);
 
 /*
  * The JSON fields of a tcp_summary (congestion may be NULL), written to f

@@ -1,8 +1,9 @@
 /*
  * The Linux kernel settings behind what TCP users see, for
  * "tcptool info --system": each read from the sysctl tree and explained in
- * one line, with its value worked out (ports, seconds, KiB) where that
- * helps.  It never prints and never exits.
+ * a sentence, with its value worked out (ports, seconds, KiB) where that
+ * helps; info_format_rows() wraps it for the screen.  It never prints and
+ * never exits.
  */
 #ifndef TCPTOOL_KERNEL_SETTINGS_H
 #define TCPTOOL_KERNEL_SETTINGS_H
@@ -17,7 +18,7 @@ struct kernel_setting {
 	const char *name;                  /* "net.ipv4.tcp_syn_retries" */
 	bool readable;                     /* false: missing or unreadable on this host */
 	char value[SETTING_VALUE_MAX];     /* as the kernel shows it; tabs and runs of spaces made one space, no trailing newline */
-	char meaning[SETTING_MEANING_MAX]; /* one line: what it changes, the value worked out */
+	char meaning[SETTING_MEANING_MAX]; /* a sentence, no newline: what it changes, the value worked out */
 };
 
 /* How many settings tcptool explains. */
@@ -34,7 +35,7 @@ size_t kernel_settings_count(void);
 void kernel_settings_read(const char *root, struct kernel_setting *out);
 
 /*
- * Pure: the one-line meaning of setting 'name' holding 'value' (for an
+ * Pure: the meaning, in a sentence, of setting 'name' holding 'value' (for an
  * unreadable one pass NULL: the meaning says what the setting is for,
  * without numbers).  A value that does not parse, or is outside the values
  * the kernel documents, also gets the meaning without numbers; a name

@@ -51,6 +51,27 @@ ss_state() {
 	ss -Htan "sport = :$1 and dport = :$2" | awk '{print $1}'
 }
 
+# explained NAME: row NAME of the explained rows in $output as one line,
+# "VALUE | MEANING", with the lines it is wrapped on joined by blanks.
+explained() {
+	awk -v name="$1" '
+		found && /^      [^ ]/ { sub(/^ +/, ""); m = m (m == "" ? "" : " ") $0; next }
+		found && /^       +[^ ]/ { sub(/^ +/, ""); v = v " " $0; next }
+		found { exit }
+		/^  [^ ]/ && (substr($0, 3) == name || index(substr($0, 3), name "  ") == 1) {
+			found = 1; v = substr($0, 3 + length(name)); sub(/^ +/, "", v)
+		}
+		END { if (found) print v " | " m }' <<<"$output"
+}
+
+# assert_width MAX: no line of $output is wider than MAX columns.
+assert_width() {
+	local line
+	for line in "${lines[@]}"; do
+		((${#line} <= $1)) || fail "a line of ${#line} columns, more than $1: '$line'"
+	done
+}
+
 # --- the socket list ----------------------------------------------------------------
 
 @test "-a lists a listener and connections in five states, with their process" {
@@ -214,22 +235,25 @@ print(o["state"], o["local_port"], o["peer_port"])' "$line")
 	run -0 --separate-stderr tt info 127.0.0.1 "$port"
 	assert_equal "$stderr" ""
 	assert_regex "${lines[0]}" "^connected to 127\.0\.0\.1:$port from 127\.0\.0\.1:[0-9]+ in [0-9]+\.[0-9]{3} ms$"
-	assert_line --index 1 --regexp '^  state +ESTABLISHED +the handshake is complete: data may flow both ways$'
-	assert_line --regexp '^  mss out +[0-9]+ +largest segment we send'
-	assert_line --regexp '^  mss in +65483 +largest segment we take'
-	assert_line --regexp '^  window scale +[0-9]+ out / [0-9]+ in +windows count in units of'
-	assert_line --regexp '^  sack +yes +selective ACKs'
-	assert_line --regexp '^  timestamps +yes '
-	assert_line --regexp '^  ecn +(yes|no) '
-	assert_line --regexp '^  syn data +no '
-	assert_line --regexp '^  rtt +[0-9]+\.[0-9]{3} ms \(var [0-9]+\.[0-9]{3}\) '
-	assert_line --regexp '^  cwnd +[0-9]+ segments '
-	assert_line --regexp "^  congestion +$(cat /proc/sys/net/ipv4/tcp_congestion_control) "
-	refute_line --regexp '^  (rto|ssthresh) '
+	# Each row: the name and the value, then what it means on lines under them.
+	assert_line --index 1 --regexp '^  state +ESTABLISHED$'
+	assert_line --index 2 '      the handshake is complete: data may flow both ways'
+	assert_regex "$(explained 'mss out')" '^[0-9]+ \| largest segment we send'
+	assert_regex "$(explained 'mss in')" '^65483 \| largest segment we take'
+	assert_regex "$(explained 'window scale')" '^[0-9]+ out / [0-9]+ in \| windows count in units of'
+	assert_regex "$(explained sack)" '^yes \| selective ACKs'
+	assert_regex "$(explained timestamps)" '^yes \| .'
+	assert_regex "$(explained ecn)" '^(yes|no) \| .'
+	assert_regex "$(explained 'syn data')" '^no \| .'
+	assert_regex "$(explained rtt)" '^[0-9]+\.[0-9]{3} ms \(var [0-9]+\.[0-9]{3}\) \| smoothed round-trip time'
+	assert_regex "$(explained cwnd)" '^[0-9]+ segments \| congestion window'
+	assert_regex "$(explained congestion)" "^$(cat /proc/sys/net/ipv4/tcp_congestion_control) \\| ."
+	refute_line --regexp '^  (rto|ssthresh|bytes)( |$)'
 	run -0 tt info -v 127.0.0.1 "$port"
-	assert_line --regexp '^  rto +[0-9]+\.[0-9]{3} ms '
-	assert_line --regexp '^  ssthresh +(none yet|[0-9]+ segments) '
-	assert_line --regexp '^  path mtu +65535 '
+	assert_regex "$(explained rto)" '^[0-9]+\.[0-9]{3} ms \| retransmission timeout'
+	assert_regex "$(explained ssthresh)" '^(none yet|[0-9]+ segments) \| .'
+	assert_regex "$(explained 'path mtu')" '^65535 \| .'
+	assert_regex "$(explained 'receive space')" '^[0-9]+ bytes \| .'
 }
 
 @test "HOST PORT --json: connected, then one negotiated object" {
@@ -292,8 +316,9 @@ except ConnectionResetError:
 	run -0 --separate-stderr tt info --fd 7
 	exec 7>&-
 	assert_regex "${lines[0]}" "^fd 7: TCP socket \(IPv4\), connected to 127\.0\.0\.1:$port from 127\.0\.0\.1:[0-9]+$"
-	assert_line --index 1 --regexp '^  state +ESTABLISHED '
-	assert_line --regexp '^  sack +yes '
+	assert_line --index 1 --regexp '^  state +ESTABLISHED$'
+	assert_line --index 2 --regexp '^      the handshake is complete'
+	assert_regex "$(explained sack)" '^yes \| selective ACKs'
 	# The local name is the one the echo server saw.
 	local from
 	from=$(sed -nE 's/^fd 7: .* from (.*)$/\1/p' <<<"${lines[0]}")
@@ -319,8 +344,9 @@ import socket, subprocess, sys
 s = socket.socket(socket.AF_INET6); s.bind(("::1", 0)); s.listen(7)
 sys.exit(subprocess.call([sys.argv[1], "info", "--fd", str(s.fileno())], pass_fds=[s.fileno()]))' "$TCPTOOL"
 	assert_regex "${lines[0]}" '^fd [0-9]+: TCP socket \(IPv6\), listening on \[::1\]:[0-9]+$'
-	assert_line --index 1 --regexp '^  state +LISTEN '
-	assert_line --index 2 --regexp '^  accept queue +0 of 7 '
+	assert_line --index 1 --regexp '^  state +LISTEN$'
+	assert_line --index 3 --regexp '^  accept queue +0 of 7$'
+	assert_regex "$(explained 'accept queue')" ' \| finished handshakes waiting for accept\(\)'
 }
 
 @test "--fd: a UNIX socket is described without tcp_info" {
@@ -346,18 +372,30 @@ sys.exit(subprocess.call([sys.argv[1], "info", "--fd", str(a.fileno())], pass_fd
 
 # --- info --system ------------------------------------------------------------------
 
-@test "--system: each setting with its value from /proc/sys and one line on it" {
+@test "--system: a header, then each setting with its value from /proc/sys and what it means under it" {
 	run -0 --separate-stderr tt info --system
 	assert_equal "$stderr" ""
+	assert_regex "${lines[0]}" '^  SETTING +VALUE$'
+	assert_equal "${lines[1]}" "      WHAT IT MEANS"
+	# The values line up under VALUE.
+	local column=${lines[0]%%VALUE}
+	assert_line --regexp "^  net\.ipv4\.tcp_syn_retries {$((${#column} - 26))}[0-9]+$"
 	local retries range
 	retries=$(cat /proc/sys/net/ipv4/tcp_syn_retries)
 	range=$(tr -s '\t ' ' ' </proc/sys/net/ipv4/ip_local_port_range)
-	assert_line --regexp "^  net\.ipv4\.tcp_syn_retries +$retries +connect\(\) gives up after $retries SYN retransmissions"
-	assert_line --regexp "^  net\.ipv4\.ip_local_port_range +$range +"
-	assert_line --regexp '^  net\.core\.somaxconn +[0-9]+ +listen\(\) backlogs are cut to'
-	assert_line --regexp '^  net\.ipv4\.tcp_congestion_control +[a-z0-9_]+ +'
-	assert_line --regexp '^  net\.ipv6\.bindv6only +[01] +'
-	assert_equal "${#lines[@]}" 27
+	assert_regex "$(explained net.ipv4.tcp_syn_retries)" "^$retries \\| connect\\(\\) gives up after $retries SYN retransmissions"
+	assert_regex "$(explained net.ipv4.ip_local_port_range)" "^$range \\| connect\\(\\) and bind\\(\\) to port 0 pick"
+	assert_regex "$(explained net.core.somaxconn)" '^[0-9]+ \| listen\(\) backlogs are cut to'
+	assert_regex "$(explained net.ipv4.tcp_congestion_control)" '^[a-z0-9_]+ \| new connections use'
+	assert_regex "$(explained net.ipv6.bindv6only)" '^[01] \| a listener on \[::\]'
+	# 27 settings, each with its meaning.
+	assert_equal "$(grep -c '^  net\.' <<<"$output")" 27
+	# Rows start 2 columns in, meanings 6 (a long value may go on under VALUE).
+	refute_line --regexp '^( ?| {3,5})[^ ]'
+	[[ $output != *$'\n\n'* ]] || fail "a blank line: $output"
+	# -q leaves out the header, as for the socket list.
+	run -0 tt -q info --system
+	assert_regex "${lines[0]}" '^  net\.'
 }
 
 @test "--system --json: one setting object per line" {
@@ -366,6 +404,48 @@ sys.exit(subprocess.call([sys.argv[1], "info", "--fd", str(a.fileno())], pass_fd
 		'len(ev["setting"]) == 27 and len(ev) == 1' \
 		'all(s["meaning"] and isinstance(s["readable"], bool) for s in ev["setting"])' \
 		"[s['value'] for s in ev['setting'] if s['name'] == 'net.ipv4.tcp_syn_retries'] == ['$(cat /proc/sys/net/ipv4/tcp_syn_retries)']"
+}
+
+# --- widths -------------------------------------------------------------------------
+
+@test "--system, --fd and -v HOST PORT: no line wider than 80 columns, fewer for COLUMNS or a narrower terminal" {
+	start_server e echo -b 127.0.0.1 0
+	run -0 env -u COLUMNS "$TCPTOOL" info --system
+	assert_regex "${lines[0]}" '^  SETTING +VALUE$'
+	assert_equal "${lines[1]}" "      WHAT IT MEANS"
+	assert_width 80
+	run -0 env -u COLUMNS "$TCPTOOL" -v info 127.0.0.1 "$port"
+	assert_line --regexp '^  bytes '
+	assert_width 80
+	exec 7<>"/dev/tcp/127.0.0.1/$port"
+	run -0 env -u COLUMNS "$TCPTOOL" -v info --fd 7
+	assert_line --regexp '^  bytes '
+	assert_width 80
+	# Fewer columns when asked (for the rows: the fd line is an event line,
+	# one line whatever its length); more are never taken.
+	run -0 env COLUMNS=64 "$TCPTOOL" -v info --fd 7
+	mapfile -t lines < <(grep '^ ' <<<"$output")
+	assert_line --regexp '^  bytes '
+	assert_width 64
+	run -0 env COLUMNS=200 "$TCPTOOL" -v info --fd 7
+	assert_width 80
+	exec 7>&-
+	run -0 env COLUMNS=64 "$TCPTOOL" info --system
+	assert_width 64
+	assert_equal "$(grep -c '^  net\.' <<<"$output")" 27
+	run -0 env COLUMNS=200 "$TCPTOOL" info --system
+	assert_width 80
+	assert_line --regexp '^.{75,80}$'
+	# A terminal 64 columns wide, as a split pane may be.
+	need_tool script util-linux
+	# shellcheck disable=SC2016 # expanded by the inner shell
+	run -0 timeout -k 1 "$T_MAX" script -qec 'stty cols 64 && env -u COLUMNS "$TCPTOOL" info --system' /dev/null
+	output=${output//$'\r'/}
+	lines=()
+	mapfile -t lines <<<"$output"
+	assert_regex "${lines[0]}" '^  SETTING +VALUE$'
+	assert_width 64
+	assert_line --regexp '^.{58,64}$'
 }
 
 # --- usage errors -------------------------------------------------------------------

@@ -233,21 +233,108 @@ static void test_negotiated(void)
 	CHECK_INT(info_negotiated_rows(&s, "cubic", 1, rows, 3), 3);
 }
 
+/* The longest line of text, newlines apart. */
+static size_t widest(const char *text)
+{
+	size_t w = 0;
+
+	for (const char *p = text; *p; ) {
+		size_t k = strcspn(p, "\n");
+		w = k > w ? k : w;
+		p += k + (p[k] == '\n');
+	}
+	return w;
+}
+
 static void test_rows(void)
 {
 	struct info_row rows[2] = { { .name = "a" }, { .name = "longer" } };
-	char buf[128];
+	char buf[1024];
 
 	strcpy(rows[0].value, "1");
 	strcpy(rows[0].meaning, "first");
 	strcpy(rows[1].value, "22 segments");
 	strcpy(rows[1].meaning, "second");
-	size_t need = info_format_rows(buf, sizeof(buf), rows, 2);
-	CHECK_STR(buf, "  a       1            first\n  longer  22 segments  second\n");
+	size_t need = info_format_rows(buf, sizeof(buf), NULL, rows, 2, 80);
+	CHECK_STR(buf, "  a       1\n      first\n  longer  22 segments\n      second\n");
 	CHECK_INT(need, strlen(buf));
-	CHECK_INT(info_format_rows(NULL, 0, rows, 2), need);
-	info_format_rows(buf, 20, rows, 2);
+	CHECK_INT(info_format_rows(NULL, 0, NULL, rows, 2, 80), need);
+	info_format_rows(buf, 20, NULL, rows, 2, 80);
 	CHECK_INT(strlen(buf), 19);
+
+	/* A header goes first, in the same columns; an empty value leaves none. */
+	static const struct info_row header = { "NAME", "VALUE", "WHAT IT MEANS" };
+	rows[0].value[0] = '\0';
+	info_format_rows(buf, sizeof(buf), &header, rows, 2, 80);
+	CHECK_STR(buf, "  NAME    VALUE\n      WHAT IT MEANS\n  a\n      first\n"
+		       "  longer  22 segments\n      second\n");
+}
+
+/* Meanings and values wrapped at word boundaries, never past the width. */
+static void test_wrap(void)
+{
+	struct info_row r = { .name = "net.ipv4.tcp_available_congestion_control" };
+	char buf[2048];
+
+	/* The end of a clause ends a line when that takes no more lines. */
+	strcpy(r.value, "1");
+	strcpy(r.meaning, "smoothed round-trip time and its variation; fresh, it is the handshake's sample");
+	info_format_rows(buf, sizeof(buf), NULL, &r, 1, 80);
+	CHECK_STR(buf, "  net.ipv4.tcp_available_congestion_control  1\n"
+		       "      smoothed round-trip time and its variation;\n"
+		       "      fresh, it is the handshake's sample\n");
+	/* ... but not when it would take one more. */
+	strcpy(r.meaning, "receive buffer per socket: starts at 128 KiB, auto-tuned between 4 KiB and "
+			  "32 MiB unless SO_RCVBUF is set");
+	info_format_rows(buf, sizeof(buf), NULL, &r, 1, 80);
+	CHECK_STR(buf, "  net.ipv4.tcp_available_congestion_control  1\n"
+		       "      receive buffer per socket: starts at 128 KiB,\n"
+		       "      auto-tuned between 4 KiB and 32 MiB unless SO_RCVBUF is set\n");
+	/* A parenthesis that ends the text goes whole to the next line. */
+	strcpy(r.meaning, "no ECN: congestion shows only as loss (net.ipv4.tcp_ecn=1 makes this host ask)");
+	info_format_rows(buf, sizeof(buf), NULL, &r, 1, 80);
+	CHECK_CONTAINS(buf, "\n      no ECN: congestion shows only as loss\n"
+			    "      (net.ipv4.tcp_ecn=1 makes this host ask)\n");
+
+	/* A long value wraps in its column: at blanks, or after commas. */
+	strcpy(r.value, "reno cubic bbr dctcp vegas westwood highspeed htcp hybla illinois scalable lp "
+			"veno yeah nv");
+	strcpy(r.meaning, "");
+	info_format_rows(buf, sizeof(buf), NULL, &r, 1, 80);
+	CHECK_STR(buf, "  net.ipv4.tcp_available_congestion_control  reno cubic bbr dctcp vegas westwood\n"
+		       "                                             highspeed htcp hybla illinois\n"
+		       "                                             scalable lp veno yeah nv\n");
+	strcpy(r.value, "8080,9000-9010,9100,9200-9299,10000-10999,20000,20001,20002,30000-30100");
+	info_format_rows(buf, sizeof(buf), NULL, &r, 1, 80);
+	CHECK_STR(buf, "  net.ipv4.tcp_available_congestion_control  8080,9000-9010,9100,9200-9299,\n"
+		       "                                             10000-10999,20000,20001,20002,\n"
+		       "                                             30000-30100\n");
+	/* A word longer than the column is cut. */
+	memset(r.value, 'x', 50);
+	r.value[50] = '\0';
+	info_format_rows(buf, sizeof(buf), NULL, &r, 1, 80);
+	CHECK_INT(widest(buf), 80);
+
+	/* Narrower widths are kept, down to INFO_WIDTH_MIN; wider ones are not. */
+	strcpy(r.value, "4096 131072 33554432");
+	strcpy(r.meaning, "SO_KEEPALIVE only: the first keepalive probe goes out after 7200 s (2 h) "
+			  "with nothing received");
+	info_format_rows(buf, sizeof(buf), NULL, &r, 1, 64);
+	CHECK_STR(buf, "  net.ipv4.tcp_available_congestion_control  4096 131072\n"
+		       "                                             33554432\n"
+		       "      SO_KEEPALIVE only: the first keepalive probe goes out\n"
+		       "      after 7200 s (2 h) with nothing received\n");
+	info_format_rows(buf, sizeof(buf), NULL, &r, 1, 10);
+	CHECK(widest(buf) <= INFO_WIDTH_MIN && widest(buf) > INFO_WIDTH_MIN - 10);
+	info_format_rows(buf, sizeof(buf), NULL, &r, 1, 200);
+	CHECK(widest(buf) <= INFO_WIDTH);
+	/* No room for a value column beside the name: the value goes under it. */
+	r.name = "a.name.so.long.that.no.value.column.fits.beside.it";
+	info_format_rows(buf, sizeof(buf), NULL, &r, 1, 60);
+	CHECK_STR(buf, "  a.name.so.long.that.no.value.column.fits.beside.it\n"
+		       "    4096 131072 33554432\n"
+		       "      SO_KEEPALIVE only: the first keepalive probe goes out\n"
+		       "      after 7200 s (2 h) with nothing received\n");
 }
 
 static void test_bytes(void)
@@ -288,6 +375,7 @@ void test_info_format(void)
 	test_json();
 	test_negotiated();
 	test_rows();
+	test_wrap();
 	test_bytes();
 	test_fields();
 }
