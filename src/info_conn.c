@@ -9,15 +9,20 @@
 
 #include "info.h"
 #include "info_format.h"
+#include "procnet.h"
 #include "report.h"
 #include "session.h"
 #include "sock.h"
+#include "sockdiag.h"
 #include "socklist.h"
 #include "tcpinfo.h"
 #include "trace.h"
 
-/* What TCP_INFO says of fd: a "negotiated" event, or explained rows.  Returns the exit status. */
-static int report_negotiated(const struct report *r, int fd)
+/*
+ * What TCP_INFO says of fd: a "negotiated" event, or explained rows.
+ * we_opened: fd sent the first SYN.  Returns the exit status.
+ */
+static int report_negotiated(const struct report *r, int fd, bool we_opened)
 {
 	struct tcp_summary s;
 	char cong[16] = "";
@@ -36,7 +41,7 @@ static int report_negotiated(const struct report *r, int fd)
 	if (r->quiet)
 		return EXIT_OK;
 	struct info_row rows[INFO_ROWS_MAX];
-	size_t n = info_negotiated_rows(&s, cong, r->verbose, rows, INFO_ROWS_MAX);
+	size_t n = info_negotiated_rows(&s, cong, r->verbose, we_opened, rows, INFO_ROWS_MAX);
 	return info_print_rows(r->out, NULL, rows, n);
 }
 
@@ -74,7 +79,7 @@ int info_connect(const char *host, const char *port_text, const struct options *
 			close(d.fd);
 			status = EXIT_NETWORK;
 		} else {
-			status = report_negotiated(&r, d.fd);
+			status = report_negotiated(&r, d.fd, true);
 			close_politely(d.fd);
 		}
 	}
@@ -126,6 +131,41 @@ static int sockopt_int(int fd, int opt)
 	return v;
 }
 
+struct listener_search {
+	int port;
+	bool found;
+};
+
+static int note_listener(void *ctx, const struct tcp_sock *s)
+{
+	struct listener_search *ls = ctx;
+
+	if (s->state == 10 && socklist_port(&s->local) == ls->port)  /* LISTEN */
+		ls->found = true;
+	return 0;
+}
+
+/*
+ * Whether a connected TCP socket on local port 'port' was accepted rather
+ * than opened with connect(): tcp_info's byte counts differ by the SYN.
+ * The socket does not say, but an accepted one keeps the port of the
+ * listener that took it, and connect() never picks a port that a listener
+ * holds.  So this asks whether a listener holds the port; it is wrong only
+ * when that listener closed since, or when a client was bound to a
+ * listener's port on purpose (SO_REUSEPORT).
+ */
+static bool was_accepted(int port)
+{
+	static const int families[] = { AF_INET, AF_INET6 };
+	struct listener_search ls = { port, false };
+
+	for (size_t i = 0; i < 2 && !ls.found; i++)
+		if (sockdiag_dump(families[i], 1u << 10, false, note_listener, &ls) < 0)
+			procnet_read(families[i] == AF_INET ? "/proc/net/tcp" : "/proc/net/tcp6",
+				     families[i], note_listener, &ls);
+	return ls.found;
+}
+
 /* A name of any family: inet as everywhere, unix as its path, "" for none. */
 static void any_name(const struct sockaddr_storage *ss, socklen_t len, char *buf, size_t size)
 {
@@ -171,10 +211,13 @@ int info_fd(const struct options *o)
 	struct sockaddr_storage ss;
 	socklen_t len = sizeof(ss);
 	char local[SOCK_NAME_MAX + 110] = "", peer[SOCK_NAME_MAX + 110] = "";
+	int local_port = 0;
 	memset(&ss, 0, sizeof(ss));
 	/* An inet socket on port 0 is not bound yet. */
-	if (getsockname(fd, (struct sockaddr *)&ss, &len) == 0 &&
-	    !(inet && socklist_port(&ss) == 0))
+	bool named = getsockname(fd, (struct sockaddr *)&ss, &len) == 0;
+	if (named && inet)
+		local_port = socklist_port(&ss);
+	if (named && !(inet && local_port == 0))
 		any_name(&ss, len, local, sizeof(local));
 	len = sizeof(ss);
 	memset(&ss, 0, sizeof(ss));
@@ -201,5 +244,10 @@ int info_fd(const struct options *o)
 		snprintf(where, sizeof(where), "%s%s", local[0] ? "bound to " : "not bound, not connected",
 			 local);
 	report_event(&r, "fd", f, "fd %d: %s, %s", fd, what, where);
-	return tcp ? report_negotiated(&r, fd) : EXIT_OK;
+	if (!tcp)
+		return EXIT_OK;
+	/* Only the text rows show byte counts, and not a listener's. */
+	bool accepted = !listening && !r.json && !r.quiet && local_port != 0 &&
+			was_accepted(local_port);
+	return report_negotiated(&r, fd, !accepted);
 }

@@ -8,8 +8,14 @@
 
 #include "sock.h"
 
+#define TCP_SYN_SENT 2
+#define TCP_FIN_WAIT2 5
+#define TCP_TIME_WAIT 6
 #define TCP_CLOSE 7
+#define TCP_CLOSE_WAIT 8
+#define TCP_LAST_ACK 9
 #define TCP_LISTEN 10
+#define TCP_CLOSING 11
 /* ssthresh before the first loss: "none yet". */
 #define INFINITE_SSTHRESH 0x7fffffffu
 
@@ -40,8 +46,61 @@ static void flag_row(struct info_row *rows, size_t *n, size_t max, const char *n
 	snprintf(r->value, sizeof(r->value), "%s", on ? "yes" : "no");
 }
 
+void info_data_bytes(const struct tcp_summary *s, bool we_opened, uint64_t *out, uint64_t *in)
+{
+	/*
+	 * tcpi_bytes_acked is how far the peer's ACKs moved snd_una.  A socket
+	 * that connect() opened starts it at its SYN, so the ACK of the SYN
+	 * counts 1; an accepted one starts after its SYN-ACK and counts no
+	 * handshake.  Our FIN counts 1 once acknowledged: in FIN_WAIT2 and
+	 * TIME_WAIT (LAST_ACK and CLOSING still wait for that ACK).
+	 * tcpi_bytes_received is how far rcv_nxt moved after the handshake,
+	 * so the peer's SYN never counts, but its FIN does once it arrived:
+	 * in CLOSE_WAIT, LAST_ACK, CLOSING and TIME_WAIT.
+	 */
+	uint64_t not_data_out = 0, not_data_in = 0;
+
+	if (we_opened && s->state != TCP_SYN_SENT)
+		not_data_out++;
+	if (s->state == TCP_FIN_WAIT2 || s->state == TCP_TIME_WAIT)
+		not_data_out++;
+	if (s->state == TCP_CLOSE_WAIT || s->state == TCP_LAST_ACK || s->state == TCP_CLOSING ||
+	    s->state == TCP_TIME_WAIT)
+		not_data_in++;
+	*out = s->bytes_acked > not_data_out ? s->bytes_acked - not_data_out : 0;
+	*in = s->bytes_received > not_data_in ? s->bytes_received - not_data_in : 0;
+}
+
+char *info_format_span(uint64_t us, char *buf, size_t size)
+{
+	uint64_t whole, frac;
+	const char *unit;
+	int digits = 3;
+
+	if (us < 1000000) {
+		whole = us / 1000;
+		frac = us % 1000;
+		unit = "ms";
+	} else {
+		uint64_t ms = (us + 500) / 1000;
+		whole = ms / 1000;
+		frac = ms % 1000;
+		unit = "s";
+	}
+	/* "200 ms", not "200.000 ms"; "1.5 ms", not "1.500 ms". */
+	while (digits > 0 && frac % 10 == 0) {
+		frac /= 10;
+		digits--;
+	}
+	if (digits == 0)
+		snprintf(buf, size, "%" PRIu64 " %s", whole, unit);
+	else
+		snprintf(buf, size, "%" PRIu64 ".%0*" PRIu64 " %s", whole, digits, frac, unit);
+	return buf;
+}
+
 size_t info_negotiated_rows(const struct tcp_summary *s, const char *congestion, int verbose,
-			    struct info_row *rows, size_t max)
+			    bool we_opened, struct info_row *rows, size_t max)
 {
 	size_t n = 0;
 	char a[32], b[32];
@@ -55,16 +114,16 @@ size_t info_negotiated_rows(const struct tcp_summary *s, const char *congestion,
 		/* A listener's tcp_info counts its queue, nothing negotiated. */
 		r = row(rows, &n, max, "accept queue",
 			"finished handshakes waiting for accept(), and the backlog that caps them");
-		snprintf(r->value, sizeof(r->value), "%u of %u", s->unacked, s->sacked);
+		snprintf(r->value, sizeof(r->value), "%u of %u connections", s->unacked, s->sacked);
 		return n;
 	}
 
 	r = row(rows, &n, max, "mss out",
 		"largest segment we send: the peer's MSS less TCP options, at most half its window");
-	snprintf(r->value, sizeof(r->value), "%u", s->snd_mss);
+	snprintf(r->value, sizeof(r->value), "%u bytes", s->snd_mss);
 	r = row(rows, &n, max, "mss in",
 		"largest segment we take: the MSS our SYN announced, less TCP options");
-	snprintf(r->value, sizeof(r->value), "%u", s->advmss);
+	snprintf(r->value, sizeof(r->value), "%u bytes", s->advmss);
 
 	if (s->snd_wscale >= 0) {
 		r = row(rows, &n, max, "window scale",
@@ -72,6 +131,7 @@ size_t info_negotiated_rows(const struct tcp_summary *s, const char *congestion,
 			s->snd_wscale, s->rcv_wscale,
 			format_bytes((uint64_t)65535 << s->snd_wscale, a, sizeof(a)),
 			format_bytes((uint64_t)65535 << s->rcv_wscale, b, sizeof(b)));
+		/* Shift counts, as the TCP option carries them: no unit. */
 		snprintf(r->value, sizeof(r->value), "%d out / %d in", s->snd_wscale, s->rcv_wscale);
 	} else {
 		r = row(rows, &n, max, "window scale",
@@ -93,9 +153,8 @@ size_t info_negotiated_rows(const struct tcp_summary *s, const char *congestion,
 
 	r = row(rows, &n, max, "rtt",
 		"smoothed round-trip time and its variation; fresh, it is the handshake's sample");
-	snprintf(r->value, sizeof(r->value), "%s ms (var %s)",
-		 format_ms((int64_t)s->rtt_us * 1000, a, sizeof(a)),
-		 format_ms((int64_t)s->rttvar_us * 1000, b, sizeof(b)));
+	snprintf(r->value, sizeof(r->value), "%s (var %s)", info_format_span(s->rtt_us, a, sizeof(a)),
+		 info_format_span(s->rttvar_us, b, sizeof(b)));
 	r = row(rows, &n, max, "cwnd",
 		"congestion window: segments in flight before ACKs must come back (10 at the start)");
 	snprintf(r->value, sizeof(r->value), "%u segments", s->snd_cwnd);
@@ -113,11 +172,11 @@ size_t info_negotiated_rows(const struct tcp_summary *s, const char *congestion,
 		return n;
 
 	r = row(rows, &n, max, "rto", "retransmission timeout: how long an unacknowledged segment waits");
-	snprintf(r->value, sizeof(r->value), "%s ms", format_ms((int64_t)s->rto_us * 1000, a, sizeof(a)));
+	snprintf(r->value, sizeof(r->value), "%s", info_format_span(s->rto_us, a, sizeof(a)));
 	r = row(rows, &n, max, "mss seen", "largest segment the peer has sent us so far (536 until data comes)");
-	snprintf(r->value, sizeof(r->value), "%u", s->rcv_mss);
+	snprintf(r->value, sizeof(r->value), "%u bytes", s->rcv_mss);
 	r = row(rows, &n, max, "path mtu", "largest IP packet the path carries, as far as we know");
-	snprintf(r->value, sizeof(r->value), "%u", s->pmtu);
+	snprintf(r->value, sizeof(r->value), "%u bytes", s->pmtu);
 	r = row(rows, &n, max, "ssthresh", "slow start threshold: cwnd grows fast below it, slowly above");
 	if (s->snd_ssthresh >= INFINITE_SSTHRESH)
 		snprintf(r->value, sizeof(r->value), "none yet");
@@ -126,11 +185,14 @@ size_t info_negotiated_rows(const struct tcp_summary *s, const char *congestion,
 	r = row(rows, &n, max, "receive space", "how much we expect to receive per round trip; our window grows with it");
 	snprintf(r->value, sizeof(r->value), "%u bytes", s->rcv_space);
 	r = row(rows, &n, max, "retransmits", "segments sent again so far, in all");
-	snprintf(r->value, sizeof(r->value), "%u", s->total_retrans);
+	snprintf(r->value, sizeof(r->value), "%u segments", s->total_retrans);
 	if (s->have_bytes) {
-		r = row(rows, &n, max, "bytes", "our bytes the peer acknowledged, and the bytes we received");
-		snprintf(r->value, sizeof(r->value), "%" PRIu64 " out / %" PRIu64 " in",
-			 s->bytes_acked, s->bytes_received);
+		uint64_t out, in;
+		info_data_bytes(s, we_opened, &out, &in);
+		r = row(rows, &n, max, "bytes",
+			"our data the peer acknowledged, and the data we received (SYN and FIN not counted)");
+		snprintf(r->value, sizeof(r->value), "%" PRIu64 " bytes out / %" PRIu64 " bytes in",
+			 out, in);
 	}
 	return n;
 }

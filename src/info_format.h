@@ -39,11 +39,28 @@ struct info_row {
 
 /*
  * The rows explaining what a connection negotiated and where it stands;
- * verbose adds the finer counters.  congestion may be NULL.  Returns the
- * number of rows written (at most max).
+ * verbose adds the finer counters.  congestion may be NULL.  we_opened:
+ * this end sent the first SYN (connect()), rather than accepting it; the
+ * byte counts depend on it (see info_data_bytes).  Returns the number of
+ * rows written (at most max).
  */
 size_t info_negotiated_rows(const struct tcp_summary *s, const char *congestion, int verbose,
-			    struct info_row *rows, size_t max);
+			    bool we_opened, struct info_row *rows, size_t max);
+
+/*
+ * The data bytes of a connection, from tcp_info's counters less the
+ * sequence numbers that the SYN and FIN use, which the kernel counts as one
+ * byte each: *out, our bytes the peer acknowledged; *in, the bytes we
+ * received.  Never below 0.  In state CLOSE the kernel no longer says which
+ * FINs went through, so the counts are only approximate there.
+ */
+void info_data_bytes(const struct tcp_summary *s, bool we_opened, uint64_t *out, uint64_t *in);
+
+/*
+ * A time span from microseconds, with its unit, as people write it:
+ * "0.026 ms", "200 ms", "1.5 ms", "3.001 s", "5 s".
+ */
+char *info_format_span(uint64_t us, char *buf, size_t size);
 
 /*
  * Renders rows as lines no wider than width (clamped to INFO_WIDTH_MIN ..

@@ -238,22 +238,29 @@ print(o["state"], o["local_port"], o["peer_port"])' "$line")
 	# Each row: the name and the value, then what it means on lines under them.
 	assert_line --index 1 --regexp '^  state +ESTABLISHED$'
 	assert_line --index 2 '      the handshake is complete: data may flow both ways'
-	assert_regex "$(explained 'mss out')" '^[0-9]+ \| largest segment we send'
-	assert_regex "$(explained 'mss in')" '^65483 \| largest segment we take'
+	assert_regex "$(explained 'mss out')" '^[0-9]+ bytes \| largest segment we send'
+	assert_regex "$(explained 'mss in')" '^65483 bytes \| largest segment we take'
 	assert_regex "$(explained 'window scale')" '^[0-9]+ out / [0-9]+ in \| windows count in units of'
 	assert_regex "$(explained sack)" '^yes \| selective ACKs'
 	assert_regex "$(explained timestamps)" '^yes \| .'
 	assert_regex "$(explained ecn)" '^(yes|no) \| .'
 	assert_regex "$(explained 'syn data')" '^no \| .'
-	assert_regex "$(explained rtt)" '^[0-9]+\.[0-9]{3} ms \(var [0-9]+\.[0-9]{3}\) \| smoothed round-trip time'
+	# Times read as people write them: "0.034 ms", "200 ms", "1.5 s".
+	local span='[0-9]+(\.[0-9]{1,3})? (ms|s)'
+	assert_regex "$(explained rtt)" "^$span \\(var $span\\) \\| smoothed round-trip time"
 	assert_regex "$(explained cwnd)" '^[0-9]+ segments \| congestion window'
 	assert_regex "$(explained congestion)" "^$(cat /proc/sys/net/ipv4/tcp_congestion_control) \\| ."
 	refute_line --regexp '^  (rto|ssthresh|bytes)( |$)'
 	run -0 tt info -v 127.0.0.1 "$port"
-	assert_regex "$(explained rto)" '^[0-9]+\.[0-9]{3} ms \| retransmission timeout'
+	assert_regex "$(explained rto)" "^$span \\| retransmission timeout"
+	refute_line --regexp '^  rto +[0-9]+\.[0-9]*0 m?s$'
 	assert_regex "$(explained ssthresh)" '^(none yet|[0-9]+ segments) \| .'
-	assert_regex "$(explained 'path mtu')" '^65535 \| .'
+	assert_regex "$(explained 'path mtu')" '^65535 bytes \| .'
+	assert_regex "$(explained 'mss seen')" '^[0-9]+ bytes \| .'
 	assert_regex "$(explained 'receive space')" '^[0-9]+ bytes \| .'
+	assert_regex "$(explained retransmits)" '^0 segments \| .'
+	# Nothing sent yet: the SYN that the kernel counts as a byte is left out.
+	assert_regex "$(explained bytes)" '^0 bytes out / 0 bytes in \| our data the peer acknowledged'
 }
 
 @test "HOST PORT --json: connected, then one negotiated object" {
@@ -345,7 +352,7 @@ s = socket.socket(socket.AF_INET6); s.bind(("::1", 0)); s.listen(7)
 sys.exit(subprocess.call([sys.argv[1], "info", "--fd", str(s.fileno())], pass_fds=[s.fileno()]))' "$TCPTOOL"
 	assert_regex "${lines[0]}" '^fd [0-9]+: TCP socket \(IPv6\), listening on \[::1\]:[0-9]+$'
 	assert_line --index 1 --regexp '^  state +LISTEN$'
-	assert_line --index 3 --regexp '^  accept queue +0 of 7$'
+	assert_line --index 3 --regexp '^  accept queue +0 of 7 connections$'
 	assert_regex "$(explained 'accept queue')" ' \| finished handshakes waiting for accept\(\)'
 }
 
@@ -406,7 +413,7 @@ sys.exit(subprocess.call([sys.argv[1], "info", "--fd", str(a.fileno())], pass_fd
 		"[s['value'] for s in ev['setting'] if s['name'] == 'net.ipv4.tcp_syn_retries'] == ['$(cat /proc/sys/net/ipv4/tcp_syn_retries)']"
 }
 
-# --- widths -------------------------------------------------------------------------
+# --- widths and byte counts ---------------------------------------------------------
 
 @test "--system, --fd and -v HOST PORT: no line wider than 80 columns, fewer for COLUMNS or a narrower terminal" {
 	start_server e echo -b 127.0.0.1 0
@@ -446,6 +453,53 @@ sys.exit(subprocess.call([sys.argv[1], "info", "--fd", str(a.fileno())], pass_fd
 	assert_regex "${lines[0]}" '^  SETTING +VALUE$'
 	assert_width 64
 	assert_line --regexp '^.{58,64}$'
+}
+
+@test "bytes count data: 0 on a fresh connection, then what the peer acknowledged, without the SYN" {
+	start_server e echo -b 127.0.0.1 0
+	exec 7<>"/dev/tcp/127.0.0.1/$port"
+	run -0 tt -v info --fd 7
+	assert_regex "$(explained bytes)" '^0 bytes out / 0 bytes in \| '
+	# The echo of these 13 bytes carries the peer's ACK of them.
+	printf 'hello, world\n' >&7
+	local reply
+	read -r -t 5 reply <&7
+	assert_equal "$reply" "hello, world"
+	run -0 tt -v info --fd 7
+	exec 7>&-
+	assert_regex "$(explained bytes)" '^13 bytes out / 13 bytes in \| '
+}
+
+@test "bytes on either end: an accepted socket counts no SYN, and FINs are left out" {
+	run -0 timeout -k 1 "$T_MAX" python3 -c '
+import socket, subprocess, sys, time
+ls = socket.socket(); ls.bind(("127.0.0.1", 0)); ls.listen(1)
+c = socket.create_connection(ls.getsockname()); s, _ = ls.accept()
+def info(tag, sock):
+    print("--", tag, flush=True)
+    subprocess.run([sys.argv[1], "-v", "info", "--fd", str(sock.fileno())], pass_fds=[sock.fileno()], check=True)
+c.sendall(b"x" * 10); s.recv(10, socket.MSG_WAITALL)
+s.sendall(b"y" * 3); c.recv(3, socket.MSG_WAITALL)
+info("client", c); info("server", s)
+c.shutdown(socket.SHUT_WR)
+# FIN_WAIT2 once the peer acknowledged our FIN; the peer in CLOSE_WAIT once it came.
+while c.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, 8)[0] != 5:
+    time.sleep(0.01)
+assert s.recv(1) == b""
+info("client after its FIN", c); info("server after that FIN", s)' "$TCPTOOL"
+	local all=$output tag want
+	while IFS='|' read -r tag want; do
+		output=$(awk -v t="-- $tag" '$0 == t { on = 1; next } /^-- / { on = 0 } on' <<<"$all")
+		assert_regex "$output" "^fd [0-9]+: TCP socket"
+		assert_regex "$(explained bytes)" "^$want \\| "
+	done <<'EOF'
+client|10 bytes out / 3 bytes in
+server|3 bytes out / 10 bytes in
+client after its FIN|10 bytes out / 3 bytes in
+server after that FIN|3 bytes out / 10 bytes in
+EOF
+	assert_regex "$all" $'\n  state +FIN_WAIT2\n'
+	assert_regex "$all" $'\n  state +CLOSE_WAIT\n'
 }
 
 # --- usage errors -------------------------------------------------------------------

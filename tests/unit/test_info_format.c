@@ -194,17 +194,17 @@ static void test_negotiated(void)
 	s.snd_ssthresh = 0x7fffffff;
 	s.have_snd_wnd = true;
 	s.snd_wnd = 65535;
-	size_t n = info_negotiated_rows(&s, "cubic", 0, rows, INFO_ROWS_MAX);
+	size_t n = info_negotiated_rows(&s, "cubic", 0, true, rows, INFO_ROWS_MAX);
 	CHECK_INT(n, 12);
 	CHECK_STR(rows[0].name, "state");
 	CHECK_STR(rows[0].value, "ESTABLISHED");
-	CHECK_STR(find(rows, n, "mss out")->value, "1448");
-	CHECK_STR(find(rows, n, "mss in")->value, "1460");
+	CHECK_STR(find(rows, n, "mss out")->value, "1448 bytes");
+	CHECK_STR(find(rows, n, "mss in")->value, "1460 bytes");
 	CHECK_STR(find(rows, n, "window scale")->value, "7 out / 10 in");
 	CHECK_CONTAINS(find(rows, n, "window scale")->meaning, "up to 8 MiB / 64 MiB");
 	CHECK_STR(find(rows, n, "sack")->value, "yes");
 	CHECK_STR(find(rows, n, "ecn")->value, "no");
-	CHECK_STR(find(rows, n, "rtt")->value, "20.000 ms (var 10.000)");
+	CHECK_STR(find(rows, n, "rtt")->value, "20 ms (var 10 ms)");
 	CHECK_STR(find(rows, n, "cwnd")->value, "10 segments");
 	CHECK_STR(find(rows, n, "congestion")->value, "cubic");
 	CHECK_STR(find(rows, n, "peer window")->value, "65535 bytes");
@@ -213,24 +213,49 @@ static void test_negotiated(void)
 	/* -v adds the finer rows; no window scaling reads "off". */
 	s.snd_wscale = s.rcv_wscale = -1;
 	s.have_snd_wnd = false;
-	n = info_negotiated_rows(&s, NULL, 1, rows, INFO_ROWS_MAX);
+	s.rto_us = 200000;
+	s.rttvar_us = 26;
+	s.rcv_mss = 536;
+	s.pmtu = 65535;
+	s.rcv_space = 14600;
+	s.total_retrans = 3;
+	n = info_negotiated_rows(&s, NULL, 1, true, rows, INFO_ROWS_MAX);
 	CHECK_STR(find(rows, n, "window scale")->value, "off");
 	CHECK_CONTAINS(find(rows, n, "window scale")->meaning, "64 KiB");
 	CHECK(!has(rows, n, "congestion") && !has(rows, n, "peer window"));
 	CHECK_STR(find(rows, n, "ssthresh")->value, "none yet");
 	CHECK(!has(rows, n, "bytes"));
+	/* Every figure with its unit. */
+	CHECK_STR(find(rows, n, "rtt")->value, "20 ms (var 0.026 ms)");
+	CHECK_STR(find(rows, n, "rto")->value, "200 ms");
+	CHECK_STR(find(rows, n, "mss seen")->value, "536 bytes");
+	CHECK_STR(find(rows, n, "path mtu")->value, "65535 bytes");
+	CHECK_STR(find(rows, n, "receive space")->value, "14600 bytes");
+	CHECK_STR(find(rows, n, "retransmits")->value, "3 segments");
+
+	/* The bytes row counts data: a fresh connection has sent none. */
+	s.have_bytes = true;
+	s.bytes_acked = 1;
+	n = info_negotiated_rows(&s, NULL, 1, true, rows, INFO_ROWS_MAX);
+	CHECK_STR(find(rows, n, "bytes")->value, "0 bytes out / 0 bytes in");
+	s.bytes_acked = 11;
+	s.bytes_received = 3;
+	n = info_negotiated_rows(&s, NULL, 1, true, rows, INFO_ROWS_MAX);
+	CHECK_STR(find(rows, n, "bytes")->value, "10 bytes out / 3 bytes in");
+	n = info_negotiated_rows(&s, NULL, 1, false, rows, INFO_ROWS_MAX);
+	CHECK_STR(find(rows, n, "bytes")->value, "11 bytes out / 3 bytes in");
 
 	/* A listener: its queue, nothing negotiated. */
 	s.state = 10;
 	s.unacked = 1;
 	s.sacked = 4096;
-	n = info_negotiated_rows(&s, "cubic", 1, rows, INFO_ROWS_MAX);
+	n = info_negotiated_rows(&s, "cubic", 1, true, rows, INFO_ROWS_MAX);
 	CHECK_INT(n, 2);
-	CHECK_STR(rows[1].value, "1 of 4096");
+	CHECK_STR(rows[1].value, "1 of 4096 connections");
 
 	/* Fewer slots than rows: only what fits. */
 	s.state = 1;
-	CHECK_INT(info_negotiated_rows(&s, "cubic", 1, rows, 3), 3);
+	CHECK_INT(info_negotiated_rows(&s, "cubic", 1, true, rows, 3), 3);
 }
 
 /* The longest line of text, newlines apart. */
@@ -337,6 +362,82 @@ static void test_wrap(void)
 		       "      after 7200 s (2 h) with nothing received\n");
 }
 
+static void test_span(void)
+{
+	char b[32];
+
+	CHECK_STR(info_format_span(0, b, sizeof(b)), "0 ms");
+	CHECK_STR(info_format_span(26, b, sizeof(b)), "0.026 ms");
+	CHECK_STR(info_format_span(1500, b, sizeof(b)), "1.5 ms");
+	CHECK_STR(info_format_span(200000, b, sizeof(b)), "200 ms");
+	CHECK_STR(info_format_span(999999, b, sizeof(b)), "999.999 ms");
+	CHECK_STR(info_format_span(1000000, b, sizeof(b)), "1 s");
+	CHECK_STR(info_format_span(3001000, b, sizeof(b)), "3.001 s");
+	CHECK_STR(info_format_span(3100400, b, sizeof(b)), "3.1 s");
+	CHECK_STR(info_format_span(5000000, b, sizeof(b)), "5 s");
+	CHECK_STR(info_format_span(120000000, b, sizeof(b)), "120 s");
+}
+
+/* The data bytes: the SYN and FINs that tcp_info counts, taken out. */
+static void test_data_bytes(void)
+{
+	struct tcp_summary s;
+	uint64_t out, in;
+
+	memset(&s, 0, sizeof(s));
+	s.have_bytes = true;
+	/* connect(): the ACK of our SYN counts 1. */
+	s.state = 1;
+	s.bytes_acked = 1;
+	info_data_bytes(&s, true, &out, &in);
+	CHECK_INT(out, 0);
+	CHECK_INT(in, 0);
+	s.bytes_acked = 101;
+	s.bytes_received = 7;
+	info_data_bytes(&s, true, &out, &in);
+	CHECK_INT(out, 100);
+	CHECK_INT(in, 7);
+	/* Accepted: no handshake in the counts. */
+	info_data_bytes(&s, false, &out, &in);
+	CHECK_INT(out, 101);
+	/* Our FIN counts once acknowledged: FIN_WAIT2, TIME_WAIT. */
+	s.bytes_acked = 102;
+	s.state = 5;
+	info_data_bytes(&s, true, &out, &in);
+	CHECK_INT(out, 100);
+	s.state = 6;
+	s.bytes_received = 8;
+	info_data_bytes(&s, true, &out, &in);
+	CHECK_INT(out, 100);
+	CHECK_INT(in, 7);
+	/* FIN_WAIT1, CLOSING and LAST_ACK still wait for that ACK. */
+	static const int fin_unacked[] = { 4, 9, 11 }, peer_fin_in[] = { 8, 9, 11 };
+	s.bytes_acked = 101;
+	for (size_t i = 0; i < 3; i++) {
+		s.state = fin_unacked[i];
+		info_data_bytes(&s, true, &out, &in);
+		CHECK_INT(out, 100);
+	}
+	/* The peer's FIN counts once it arrived: CLOSE_WAIT, LAST_ACK, CLOSING. */
+	s.bytes_received = 8;
+	for (size_t i = 0; i < 3; i++) {
+		s.state = peer_fin_in[i];
+		info_data_bytes(&s, true, &out, &in);
+		CHECK_INT(in, 7);
+	}
+	s.state = 5;
+	info_data_bytes(&s, true, &out, &in);
+	CHECK_INT(in, 8);
+	/* Never below 0: a SYN not yet acknowledged, a FIN with no data. */
+	s.state = 2;
+	s.bytes_acked = s.bytes_received = 0;
+	info_data_bytes(&s, true, &out, &in);
+	CHECK_INT(out, 0);
+	s.state = 8;
+	info_data_bytes(&s, false, &out, &in);
+	CHECK_INT(in, 0);
+}
+
 static void test_bytes(void)
 {
 	char b[32];
@@ -376,6 +477,8 @@ void test_info_format(void)
 	test_negotiated();
 	test_rows();
 	test_wrap();
+	test_span();
+	test_data_bytes();
 	test_bytes();
 	test_fields();
 }
