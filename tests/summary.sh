@@ -9,8 +9,11 @@ tap=$1
 # "ok 12 name # skip needs nc (package netcat-openbsd)" -> the reason
 reasons=$(sed -n 's/^ok .* # skip \{0,1\}//p' "$tap" | sed 's/^$/(no reason given)/' | sort | uniq -c | sort -rn)
 if [[ -n $reasons ]]; then
-	echo "skipped, by reason (tests/deps.sh install check brings the missing tools):"
+	echo "skipped, by reason:"
 	echo "$reasons"
+	if grep -q '(package ' <<<"$reasons"; then
+		echo "(tests/deps.sh install check installs the missing packages)"
+	fi
 fi
 awk '/^ok .*# skip/ { s++; next } /^ok / { p++ } /^not ok / { f++ }
 	END { printf "%d passed, %d failed, %d skipped\n", p, f, s }' "$tap"
