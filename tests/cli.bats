@@ -406,6 +406,7 @@ listen_fails_fast() {
 # --- service names --------------------------------------------------------------
 
 @test "a service name is a port: http is 80" {
+	getent services http >/dev/null || skip "needs /etc/services (package netbase)"
 	if ! can_unshare_net; then
 		# No namespace of our own: bind 127.0.0.1:80 for 100 ms.  Whether
 		# that works, the port is in use or we lack the right, the error

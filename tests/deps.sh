@@ -15,12 +15,12 @@
 set -euo pipefail
 
 # The suite: bats and its libraries; python3 (the test peers), iproute2 (ss,
-# ip, tc), procps (ps); netcat-openbsd (interop peer); mandoc, groff-base and
-# bsdextrautils (col) for the manual; zsh, fish, shellcheck and
-# bash-completion for the completions; strace; libpcap-dev and pkg-config for
-# a build with --trace.
+# ip, tc), procps (ps); netbase (/etc/services); netcat-openbsd (interop
+# peer); mandoc, groff-base and bsdextrautils (col) for the manual; zsh,
+# fish, shellcheck and bash-completion for the completions; strace;
+# libpcap-dev and pkg-config for a build with --trace.
 essential=(bats bats-support bats-assert python3 iproute2 procps)
-optional=(netcat-openbsd mandoc groff-base bsdextrautils zsh fish shellcheck bash-completion
+optional=(netbase netcat-openbsd mandoc groff-base bsdextrautils zsh fish shellcheck bash-completion
 	strace libpcap-dev pkg-config)
 # CI also builds with clang, fuzzes (libFuzzer's runtime), lints and runs valgrind.
 ci_only=(clang libclang-rt-14-dev cppcheck clang-tidy valgrind)

@@ -272,7 +272,8 @@ print(o["state"], o["local_port"], o["peer_port"])' "$line")
 		'list(ev) == ["connected", "negotiated"]' \
 		'ev["connected"][0]["host"] == "localhost" and ev["connected"][0]["handshake_ms"] >= 0' \
 		'ev["negotiated"][0]["state"] == "ESTABLISHED"' \
-		'ev["negotiated"][0]["advmss"] == 65483 and ev["negotiated"][0]["snd_mss"] > 0' \
+		'ev["negotiated"][0]["advmss"] == (65464 if ev["connected"][0]["local"].startswith("[") else 65483)' \
+		'ev["negotiated"][0]["snd_mss"] > 0' \
 		'ev["negotiated"][0]["sack"] is True and ev["negotiated"][0]["timestamps"] is True' \
 		'ev["negotiated"][0]["snd_wscale"] >= 0 and ev["negotiated"][0]["rcv_wscale"] >= 0' \
 		'ev["negotiated"][0]["congestion"] == open("/proc/sys/net/ipv4/tcp_congestion_control").read().strip()'

@@ -195,7 +195,7 @@ usage_fails() {
 }
 
 @test "-z with a service name in a list that names its port too: probed once" {
-	getent services ssh >/dev/null || skip "no ssh in the services database"
+	getent services ssh >/dev/null || skip "needs ssh in /etc/services (package netbase)"
 	local c
 	c=$(free_port)
 	need_closed "$c"
@@ -634,7 +634,8 @@ interrupt_count() {
 @test "a name with two addresses: each is tried in turn for every port (private /etc/hosts)" {
 	need_ipv6
 	need_netns
-	"${NETNS[@]}" unshare -m true 2>/dev/null || skip "no mount namespace here"
+	"${NETNS[@]}" unshare -m true 2>/dev/null ||
+		skip "no private mount namespace here (unshare -m: is / a mount point?)"
 	printf '127.0.0.1 dual.test\n::1 dual.test\n' >"$(D hosts)"
 	# In a namespace with its own /etc/hosts and loopback: an echo server on
 	# the address getaddrinfo gives second; a closed port next to it.
