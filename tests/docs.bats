@@ -190,3 +190,19 @@ need_mandoc() {
 	done
 	(( ${#missing[@]} == 0 )) || fail "commands missing from completions/: ${missing[*]}"
 }
+
+@test "README: the packages its set-up names are the ones tests/deps.sh installs" {
+	local setup named pkg missing=()
+	# The "Set up" section, up to the next heading.
+	setup=$(awk '/^## Set up/ { on = 1; next } on && /^## / { exit } on' "$ROOT/README.md")
+	[[ -n $setup ]] || fail "README has no Set up section"
+	grep -q 'make demo' <<<"$setup" || fail "Set up does not say make demo"
+	grep -q 'make check' <<<"$setup" || fail "Set up does not say make check"
+	# The list "(bats, python3, ..., libpcap-dev...: ...)" after "the suite uses".
+	named=$(tr '\n' ' ' <<<"$setup" | grep -oE '\(bats,[^:]*' | sed -E 's/^\(//; s/\.\.\.$//' | tr ',' ' ')
+	[[ -n $named ]] || fail "Set up names no packages"
+	for pkg in $named; do
+		grep -qw -- "$pkg" <<<"$("$ROOT/tests/deps.sh" list check)" || missing+=("$pkg")
+	done
+	((${#missing[@]} == 0)) || fail "README names packages tests/deps.sh does not know: ${missing[*]}"
+}
