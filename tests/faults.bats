@@ -411,9 +411,8 @@ trickle_while_served() {
 # 16 KiB, a peer that reads 1000 bytes and resets (its small window and MSS
 # hold little more), and "tcptool shutdown ARGS 127.0.0.1 PORT" against it:
 # a 120000-byte text cannot all be written before the reset.  The peer's
-# output goes to $(D p.out).
+# output goes to $(D p.out).  Call need_netns first (outside run).
 shutdown_into_rst_sink() {
-	need_netns
 	# shellcheck disable=SC2016 # expanded by the inner bash
 	in_small_sndbuf_netns bash -c '
 		python3 "$0" rst-sink 1000 >"$1/p.out" 2>"$1/p.err" &
@@ -431,6 +430,7 @@ shutdown_into_rst_sink() {
 @test "shutdown: the peer resets while a 120000-byte --send is being written: reset told, exit 1" {
 	local text
 	text=$(printf 'z%.0s' {1..120000})
+	need_netns
 	SECONDS=0
 	run -1 --separate-stderr shutdown_into_rst_sink --send "$text" --after 30s
 	((SECONDS < 10)) || fail "--after did not end at the reset"
@@ -444,6 +444,7 @@ shutdown_into_rst_sink() {
 @test "shutdown: a --send text cut short by the peer's RST is told, with how much went out" {
 	local text
 	text=$(printf 'z%.0s' {1..120000})
+	need_netns
 	run -1 --separate-stderr shutdown_into_rst_sink --send "$text"
 	assert_line --regexp '^t\+[0-9.]+ m?s +write failed after [0-9]+ of 120000 bytes: Connection reset by peer$'
 	assert_equal "$(cat "$(D p.out)")" "got 1000"
