@@ -6,16 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "sock.h"
+#include "sock.h"  /* and through it <netinet/tcp.h>: TCP_ESTABLISHED ... TCP_CLOSING */
 
-#define TCP_SYN_SENT 2
-#define TCP_FIN_WAIT2 5
-#define TCP_TIME_WAIT 6
-#define TCP_CLOSE 7
-#define TCP_CLOSE_WAIT 8
-#define TCP_LAST_ACK 9
-#define TCP_LISTEN 10
-#define TCP_CLOSING 11
 /* ssthresh before the first loss: "none yet". */
 #define INFINITE_SSTHRESH 0x7fffffffu
 
