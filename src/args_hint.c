@@ -45,7 +45,7 @@ static void without_dashes(const char *s, char *out, size_t size)
 
 static const char *nearest_name(const char *word, const char *const *names)
 {
-	char w[64], c[64];
+	char w[64] = { 0 }, c[64] = { 0 };
 	const char *best = NULL;
 	size_t best_d = (size_t)-1;
 
