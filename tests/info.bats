@@ -46,6 +46,18 @@ row() {
 	echo "^$1 +[0-9]+ +[0-9]+  $2 +$3 +$4\$"
 }
 
+# quiet_port: a port that no socket of this host uses at either end, not
+# even in TIME_WAIT (free_port only promises that it can be bound).
+quiet_port() {
+	local p
+	for _ in {1..20}; do
+		p=$(free_port)
+		[[ -z $(ss -Htan "( sport = :$p or dport = :$p )") ]] && { echo "$p"; return 0; }
+	done
+	echo "# no quiet port found" >&2
+	return 1
+}
+
 # ss_state LOCAL_PORT PEER_PORT: the state ss reports for that connection.
 ss_state() {
 	ss -Htan "sport = :$1 and dport = :$2" | awk '{print $1}'
@@ -148,7 +160,7 @@ print(o["state"], o["local_port"], o["peer_port"])' "$line")
 	run -0 tt -q info -l --port "$lport"
 	assert_equal "${#lines[@]}" 1
 	local p
-	p=$(free_port)
+	p=$(quiet_port)
 	run -1 --separate-stderr tt info --port "$p"
 	assert_equal "$output" ""
 	assert_equal "$stderr" "tcptool: no socket matched (the list shows connected sockets; -l shows listeners, -a every state)"
