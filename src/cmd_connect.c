@@ -95,6 +95,7 @@ int cmd_connect(int argc, char **argv, const struct options *o)
 		report_error(&r, "%s", strerror(errno));
 		status = EXIT_NETWORK;
 	} else {
+		session_share_terminal(&r, &io);
 		status = session_relay(&r, d.fd, &d.names, &io, o, d.late_err, NULL);
 	}
 	relay_io_free(&io);

@@ -100,6 +100,7 @@ int cmd_listen(int argc, char **argv, const struct options *o)
 		trace_close(trace);
 		return EXIT_NETWORK;
 	}
+	session_share_terminal(&r, &io);
 	do {
 		if (o->accept_delay_ms > 0)
 			accept_delay(&r, lfd, o->accept_delay_ms);

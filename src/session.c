@@ -56,8 +56,9 @@ static void on_relay_event(void *ctx, enum relay_event ev, const struct relay_re
 		break;
 	case RELAY_FIN_SENT:
 		report_event(s->r, "fin_sent", f, "%s: sent FIN with shutdown(SHUT_WR); %s", what,
-			     so_far->first_fin == CLOSER_PEER ? "both directions are closed now"
-							      : "still reading until the peer closes");
+			     so_far->first_fin == CLOSER_PEER
+				     ? "the peer's FIN came first, so both sides are done sending"
+				     : "still reading until the peer closes");
 		break;
 	case RELAY_PEER_FIN:
 		report_event(s->r, "peer_fin", f, "peer closed its side (FIN) after sending %llu bytes",
@@ -128,15 +129,15 @@ static void on_side_ready(void *ctx)
 	report_drain_source(s->r);
 }
 
+void session_share_terminal(struct report *r, struct relay_io *io)
+{
+	if (report_shares_terminal(r->out))
+		r->mid_line = &io->out_mid_line;
+}
+
 int session_relay(const struct report *r, int sock, const struct sock_names *names,
 		  struct relay_io *io, const struct options *o, int pending_err, enum relay_end *end)
 {
-	struct report shown = *r;
-
-	/* Data and events on one terminal: an event never runs on from the peer's last line. */
-	if (report_shares_terminal(r->out))
-		shown.mid_line = &io->out_mid_line;
-	r = &shown;
 	struct session_ctx ctx = { r, o };
 	struct relay_opts ro = {
 		.half_close = o->half_close,

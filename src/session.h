@@ -75,6 +75,13 @@ void session_report_closed(const struct report *r, const struct sock_names *n,
 void session_report_tcp_info(const struct report *r, int fd);
 
 /*
+ * Where stdout and r's stream are one terminal, ties r to io's record of
+ * the last byte shown, so that an event (a trace line too) never runs on
+ * from the peer's data.  Call it once io is set up, before any relay.
+ */
+void session_share_terminal(struct report *r, struct relay_io *io);
+
+/*
  * Relays between io and sock, reporting stdin EOF, FINs, resets and the
  * closing summary.  Returns the exit status for how the connection ended.
  */

@@ -402,3 +402,45 @@ EOF2
 		wait_bg s || true
 	done
 }
+
+@test "who closed first: connect --half-close --send racing a peer that closes at once says what the trace shows" {
+	need_capture
+	local nth
+	# The peer's FIN and our --send and FIN cross: either may be first, and
+	# ours may leave while the peer's waits unread in our kernel.
+	for nth in 1 2 3 4 5; do
+		start_bg s python3 "$PEER" fin-first-server
+		port=$(wait_for_port s)
+		run -0 --separate-stderr tt --json connect --trace --half-close --send "hi $nth" 127.0.0.1 "$port"
+		echo "$stderr" >"$(D c.json)"
+		python3 - "$(D c.json)" <<'EOF2' || fail "connection $nth: $stderr"
+import json, sys
+cli = [json.loads(l) for l in open(sys.argv[1]) if l.startswith("{")]
+fins = [e for e in cli if e["event"] == "segment" and "FIN" in e["flags"].split(",")]
+wire = "us" if fins[0]["dir"] == "out" else "peer"
+said = [e for e in cli if e["event"] == "closed"][0]["first_fin"]
+assert said == wire, ("connect says", said, "the trace", wire)
+EOF2
+		assert_bg_exit s 0
+	done
+}
+
+@test "--trace on one terminal with the data: a segment line after data without a newline starts a line of its own" {
+	need_capture
+	need_tool script bsdutils
+	# A peer that sends "abc", and its FIN a moment later: the FIN's segment
+	# line comes right after the data on the terminal.
+	start_bg s python3 -c '
+import socket, sys, time
+srv = socket.create_server(("127.0.0.1", 0))
+print("listening on 127.0.0.1:%d" % srv.getsockname()[1], file=sys.stderr, flush=True)
+srv.settimeout(10)
+conn, _ = srv.accept()
+conn.sendall(b"abc")
+time.sleep(0.3)
+conn.close()'
+	port=$(wait_for_port s)
+	run -0 timeout 10 env SHELL=/bin/bash script -qec "'$TCPTOOL' connect --trace 127.0.0.1 $port" /dev/null
+	assert_output --partial $'abc\r\nt+'
+	refute_output --partial 'abct+'
+}
