@@ -456,14 +456,20 @@ static void unknown_option(const char *cmd_name, int argc, char **argv,
 			   const struct option *longopts, size_t nl)
 {
 	const char *names[N_OPTIONS + 1];
-	char word[64], hint[160];
+	char short_word[3] = { '-', (char)optopt, '\0' }, hint[160];
+	const char *word = optopt && optopt < 256 ? short_word : argv[optind - 1];
+	size_t name_len = strcspn(word, "=");
 
-	if (optopt && optopt < 256)
-		snprintf(word, sizeof(word), "-%c", optopt);
-	else
-		snprintf(word, sizeof(word), "%s", argv[optind - 1]);
-	for (size_t i = 0; i < nl; i++)
+	for (size_t i = 0; i < nl; i++) {
 		names[i] = longopts[i].name;
+		/* getopt says the same of "--half-close=yes" as of a name it does not know. */
+		if (word[name_len] == '=' && longopts[i].has_arg == no_argument &&
+		    strncmp(word, "--", 2) == 0 && strlen(names[i]) == name_len - 2 &&
+		    strncmp(word + 2, names[i], name_len - 2) == 0) {
+			usage_error(cmd_name, "%s: option '--%s' takes no value", cmd_name, names[i]);
+			return;
+		}
+	}
 	names[nl] = NULL;
 	const char *next = optind < argc ? argv[optind] : NULL;
 	if (hint_unknown_option(cmd_name, word, next, names, hint, sizeof(hint)))

@@ -110,6 +110,9 @@ bool hint_host_port(const char *word, char *buf, size_t size)
 	} else if (memchr(word, ':', host_len)) {
 		return false;  /* a bare IPv6 address such as ::1 */
 	}
+	/* Brackets belong around an IPv6 address, nowhere else. */
+	if (memchr(word, '[', host_len) || memchr(word, ']', host_len))
+		return false;
 	snprintf(buf, size, "HOST and PORT are two words: '%.*s %s'", (int)host_len, word, colon + 1);
 	return true;
 }

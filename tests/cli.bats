@@ -445,6 +445,9 @@ listen_fails_fast() {
 	assert_equal "${stderr_lines[0]}" "tcptool: echo: unknown option '--idle-timout=5s' (did you mean '--idle-timeout'?)"
 	run -2 --separate-stderr "$TCPTOOL" shutdown --rts 127.0.0.1 9
 	assert_equal "${stderr_lines[0]}" "tcptool: shutdown: unknown option '--rts' (did you mean '--rst'?)"
+	# A name it knows, with a value it does not take.
+	run -2 --separate-stderr "$TCPTOOL" listen --half-close=yes 0
+	assert_equal "${stderr_lines[0]}" "tcptool: listen: option '--half-close' takes no value"
 	# Nothing near: no guess.
 	run -2 --separate-stderr "$TCPTOOL" listen --frobnicate 0
 	assert_equal "${stderr_lines[0]}" "tcptool: listen: unknown option '--frobnicate'"
