@@ -63,12 +63,13 @@ char *format_ms(int64_t ns, char *buf, size_t size)
 
 char *format_elapsed(int64_t ns, char *buf, size_t size)
 {
-	if (ns < 1000000000) {
+	/* Below what rounds to 1000.000 ms; the rest rounds to whole ms without overflow. */
+	if (ns < 999999500) {
 		size_t n = strlen(format_ms(ns, buf, size));
 		snprintf(buf + n, size - n, " ms");
 		return buf;
 	}
-	int64_t ms = (ns + 500000) / 1000000;
+	int64_t ms = ns / 1000000 + (ns % 1000000 >= 500000);
 	snprintf(buf, size, "%" PRId64 ".%03" PRId64 " s", ms / 1000, ms % 1000);
 	return buf;
 }

@@ -100,7 +100,7 @@ char *format_ms(int64_t ns, char *buf, size_t size);
  */
 char *format_elapsed(int64_t ns, char *buf, size_t size);
 
-/* Formats a user-given duration in ms for a message: "250 ms", "2 s", "1.5 s". */
+/* Formats a user-given duration in ms for a message: "250 ms", "2 s", "1.500 s". */
 char *format_duration(long long ms, char *buf, size_t size);
 
 /* Formats a byte count for people: "512 B", "1.5 KiB", "64 MiB" (rounded from 10 up). */

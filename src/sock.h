@@ -137,8 +137,11 @@ bool sock_self_connected(int fd);
 
 /*
  * True when the peer's FIN has reached fd's kernel (CLOSE_WAIT) although
- * the program may not have read up to it yet: asked just before our own
- * shutdown(), it tells truly which side closed first.
+ * the program may not have read up to it yet.  Asked just before our own
+ * shutdown(), it tells which side closed first, but for a FIN that lands
+ * in the instant between the two calls.  (Asked after, the state cannot
+ * tell: on loopback the whole close may be over by then, and both orders
+ * end in CLOSE.)
  */
 bool sock_peer_fin_arrived(int fd);
 
