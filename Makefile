@@ -97,7 +97,9 @@ BATS_NPM_PKGS = bats@1.13.0 bats-support@0.3.0 bats-assert@2.2.4
 BATSFLAGS ?=
 TESTS ?= tests/
 DEPS ?= 1
-check:
+# With other goals on the same command line (make -j all check), check waits
+# for them, so that two makes never build the same objects at once.
+check: $(filter-out check check-suite check-user,$(MAKECMDGOALS))
 ifneq ($(DEPS),0)
 	@tests/deps.sh install check
 endif

@@ -102,6 +102,7 @@ install() {
 }
 
 (($# == 2)) || usage
+[[ $2 == check || $2 == ci ]] || usage
 case $1 in
 list) packages "$2" ;;
 missing) missing "$2" ;;

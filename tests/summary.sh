@@ -7,7 +7,7 @@ tap=$1
 [[ -f $tap ]] || { echo "0 passed, 1 failed, 0 skipped (no report at $tap)"; exit 0; }
 
 # "ok 12 name # skip needs nc (package netcat-openbsd)" -> the reason
-reasons=$(sed -n 's/^ok .* # skip \{0,1\}//p' "$tap" | sed 's/^$/(no reason given)/' | sort | uniq -c | sort -rn)
+reasons=$(sed -n 's/^ok [^#]* # skip \{0,1\}//p' "$tap" | sed 's/^$/(no reason given)/' | sort | uniq -c | sort -rn)
 if [[ -n $reasons ]]; then
 	echo "skipped, by reason:"
 	echo "$reasons"
