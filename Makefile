@@ -50,8 +50,16 @@ endif
 
 SHELL := /bin/bash
 .SECONDEXPANSION:
-SRCS := $(wildcard src/*.c)
+# src/: main and the command line; src/cmd/: the commands; src/view/: what
+# users see; src/net/: sockets and what moves over them; src/kernel/: what
+# the kernel tells about the host; src/base/: the clock and the formatters.
+# All but main go into one static library, which tcptool and the unit tests
+# link.
+LAYERS := cmd view net kernel base
+SRCS := $(wildcard src/*.c $(LAYERS:%=src/%/*.c))
 OBJS := $(SRCS:src/%.c=$(BUILD)/%.o)
+LIB := $(BUILD)/libtcptool.a
+LIB_OBJS := $(filter-out $(BUILD)/main.o,$(OBJS))
 
 .PHONY: all check check-suite check-user bench bench-smoke demo fuzz lint install uninstall clean
 all: tcptool
@@ -62,10 +70,15 @@ ifneq ($(SAN),1)
 	cp $(BIN) $@.tmp && mv -f $@.tmp $@
 endif
 
-$(BIN): $(OBJS)
-	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(OBJS) $(PCAP_LIBS)
+$(BIN): $(BUILD)/main.o $(LIB)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(BUILD)/main.o $(LIB) $(PCAP_LIBS)
+
+$(LIB): $(LIB_OBJS)
+	rm -f $@
+	$(AR) rcs $@ $^
 
 $(BUILD)/%.o: src/%.c | $(BUILD)
+	@mkdir -p $(@D)
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
 
 $(BUILD):
@@ -74,14 +87,14 @@ $(BUILD):
 # trace.o is built with or without libpcap: a change of PCAP rebuilds it.
 $(BUILD)/capture.flags: FORCE | $(BUILD)
 	@echo '$(PCAP)' | cmp -s - $@ || echo '$(PCAP)' > $@
-$(BUILD)/trace.o: $(BUILD)/capture.flags
+$(BUILD)/view/trace.o: $(BUILD)/capture.flags
 FORCE:
 
-# The unit tests of pure functions link every object but main's.
+# The unit tests of pure functions link the library.
 UNIT_SRCS := $(wildcard tests/unit/*.c)
 UNIT_OBJS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/unit-%.o)
-$(BUILD)/unit: $(UNIT_OBJS) $(filter-out $(BUILD)/main.o,$(OBJS))
-	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(PCAP_LIBS)
+$(BUILD)/unit: $(UNIT_OBJS) $(LIB)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(UNIT_OBJS) $(LIB) $(PCAP_LIBS)
 
 $(BUILD)/unit-%.o: tests/unit/%.c | $(BUILD)
 	$(CC) $(ALL_CPPFLAGS) -Itests/unit $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
@@ -130,11 +143,11 @@ check-user:
 # Static analysis, clean or failing: cppcheck and clang-tidy (.clang-tidy
 # says which checks and why) over the C, shellcheck over every shell file,
 # mandoc over the manual.
-LINT_C = src/*.c tests/unit/*.c tests/bench/*.c tests/fuzz/*.c tests/helpers/*.c
+LINT_C = src/*.c src/*/*.c tests/unit/*.c tests/bench/*.c tests/fuzz/*.c tests/helpers/*.c
 lint:
 	cppcheck --quiet --error-exitcode=1 --inline-suppr --enable=warning,portability,performance \
 	  --std=c11 -D_GNU_SOURCE $(filter -D%,$(PCAP_CPPFLAGS)) -Isrc $(LINT_C)
-	clang-tidy --quiet src/*.c -- -std=c17 -D_GNU_SOURCE $(PCAP_CPPFLAGS) -Isrc 2>/dev/null
+	clang-tidy --quiet src/*.c src/*/*.c -- -std=c17 -D_GNU_SOURCE $(PCAP_CPPFLAGS) -Isrc 2>/dev/null
 	shellcheck -x .ci/run tests/*.sh tests/bench/*.sh
 	shellcheck -s bash tests/*.bats tests/helpers/*.bash completions/tcptool.bash
 	mandoc -Tlint -W warning man/tcptool.1
@@ -145,10 +158,12 @@ lint:
 FUZZ_CC ?= clang
 FUZZ_SECONDS ?= 60
 FUZZ_TARGETS := sockdiag args report segment
-FUZZ_SRCS_sockdiag := src/sockdiag.c src/procnet.c src/tcpinfo.c src/socklist.c src/owners.c
-FUZZ_SRCS_args := src/args.c src/args_hint.c src/sock.c
-FUZZ_SRCS_report := src/report.c src/sock.c
-FUZZ_SRCS_segment := src/segment.c src/trace_format.c src/report.c src/sock.c
+FUZZ_SRCS_sockdiag := src/kernel/sockdiag.c src/kernel/procnet.c src/net/tcpinfo.c src/kernel/socklist.c \
+  src/kernel/owners.c
+FUZZ_SRCS_args := src/args.c src/args_hint.c src/net/sock.c src/base/clock.c
+FUZZ_SRCS_report := src/view/report.c src/net/sock.c src/base/clock.c src/base/format.c
+FUZZ_SRCS_segment := src/net/segment.c src/view/trace_format.c src/view/report.c src/net/sock.c \
+  src/base/clock.c src/base/format.c
 fuzz: $(FUZZ_TARGETS:%=build-fuzz/fuzz_%)
 	@for t in $(FUZZ_TARGETS); do \
 	  mkdir -p build-fuzz/corpus-$$t; \

@@ -13,7 +13,7 @@
 #include <sys/socket.h>
 
 #include "args_hint.h"
-#include "sock.h"
+#include "net/sock.h"
 
 struct option_spec {
 	int id;

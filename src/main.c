@@ -9,8 +9,8 @@
 
 #include "args.h"
 #include "commands.h"
-#include "stdout_stream.h"
-#include "trace.h"
+#include "view/stdout_stream.h"
+#include "view/trace.h"
 
 #ifndef TCPTOOL_VERSION
 #define TCPTOOL_VERSION "0.1.0"

@@ -54,9 +54,9 @@ plain_make() {
 }
 
 @test "editing a header rebuilds the objects that include it, and only those" {
-	run plain_make -n -C "$REPO" -W src/relay.h build/tcptool
+	run plain_make -n -C "$REPO" -W src/net/relay.h build/tcptool
 	assert_success
-	assert_output --partial "src/relay.c"
-	assert_output --partial "src/session.c"
+	assert_output --partial "src/net/relay.c"
+	assert_output --partial "src/view/session.c"
 	refute_output --partial "src/args.c"
 }

@@ -148,8 +148,8 @@ need_mandoc() {
 	[[ -d $ROOT/src ]] || skip "no src/ to read the events from"
 	need_mandoc
 	local events keys name section missing=()
-	events=$(grep -ohE 'report_(event|event_at|format)\([^"]*"[a-z_]+"' "$ROOT"/src/*.c | grep -oE '"[a-z_]+"' | tr -d '"' | sort -u)
-	keys=$(grep -ohE 'F_(STR|INT|MS|BOOL)\("[a-z_]+"' "$ROOT"/src/*.c | grep -oE '"[a-z_]+"' | tr -d '"' | sort -u)
+	events=$(grep -ohE 'report_(event|event_at|format)\([^"]*"[a-z_]+"' "$ROOT"/src/*.c "$ROOT"/src/*/*.c | grep -oE '"[a-z_]+"' | tr -d '"' | sort -u)
+	keys=$(grep -ohE 'F_(STR|INT|MS|BOOL)\("[a-z_]+"' "$ROOT"/src/*.c "$ROOT"/src/*/*.c | grep -oE '"[a-z_]+"' | tr -d '"' | sort -u)
 	[[ -n $events && -n $keys ]] || fail "found no events or keys in src/*.c"
 	section=$(rendered_page | awk '/^EVENTS AND JSON KEYS/ { on = 1; next } /^[A-Z]/ { on = 0 } on')
 	for name in $events; do

@@ -1,0 +1,99 @@
+/* Numbers, times and peer bytes as text for people. */
+#include "base/format.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+bool format_printable(const char *data, size_t len, char *buf, size_t size)
+{
+	size_t n = 0;
+
+	if (size == 0)
+		return len > 0;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)data[i];
+		char esc[8];
+		switch (c) {
+		case '\t': strcpy(esc, "\\t"); break;
+		case '\n': strcpy(esc, "\\n"); break;
+		case '\r': strcpy(esc, "\\r"); break;
+		case '\\': strcpy(esc, "\\\\"); break;
+		case '"': strcpy(esc, "\\\""); break;
+		default:
+			if (c >= 0x20 && c < 0x7f) {
+				esc[0] = (char)c;
+				esc[1] = '\0';
+			} else {
+				snprintf(esc, sizeof(esc), "\\x%02x", c);
+			}
+		}
+		size_t e = strlen(esc);
+		if (n + e > size - 1) {
+			buf[n] = '\0';
+			return true;
+		}
+		memcpy(buf + n, esc, e);
+		n += e;
+	}
+	buf[n] = '\0';
+	return false;
+}
+
+char *format_ms(int64_t ns, char *buf, size_t size)
+{
+	if (ns < 0)
+		ns = 0;
+	/* Integer arithmetic keeps the rounding exact: 51500 ns -> 0.052. */
+	int64_t us = (ns + 500) / 1000;
+	snprintf(buf, size, "%" PRId64 ".%03" PRId64, us / 1000, us % 1000);
+	return buf;
+}
+
+char *format_elapsed(int64_t ns, char *buf, size_t size)
+{
+	/* Below what rounds to 1000.000 ms; the rest rounds to whole ms without overflow. */
+	if (ns < 999999500) {
+		size_t n = strlen(format_ms(ns, buf, size));
+		snprintf(buf + n, size - n, " ms");
+		return buf;
+	}
+	int64_t ms = ns / 1000000 + (ns % 1000000 >= 500000);
+	snprintf(buf, size, "%" PRId64 ".%03" PRId64 " s", ms / 1000, ms % 1000);
+	return buf;
+}
+
+char *format_duration(long long ms, char *buf, size_t size)
+{
+	if (ms < 1000)
+		snprintf(buf, size, "%lld ms", ms);
+	else if (ms % 1000 == 0)
+		snprintf(buf, size, "%lld s", ms / 1000);
+	else
+		snprintf(buf, size, "%lld.%03lld s", ms / 1000, ms % 1000);
+	return buf;
+}
+
+char *format_bytes(uint64_t n, char *buf, size_t size)
+{
+	static const char *const units[] = { "KiB", "MiB", "GiB", "TiB" };
+	uint64_t unit = 1024;
+	size_t u = 0;
+
+	if (n < 1024) {
+		snprintf(buf, size, "%" PRIu64 " B", n);
+		return buf;
+	}
+	while (u + 1 < sizeof(units) / sizeof(units[0]) && n >= unit * 1024) {
+		unit *= 1024;
+		u++;
+	}
+	/* One decimal below 10 units; above that, the nearest whole unit reads better. */
+	double v = (double)n / (double)unit;
+	uint64_t tenths = (uint64_t)(v * 10 + 0.5);
+	if (v >= 10 || tenths % 10 == 0)
+		snprintf(buf, size, "%.0f %s", v, units[u]);
+	else
+		snprintf(buf, size, "%" PRIu64 ".%" PRIu64 " %s", tenths / 10, tenths % 10, units[u]);
+	return buf;
+}

@@ -1,0 +1,31 @@
+/* Numbers, times and peer bytes as text for people: pure functions, no I/O. */
+#ifndef TCPTOOL_FORMAT_H
+#define TCPTOOL_FORMAT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * Writes len bytes of peer data as printable ASCII: C escapes for \t \n
+ * \r \\ \" and \xNN for other bytes outside 0x20-0x7e.  Stops before the
+ * output would exceed size - 1 and returns true when it left some out.
+ */
+bool format_printable(const char *data, size_t len, char *buf, size_t size);
+
+/* Formats nanoseconds as milliseconds with three decimals: "0.052". */
+char *format_ms(int64_t ns, char *buf, size_t size);
+
+/*
+ * Formats a time that passed, with its unit: "0.052 ms" below a second,
+ * "3.001 s" from one on, so that long durations read at a glance.
+ */
+char *format_elapsed(int64_t ns, char *buf, size_t size);
+
+/* Formats a user-given duration in ms for a message: "250 ms", "2 s", "1.500 s". */
+char *format_duration(long long ms, char *buf, size_t size);
+
+/* Formats a byte count for people: "512 B", "1.5 KiB", "64 MiB" (rounded from 10 up). */
+char *format_bytes(uint64_t n, char *buf, size_t size);
+
+#endif

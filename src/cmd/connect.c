@@ -1,0 +1,106 @@
+/* tcptool connect: dial HOST PORT and relay stdin/stdout over it. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "commands.h"
+#include "cmd/connect_probe.h"
+#include "net/relay.h"
+#include "view/report.h"
+#include "view/session.h"
+#include "net/sock.h"
+#include "view/trace.h"
+
+/* -z and -c make handshakes only: no data, so no relay options. */
+static bool probe_options_valid(const struct options *o)
+{
+	const char *mode = o->zero_io ? "-z" : "-c";
+
+	if (o->zero_io && o->count >= 0) {
+		usage_error("connect", "connect: -z and -c exclude each other");
+		return false;
+	}
+	if (o->interval_ms >= 0 && o->count < 0) {
+		usage_error("connect", "connect: -i needs -c");
+		return false;
+	}
+	if (!o->zero_io && o->count < 0)
+		return true;
+	if (o->trace) {
+		usage_error("connect", "connect: --trace follows one connection; it does not go with %s", mode);
+		return false;
+	}
+	if (o->send_text || o->half_close) {
+		usage_error("connect", "connect: %s does nothing with %s, which sends no data",
+			    o->send_text ? "--send" : "--half-close", mode);
+		return false;
+	}
+	return true;
+}
+
+/*
+ * How many ports a PORT operand names as a range or list (0: it is not
+ * one), and the first of them in *first.
+ */
+static int port_set_size(const char *text, int *first)
+{
+	struct port_set *set = malloc(sizeof(*set));
+	int n = set && parse_port_set(text, set) == NULL ? set->count : 0;
+
+	if (n)
+		*first = port_set_next(set, -1);
+	free(set);
+	return n;
+}
+
+int cmd_connect(int argc, char **argv, const struct options *o)
+{
+	struct report r;
+	struct relay_io io = { .in_fd = -1 };
+	struct session_dial d;
+	int port, status;
+
+	if (!args_operands("connect", argc, argv, "HOST PORT") || !probe_options_valid(o))
+		return EXIT_USAGE;
+	if (o->zero_io || o->count >= 0)
+		return connect_probe(argv[0], argv[1], o);
+	if (parse_port(argv[1], &port) != NULL) {
+		/* "80-80" and "80,80" name one port; more than one is -z's. */
+		int n = port_set_size(argv[1], &port);
+		if (n > 1)
+			usage_error("connect", "connect: '%s' names several ports: probe them with -z", argv[1]);
+		else if (n == 0)
+			args_port_operand("connect", argv[1], &port);
+		if (n != 1)
+			return EXIT_USAGE;
+	}
+
+	report_init(&r, stderr, o->json, o->quiet, o->verbose);
+	r.stamp = o->trace;
+	struct trace *trace = o->trace ? trace_open(&r) : NULL;
+	status = session_dial(&r, argv[0], port, o, trace, &d);
+	if (status) {
+		trace_finish(trace);
+		trace_close(trace);
+		return status;
+	}
+	session_report_connected(&r, argv[0], &d);
+	session_report_tcp_info(&r, d.fd);
+
+	const char *text = o->send_text;
+	if (relay_io_init(&io, text ? -1 : STDIN_FILENO, STDOUT_FILENO, text,
+			  text ? strlen(text) : 0) < 0) {
+		report_error(&r, "%s", strerror(errno));
+		status = EXIT_NETWORK;
+	} else {
+		session_share_terminal(&r, &io);
+		status = session_relay(&r, d.fd, &d.names, &io, o, d.late_err, NULL);
+	}
+	relay_io_free(&io);
+	close(d.fd);
+	trace_finish(trace);
+	trace_close(trace);
+	return status;
+}

@@ -1,0 +1,26 @@
+/* TCP sockets from NETLINK_SOCK_DIAG (inet_diag), IPv4 and IPv6. */
+#ifndef TCPTOOL_SOCKDIAG_H
+#define TCPTOOL_SOCKDIAG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "kernel/socklist.h"
+
+/*
+ * Asks the kernel for every TCP socket of 'family' (AF_INET or AF_INET6)
+ * in 'states' (1 << state), with tcp_info and the congestion algorithm
+ * when want_info, calling fn for each.  Returns 0, or -1 with errno set
+ * (EPROTO: a message did not parse).
+ */
+int sockdiag_dump(int family, unsigned states, bool want_info, tcp_sock_fn *fn, void *ctx);
+
+/*
+ * Parses one buffer of netlink messages as a sock_diag dump returns them,
+ * calling fn for each socket.  Copes with any bytes: returns 1 at the end
+ * of the dump (NLMSG_DONE), 0 when more is to come, or -1 with errno set:
+ * EPROTO for a truncated or malformed message, or the kernel's own error.
+ */
+int sockdiag_parse(const void *buf, size_t len, tcp_sock_fn *fn, void *ctx);
+
+#endif

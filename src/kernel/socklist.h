@@ -1,0 +1,84 @@
+/*
+ * This host's TCP sockets, collected into an array: from NETLINK_SOCK_DIAG
+ * (with tcp_info) or, where netlink is unavailable, from /proc/net/tcp and
+ * tcp6; owning processes matched through the socket inodes in /proc/PID/fd.
+ * Collecting never prints: formatters render the array afterwards.
+ */
+#ifndef TCPTOOL_SOCKLIST_H
+#define TCPTOOL_SOCKLIST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+#include <sys/types.h>
+
+#include "net/tcpinfo.h"
+
+/* The timers sock_diag reports (idiag_timer). */
+enum sock_timer { TIMER_NONE, TIMER_RETRANSMIT, TIMER_KEEPALIVE, TIMER_TIME_WAIT, TIMER_PROBE };
+
+struct tcp_sock {
+	int family;                     /* AF_INET or AF_INET6 */
+	int state;                      /* 1 ESTABLISHED ... 11 CLOSING */
+	struct sockaddr_storage local, peer;
+	uint32_t recv_q, send_q;        /* on a listener: accept queue, backlog */
+	uint32_t uid;
+	uint64_t inode;                 /* 0: no file (TIME_WAIT, SYN_RECV) */
+	enum sock_timer timer;
+	uint32_t timer_ms;              /* until the timer fires */
+	uint32_t retrans;               /* timer retransmissions so far */
+	bool has_info;                  /* tcp_info and congestion are filled */
+	struct tcp_summary info;
+	char congestion[16];
+	int owners;                     /* processes holding it; the first one: */
+	pid_t pid;
+	int fd;
+	char command[16];
+};
+
+/* Called for each socket a reader finds; -1 (errno set) stops the reading. */
+typedef int tcp_sock_fn(void *ctx, const struct tcp_sock *s);
+
+struct socklist_query {
+	int family;       /* AF_UNSPEC: both */
+	unsigned states;  /* 1 << state */
+	int port;         /* local or peer port; -1: any */
+	bool want_info;   /* tcp_info and congestion control, netlink only */
+};
+
+struct socklist {
+	struct tcp_sock *v;
+	size_t n, cap;
+	bool from_proc;         /* read /proc/net/tcp: netlink was unavailable */
+	int netlink_err;        /* why netlink was unavailable */
+	size_t hidden_owners;   /* other users' sockets whose process we may not see */
+};
+
+/* The states listed by default, as ss lists them: connected ones. */
+#define SOCKLIST_CONNECTED \
+	((1u << 1) | (1u << 2) | (1u << 4) | (1u << 5) | (1u << 8) | (1u << 9) | (1u << 11))
+#define SOCKLIST_ALL 0xffeu  /* states 1-11 */
+
+/*
+ * Collects the sockets matching q into *l, sorted: listeners first, then
+ * by local port and address, then by peer.  Returns 0, or -1 with errno
+ * set when neither netlink nor /proc could be read.
+ */
+int socklist_collect(const struct socklist_query *q, struct socklist *l);
+
+void socklist_free(struct socklist *l);
+
+/*
+ * Finds the one socket with these two names, whatever its state: one a
+ * process closed lives on in the kernel (TIME_WAIT, FIN_WAIT2, LAST_ACK).
+ * Returns 1 with *out filled, 0 when the kernel has no such socket, or -1
+ * with errno set.
+ */
+int socklist_find(const struct sockaddr_storage *local, const struct sockaddr_storage *peer,
+		  struct tcp_sock *out);
+
+/* The port in a socket address, host order. */
+int socklist_port(const struct sockaddr_storage *ss);
+
+#endif

@@ -1,0 +1,519 @@
+/* The relay between stdin/stdout and a connected socket. */
+#include "net/relay.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/sendfile.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "net/sock.h"
+#include "base/clock.h"
+
+static size_t buf_len(const struct relay_buf *b) { return b->tail - b->head; }
+static size_t buf_room(const struct relay_buf *b) { return b->cap - b->tail; }
+
+static void buf_consumed(struct relay_buf *b, size_t n)
+{
+	b->head += n;
+	if (b->head == b->tail)
+		b->head = b->tail = 0;
+}
+
+static int buf_alloc(struct relay_buf *b, size_t cap)
+{
+	b->data = malloc(cap);
+	b->head = b->tail = 0;
+	b->cap = cap;
+	return b->data ? 0 : -1;
+}
+
+/* The most bytes one splice() or sendfile() moves. */
+#define ZC_CHUNK (1 << 20)
+
+/*
+ * A larger pipe, where allowed: fewer wake-ups for whoever is on the other
+ * end.  Never shrunk; a refusal (a user's pipe quota) changes nothing.
+ */
+static void grow_pipe(int fd)
+{
+	int size = fcntl(fd, F_GETPIPE_SZ);
+
+	if (size >= 0 && size < ZC_CHUNK)
+		fcntl(fd, F_SETPIPE_SZ, ZC_CHUNK);
+}
+
+/*
+ * Local input: a regular file goes out with sendfile().  A pipe is read,
+ * not spliced: its pages would leave with the data, so the writer would
+ * fill fresh ones and the receiver handle them 4 KiB at a time; read()
+ * leaves the pipe its pages, and measured faster in `head | tcptool`.
+ */
+static enum relay_path input_path(int fd)
+{
+	struct stat st;
+
+	if (fd < 0 || fstat(fd, &st) < 0)
+		return PATH_COPY;
+	if (S_ISFIFO(st.st_mode))
+		grow_pipe(fd);
+	return S_ISREG(st.st_mode) ? PATH_SENDFILE : PATH_COPY;
+}
+
+/*
+ * Local output: a pipe is spliced into, a file or a device such as
+ * /dev/null through a pipe of our own.  Terminals are written as ever, and
+ * so are files opened with O_APPEND, which splice() refuses.
+ */
+static enum relay_path output_path(int fd)
+{
+	struct stat st;
+	int fl = fcntl(fd, F_GETFL);
+
+	if (fstat(fd, &st) < 0 || fl < 0 || (fl & O_APPEND) || isatty(fd))
+		return PATH_COPY;
+	if (S_ISFIFO(st.st_mode)) {
+		grow_pipe(fd);
+		return PATH_SPLICE;
+	}
+	return S_ISREG(st.st_mode) || S_ISCHR(st.st_mode) ? PATH_VIA_PIPE : PATH_COPY;
+}
+
+int relay_io_init(struct relay_io *io, int in_fd, int out_fd, const char *preload, size_t len)
+{
+	memset(io, 0, sizeof(*io));
+	io->in_fd = in_fd;
+	io->out_fd = out_fd;
+	io->via[0] = io->via[1] = -1;
+	/* A closed stdin is simply an empty one. */
+	io->in_eof = in_fd < 0 || fcntl(in_fd, F_GETFD) < 0;
+	io->up_path = io->in_eof ? PATH_COPY : input_path(in_fd);
+	io->down_path = output_path(out_fd);
+	if (io->down_path == PATH_VIA_PIPE) {
+		if (pipe2(io->via, O_CLOEXEC) == 0)
+			grow_pipe(io->via[1]);
+		else
+			io->down_path = PATH_COPY;
+	}
+	if (buf_alloc(&io->up, len > RELAY_BUF_SIZE ? len : RELAY_BUF_SIZE) < 0 ||
+	    buf_alloc(&io->down, RELAY_BUF_SIZE) < 0) {
+		relay_io_free(io);
+		return -1;
+	}
+	if (len) {
+		memcpy(io->up.data, preload, len);
+		io->up.tail = len;
+	}
+	return 0;
+}
+
+void relay_io_free(struct relay_io *io)
+{
+	free(io->up.data);
+	free(io->down.data);
+	io->up.data = io->down.data = NULL;
+	for (int i = 0; i < 2; i++)
+		if (io->via[i] >= 0)
+			close(io->via[i]);
+	io->via[0] = io->via[1] = -1;
+}
+
+struct relay {
+	int sock;
+	struct relay_io *io;
+	const struct relay_opts *o;
+	struct relay_result *res;
+	bool input_done_seen;  /* the local-EOF step has been taken */
+	/*
+	 * sendfile()'s EAGAIN can only be the socket's: wait for room in it.
+	 * A splice() into an output pipe does not say which end was not
+	 * ready; after one EAGAIN, wait for the output, after the next for
+	 * the socket again.
+	 */
+	bool up_wait_sock, down_wait_out;
+	bool net_eof;
+	bool done;
+	int64_t last_activity;
+};
+
+static void emit(struct relay *r, enum relay_event ev)
+{
+	if (r->o->on_event)
+		r->o->on_event(r->o->ctx, ev, r->res);
+}
+
+static void finish(struct relay *r, enum relay_end end, int err)
+{
+	r->res->end = end;
+	r->res->err = err;
+	r->done = true;
+}
+
+static bool is_reset(int err)
+{
+	return err == ECONNRESET || err == EPIPE;
+}
+
+/* Errors that come from the socket side of a splice() or sendfile(). */
+static bool is_socket_error(int err)
+{
+	switch (err) {
+	case ECONNRESET: case EPIPE: case ENOTCONN: case ETIMEDOUT: case ECONNABORTED:
+	case EHOSTUNREACH: case ENETUNREACH: case ENOBUFS: case ENOMEM:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* The kernel cannot splice between these two: fall back to copying. */
+static bool is_unsupported(int err)
+{
+	return err == EINVAL || err == ENOSYS || err == EOPNOTSUPP;
+}
+
+/* Writes all of b's bytes to fd, which may block (a file). */
+static int write_all(int fd, const char *b, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = write(fd, b, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return -1;
+		b += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+/* Remembers whether what went to the local output last ended a line. */
+static void note_output(struct relay_io *io, const char *data, size_t n)
+{
+	if (n > 0)
+		io->out_mid_line = data[n - 1] != '\n';
+}
+
+/*
+ * Sending met the peer's RST.  What the peer sent before it is still in
+ * our receive queue (recv() gives those bytes before the end), so they go
+ * to the output first; then the relay ends with the reset.
+ */
+static void reset_while_sending(struct relay *r, int err)
+{
+	struct relay_buf *b = &r->io->down;
+	bool out_ok = buf_len(b) == 0 || write_all(r->io->out_fd, b->data + b->head, buf_len(b)) == 0;
+
+	if (out_ok)
+		note_output(r->io, b->data + b->head, buf_len(b));
+	b->head = b->tail = 0;
+	while (out_ok && !r->net_eof) {
+		ssize_t n = recv(r->sock, b->data, b->cap, MSG_DONTWAIT);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		r->res->bytes_in += (uint64_t)n;
+		out_ok = write_all(r->io->out_fd, b->data, (size_t)n) == 0;
+		if (out_ok)
+			note_output(r->io, b->data, (size_t)n);
+	}
+	emit(r, RELAY_PEER_RESET);
+	finish(r, END_RESET, err);
+}
+
+/* Local input -> up buffer. */
+static void read_input(struct relay *r)
+{
+	struct relay_buf *b = &r->io->up;
+	ssize_t n = read(r->io->in_fd, b->data + b->tail, buf_room(b));
+
+	if (n > 0) {
+		b->tail += (size_t)n;
+		r->last_activity = now_ns();
+	} else if (n == 0) {
+		r->io->in_eof = true;
+	} else if (errno != EINTR && errno != EAGAIN) {
+		finish(r, END_INPUT_ERROR, errno);
+	}
+}
+
+/* Up buffer -> socket. */
+static void send_up(struct relay *r)
+{
+	struct relay_buf *b = &r->io->up;
+
+	while (buf_len(b) > 0) {
+		ssize_t n = send(r->sock, b->data + b->head, buf_len(b), MSG_NOSIGNAL);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EAGAIN)
+				return;
+			if (is_reset(errno))
+				reset_while_sending(r, errno);
+			else
+				finish(r, END_SOCKET_ERROR, errno);
+			return;
+		}
+		buf_consumed(b, (size_t)n);
+		r->res->bytes_out += (uint64_t)n;
+		r->last_activity = now_ns();
+	}
+}
+
+/* A read of 0 from the socket: the peer's FIN, or the reset the handshake left. */
+static void socket_eof(struct relay *r)
+{
+	if (r->o->pending_err) {
+		emit(r, RELAY_PEER_RESET);
+		finish(r, END_RESET, r->o->pending_err);
+		return;
+	}
+	r->net_eof = true;
+	if (r->res->first_fin == CLOSER_NONE)
+		r->res->first_fin = CLOSER_PEER;
+	emit(r, RELAY_PEER_FIN);
+}
+
+/* Socket -> down buffer. */
+static void recv_down(struct relay *r)
+{
+	struct relay_buf *b = &r->io->down;
+	ssize_t n = recv(r->sock, b->data + b->tail, buf_room(b), 0);
+
+	if (n > 0) {
+		b->tail += (size_t)n;
+		r->res->bytes_in += (uint64_t)n;
+		r->last_activity = now_ns();
+	} else if (n == 0) {
+		socket_eof(r);
+	} else if (errno != EINTR && errno != EAGAIN) {
+		if (is_reset(errno))
+			emit(r, RELAY_PEER_RESET);
+		finish(r, is_reset(errno) ? END_RESET : END_SOCKET_ERROR, errno);
+	}
+}
+
+/* Down buffer -> local output; stdout may be blocking, so one write a turn. */
+static void write_down(struct relay *r)
+{
+	struct relay_buf *b = &r->io->down;
+	ssize_t n = write(r->io->out_fd, b->data + b->head, buf_len(b));
+
+	if (n > 0) {
+		note_output(r->io, b->data + b->head, (size_t)n);
+		buf_consumed(b, (size_t)n);
+		r->last_activity = now_ns();
+	} else if (n < 0 && errno != EINTR && errno != EAGAIN) {
+		finish(r, END_OUTPUT_ERROR, errno);
+	}
+}
+
+/* A file on stdin -> the socket in the kernel: sendfile(). */
+static void zc_send_up(struct relay *r)
+{
+	struct relay_io *io = r->io;
+	ssize_t n = sendfile(r->sock, io->in_fd, NULL, ZC_CHUNK);
+
+	if (n > 0) {
+		r->res->bytes_out += (uint64_t)n;
+		r->last_activity = now_ns();
+		r->up_wait_sock = false;
+	} else if (n == 0) {
+		io->in_eof = true;
+	} else if (errno == EAGAIN) {
+		r->up_wait_sock = true;
+	} else if (is_unsupported(errno)) {
+		io->up_path = PATH_COPY;  /* the call moved nothing: read() and send() from now on */
+	} else if (is_reset(errno)) {
+		reset_while_sending(r, errno);
+	} else if (errno != EINTR) {
+		finish(r, is_socket_error(errno) ? END_SOCKET_ERROR : END_INPUT_ERROR, errno);
+	}
+}
+
+/*
+ * Our pipe -> the output, n bytes.  An output that takes no splice gets
+ * them by write(), and the copying path from then on.
+ */
+static void drain_via(struct relay *r, size_t n)
+{
+	struct relay_io *io = r->io;
+
+	while (n > 0) {
+		ssize_t m = io->down_path == PATH_VIA_PIPE
+				    ? splice(io->via[0], NULL, io->out_fd, NULL, n, SPLICE_F_MOVE)
+				    : read(io->via[0], io->down.data, n < io->down.cap ? n : io->down.cap);
+		if (m < 0 && errno == EINTR)
+			continue;
+		if (m < 0 && io->down_path == PATH_VIA_PIPE && is_unsupported(errno)) {
+			io->down_path = PATH_COPY;
+			continue;
+		}
+		if (m <= 0) {
+			finish(r, END_OUTPUT_ERROR, m < 0 ? errno : EIO);
+			return;
+		}
+		if (io->down_path == PATH_COPY && write_all(io->out_fd, io->down.data, (size_t)m) < 0) {
+			finish(r, END_OUTPUT_ERROR, errno);
+			return;
+		}
+		if (io->down_path == PATH_COPY)
+			note_output(io, io->down.data, (size_t)m);
+		n -= (size_t)m;
+		r->last_activity = now_ns();
+	}
+}
+
+/* Socket -> local output in the kernel: splice() into the output pipe, or through ours. */
+static void zc_recv_down(struct relay *r)
+{
+	struct relay_io *io = r->io;
+	bool via = io->down_path == PATH_VIA_PIPE;
+	ssize_t n = splice(r->sock, NULL, via ? io->via[1] : io->out_fd, NULL, ZC_CHUNK,
+			   SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+
+	if (n > 0) {
+		r->res->bytes_in += (uint64_t)n;
+		r->last_activity = now_ns();
+		r->down_wait_out = false;
+		if (via)
+			drain_via(r, (size_t)n);
+	} else if (n == 0) {
+		socket_eof(r);
+	} else if (errno == EAGAIN) {
+		/* Our own pipe is always empty here: then only the socket had nothing. */
+		r->down_wait_out = !via && !r->down_wait_out;
+	} else if (is_unsupported(errno)) {
+		io->down_path = PATH_COPY;
+	} else if (errno == EPIPE) {
+		finish(r, END_OUTPUT_ERROR, errno);  /* the output pipe lost its reader */
+	} else if (errno != EINTR) {
+		if (is_reset(errno))
+			emit(r, RELAY_PEER_RESET);
+		finish(r, is_reset(errno) ? END_RESET : END_SOCKET_ERROR, errno);
+	}
+}
+
+/* Once local input is over and sent: FIN with half-close, else just note it. */
+static void maybe_input_done(struct relay *r)
+{
+	if (r->input_done_seen || !r->io->in_eof || buf_len(&r->io->up) > 0)
+		return;
+	r->input_done_seen = true;
+	if (!r->o->half_close) {
+		emit(r, RELAY_INPUT_EOF);
+		return;
+	}
+	/* The peer's FIN may be queued behind data we have not read yet. */
+	if (r->res->first_fin == CLOSER_NONE && sock_peer_fin_arrived(r->sock))
+		r->res->first_fin = CLOSER_PEER;
+	if (shutdown(r->sock, SHUT_WR) < 0 && errno != ENOTCONN) {
+		finish(r, is_reset(errno) ? END_RESET : END_SOCKET_ERROR, errno);
+		return;
+	}
+	if (r->res->first_fin == CLOSER_NONE)
+		r->res->first_fin = CLOSER_US;
+	emit(r, RELAY_FIN_SENT);
+}
+
+int relay_run(int sock, struct relay_io *io, const struct relay_opts *o, struct relay_result *res)
+{
+	struct relay r = { .sock = sock, .io = io, .o = o, .res = res };
+	int64_t start = now_ns();
+
+	memset(res, 0, sizeof(*res));
+	io->down.head = io->down.tail = 0;
+	r.last_activity = start;
+
+	while (!r.done) {
+		maybe_input_done(&r);
+		if (r.done)
+			break;
+		/*
+		 * The peer has closed: finish once its data is out and ours is sent.
+		 * With half-close its FIN ends only its direction; ours runs on to
+		 * local EOF and our own FIN.
+		 */
+		if (r.net_eof && buf_len(&io->down) == 0 && buf_len(&io->up) == 0 &&
+		    (!o->half_close || r.input_done_seen)) {
+			finish(&r, END_PEER_CLOSED, 0);
+			break;
+		}
+
+		/* Zero-copy once the buffers are empty: preloaded text and carried-over input go first. */
+		bool up_zc = io->up_path != PATH_COPY && buf_len(&io->up) == 0;
+		bool down_zc = io->down_path != PATH_COPY && buf_len(&io->down) == 0;
+		bool want_input = !io->in_eof && (!r.net_eof || o->half_close);
+		struct pollfd pfd[4] = {
+			{ .fd = -1 }, { .fd = -1 }, { .fd = -1 }, { .fd = -1 },
+		};
+		if (o->on_side_ready)
+			pfd[3] = (struct pollfd){ .fd = o->side_fd, .events = POLLIN };
+		if (want_input && (up_zc ? !r.up_wait_sock : buf_room(&io->up) > 0))
+			pfd[0] = (struct pollfd){ .fd = io->in_fd, .events = POLLIN };
+		pfd[1].fd = sock;
+		if (!r.net_eof && (down_zc ? !r.down_wait_out : buf_room(&io->down) > 0))
+			pfd[1].events |= POLLIN;
+		if (buf_len(&io->up) > 0 || (up_zc && want_input && r.up_wait_sock))
+			pfd[1].events |= POLLOUT;
+		if (buf_len(&io->down) > 0 || (down_zc && !r.net_eof && r.down_wait_out))
+			pfd[2] = (struct pollfd){ .fd = io->out_fd, .events = POLLOUT };
+
+		int wait = -1;
+		if (o->idle_timeout_ms >= 0) {
+			int64_t left = r.last_activity + (int64_t)o->idle_timeout_ms * 1000000 - now_ns();
+			if (left <= 0) {
+				finish(&r, END_IDLE_TIMEOUT, ETIMEDOUT);
+				break;
+			}
+			wait = (int)((left + 999999) / 1000000);
+		}
+		int n = poll(pfd, 4, wait);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			finish(&r, END_SOCKET_ERROR, errno);
+			break;
+		}
+		if (n == 0)
+			continue; /* the idle check above decides */
+		if (pfd[3].revents && o->on_side_ready)
+			o->on_side_ready(o->ctx);
+
+		short sock_ev = pfd[1].revents;
+		if (up_zc) {
+			if (pfd[0].revents || (r.up_wait_sock && sock_ev & (POLLOUT | POLLERR | POLLHUP)))
+				zc_send_up(&r);
+		} else {
+			if (pfd[0].revents)
+				read_input(&r);
+			if (!r.done && buf_len(&io->up) > 0 && (sock_ev & (POLLOUT | POLLERR | POLLHUP) ||
+								pfd[0].revents))
+				send_up(&r);
+		}
+		if (down_zc) {
+			if (!r.done && ((sock_ev & (POLLIN | POLLERR | POLLHUP) && pfd[1].events & POLLIN) ||
+					pfd[2].revents))
+				zc_recv_down(&r);
+		} else {
+			if (!r.done && sock_ev & (POLLIN | POLLERR | POLLHUP) && pfd[1].events & POLLIN)
+				recv_down(&r);
+			if (!r.done && buf_len(&io->down) > 0)
+				write_down(&r);
+		}
+		/* POLLERR with nothing to write: surface the socket error. */
+		if (!r.done && pfd[1].revents & POLLERR && !(pfd[1].events & POLLIN)) {
+			int err = sock_error(sock);
+			if (err)
+				finish(&r, is_reset(err) ? END_RESET : END_SOCKET_ERROR, err);
+		}
+	}
+	res->duration_ns = now_ns() - start;
+	return res->end == END_PEER_CLOSED ? 0 : -1;
+}

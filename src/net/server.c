@@ -1,0 +1,699 @@
+/* The epoll loop behind echo and ack: accept, read, write, time out, report. */
+#include "net/server.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/resource.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include "view/session.h"
+#include "base/clock.h"
+
+#define ACCEPT_BATCH 64          /* accepts per wakeup, so clients get a turn too */
+#define FD_RETRY_MS 100          /* out of descriptors: try accept() again this often */
+#define EPOLL_BATCH 256
+
+enum timer_list { T_ACTIVE, T_LINGER, N_TIMERS };
+
+struct conn_list {
+	struct server_conn *head, *tail;  /* oldest timer first */
+};
+
+struct server {
+	const struct server_config *cfg;
+	const struct server_ops *ops;
+	const struct report *r;
+	int epfd, lfd, sigfd;
+	char tag_listener, tag_signal;   /* epoll data for the two non-client fds */
+	uint32_t listener_watching;
+	char *scratch;                   /* one read buffer shared by every client */
+	struct conn_list timers[N_TIMERS];
+	int64_t now, started;
+	int stop_signal;
+	int status;
+
+	/* Accepting pauses at max-conns and when descriptors run out. */
+	bool full, out_of_fds;
+	int64_t fd_retry_at;
+
+	/* For the summary. */
+	uint64_t next_id, open, peak, bytes_in, bytes_out, resets, timeouts;
+	uint64_t times_full, times_out_of_fds;
+};
+
+void server_config_init(struct server_config *cfg, const struct options *o, int port,
+			const struct report *r)
+{
+	*cfg = (struct server_config){
+		.bind_addr = o->bind_addr, .port = port, .family = o->family, .backlog = o->backlog,
+		.max_conns = o->max_conns > 0 ? o->max_conns : SERVER_MAX_CONNS_DEFAULT,
+		.idle_timeout_ms = o->idle_timeout_ms,
+		.read_size = SERVER_READ_MAX,
+		.report = r,
+	};
+}
+
+void *server_ctx(const struct server *s)
+{
+	return s->ops->ctx;
+}
+
+size_t server_pending(const struct server_conn *c)
+{
+	return c->out_len - c->out_off;
+}
+
+/* Timer lists: each client is on one, ordered by when its timer started. */
+
+static void list_remove(struct server *s, struct server_conn *c)
+{
+	struct conn_list *l = &s->timers[c->timer];
+
+	if (c->prev)
+		c->prev->next = c->next;
+	else
+		l->head = c->next;
+	if (c->next)
+		c->next->prev = c->prev;
+	else
+		l->tail = c->prev;
+	c->prev = c->next = NULL;
+}
+
+static void list_append(struct server *s, struct server_conn *c, enum timer_list which)
+{
+	struct conn_list *l = &s->timers[which];
+
+	c->timer = which;
+	c->timer_ns = s->now;
+	c->prev = l->tail;
+	c->next = NULL;
+	if (l->tail)
+		l->tail->next = c;
+	else
+		l->head = c;
+	l->tail = c;
+}
+
+/* Bytes moved: the idle timer starts again (the linger timer does not). */
+static void touch(struct server *s, struct server_conn *c)
+{
+	if (c->timer != T_ACTIVE)
+		return;
+	if (c == s->timers[T_ACTIVE].tail) {
+		c->timer_ns = s->now;
+		return;
+	}
+	list_remove(s, c);
+	list_append(s, c, T_ACTIVE);
+}
+
+/* The listener: watched unless full, out of descriptors or stopping. */
+static void watch_listener(struct server *s)
+{
+	uint32_t want = s->full || s->out_of_fds || s->lfd < 0 ? 0 : EPOLLIN;
+
+	if (want == s->listener_watching || s->lfd < 0)
+		return;
+	struct epoll_event ev = { .events = want, .data.ptr = &s->tag_listener };
+	if (epoll_ctl(s->epfd, EPOLL_CTL_MOD, s->lfd, &ev) == 0)
+		s->listener_watching = want;
+}
+
+/* A client: readable while nothing waits to be written to it, writable while something does. */
+static void watch_conn(struct server *s, struct server_conn *c)
+{
+	bool pending = server_pending(c) > 0;
+	uint32_t want = (!c->peer_fin && !pending ? EPOLLIN : 0) | (pending ? EPOLLOUT : 0);
+
+	if (want == c->watching)
+		return;
+	struct epoll_event ev = { .events = want, .data.ptr = c };
+	if (epoll_ctl(s->epfd, EPOLL_CTL_MOD, c->fd, &ev) == 0)
+		c->watching = want;
+	else
+		c->err = errno;
+}
+
+static const char *end_of(const struct server_conn *c)
+{
+	return c->err == ECONNRESET || c->err == EPIPE ? "reset" : "error";
+}
+
+static void conn_close(struct server *s, struct server_conn *c, const char *end)
+{
+	if (s->ops->on_close)
+		s->ops->on_close(s, c);
+	list_remove(s, c);
+	close(c->fd);
+
+	struct conn_end e = {
+		.bytes_in = c->bytes_in, .bytes_out = c->bytes_out,
+		.duration_ns = s->now - c->start_ns, .first_fin = c->first_fin,
+		.end = end, .conn = c->id,
+	};
+	session_report_closed(s->r, &c->names, &e);
+	s->bytes_in += c->bytes_in;
+	s->bytes_out += c->bytes_out;
+	s->resets += strcmp(end, "reset") == 0;
+	s->timeouts += strcmp(end, "timeout") == 0;
+	s->open--;
+	free(c->out);
+	free(c);
+
+	/* A slot and a descriptor are free again: clients waiting in the queue may come in. */
+	if (s->open < (uint64_t)s->cfg->max_conns)
+		s->full = false;
+	s->out_of_fds = false;
+	watch_listener(s);
+}
+
+/* Writes what the socket takes now; returns the count, or -1 with c->err set. */
+static ssize_t write_some(struct server *s, struct server_conn *c, const char *buf, size_t len)
+{
+	size_t done = 0;
+
+	while (done < len) {
+		ssize_t n = write(c->fd, buf + done, len - done);
+		if (n > 0) {
+			done += (size_t)n;
+			continue;
+		}
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN)
+			break;
+		c->err = n < 0 ? errno : EPIPE;
+		return -1;
+	}
+	if (done > 0) {
+		c->bytes_out += done;
+		touch(s, c);
+	}
+	return (ssize_t)done;
+}
+
+bool server_send(struct server *s, struct server_conn *c, const void *buf, size_t len)
+{
+	const char *p = buf;
+
+	if (c->err)
+		return false;
+	if (server_pending(c) == 0) {
+		ssize_t n = write_some(s, c, p, len);
+		if (n < 0)
+			return false;
+		p += n;
+		len -= (size_t)n;
+	}
+	if (len == 0)
+		return true;
+	if (c->out_off > 0 && c->out_off == c->out_len)
+		c->out_off = c->out_len = 0;
+	if (c->out_len + len > c->out_cap) {
+		size_t cap = c->out_cap ? c->out_cap : 4096;
+		while (cap < c->out_len + len)
+			cap *= 2;
+		char *grown = realloc(c->out, cap);
+		if (grown == NULL) {
+			c->err = ENOMEM;
+			return false;
+		}
+		c->out = grown;
+		c->out_cap = cap;
+	}
+	memcpy(c->out + c->out_len, p, len);
+	c->out_len += len;
+	return true;
+}
+
+void server_finish(struct server *s, struct server_conn *c)
+{
+	(void)s;
+	c->finishing = true;
+}
+
+/* Writes queued bytes; once they are all out, the buffer goes (idle clients hold none). */
+static void conn_flush(struct server *s, struct server_conn *c)
+{
+	if (server_pending(c) == 0)
+		return;
+	ssize_t n = write_some(s, c, c->out + c->out_off, server_pending(c));
+	if (n < 0)
+		return;
+	c->out_off += (size_t)n;
+	if (server_pending(c) > 0)
+		return;
+	free(c->out);
+	c->out = NULL;
+	c->out_off = c->out_len = c->out_cap = 0;
+	if (s->ops->on_drained)
+		s->ops->on_drained(s, c);
+}
+
+static void conn_read(struct server *s, struct server_conn *c)
+{
+	ssize_t n = read(c->fd, s->scratch, s->cfg->read_size);
+
+	if (n > 0) {
+		c->bytes_in += (uint64_t)n;
+		touch(s, c);
+		/* After our FIN, what still comes is read only to be dropped. */
+		if (!c->finishing)
+			s->ops->on_data(s, c, s->scratch, (size_t)n);
+	} else if (n == 0) {
+		c->peer_fin = true;
+		if (c->first_fin == CLOSER_NONE)
+			c->first_fin = CLOSER_PEER;
+		if (s->r->verbose > 0) {
+			struct field f[] = { F_STR("peer", c->names.peer), F_INT("bytes_in", c->bytes_in),
+					     F_INT("conn", c->id), F_END };
+			report_event(s->r, "peer_fin", f, "%s closed its side (FIN) after sending %llu bytes",
+				     c->names.peer, (unsigned long long)c->bytes_in);
+		}
+		if (!c->finishing)
+			s->ops->on_peer_fin(s, c);
+	} else if (errno != EAGAIN && errno != EINTR) {
+		c->err = errno;
+	}
+}
+
+/* After an event: FIN once finishing and drained, close when both sides are done. */
+static void conn_settle(struct server *s, struct server_conn *c)
+{
+	if (!c->err && c->finishing && !c->fin_sent && server_pending(c) == 0) {
+		/*
+		 * The client's FIN may have come with its message, unread: then it
+		 * closed first.  Only the closed event tells, so -q skips the look.
+		 */
+		if (c->first_fin == CLOSER_NONE && !s->r->quiet && sock_peer_fin_arrived(c->fd))
+			c->first_fin = CLOSER_PEER;
+		if (shutdown(c->fd, SHUT_WR) < 0) {
+			c->err = errno;
+		} else {
+			c->fin_sent = true;
+			if (c->first_fin == CLOSER_NONE)
+				c->first_fin = CLOSER_US;
+			if (!c->peer_fin) {
+				list_remove(s, c);
+				list_append(s, c, T_LINGER);
+			}
+		}
+	}
+	if (c->err) {
+		conn_close(s, c, end_of(c));
+		return;
+	}
+	if (c->fin_sent && c->peer_fin) {
+		conn_close(s, c, "fin");
+		return;
+	}
+	watch_conn(s, c);
+	if (c->err)
+		conn_close(s, c, end_of(c));
+}
+
+static void conn_ready(struct server *s, struct server_conn *c, uint32_t events)
+{
+	if (events & EPOLLERR) {
+		int err = sock_error(c->fd);
+		c->err = err ? err : ECONNRESET;
+	}
+	if (!c->err && (events & (EPOLLOUT | EPOLLHUP)))
+		conn_flush(s, c);
+	if (!c->err && (events & (EPOLLIN | EPOLLHUP)) && !c->peer_fin && server_pending(c) == 0)
+		conn_read(s, c);
+	/* Hung up with nothing left to read or write: the peer is gone. */
+	if (!c->err && (events & EPOLLHUP) && c->peer_fin && server_pending(c) == 0 && !c->finishing)
+		c->err = EPIPE;
+	conn_settle(s, c);
+}
+
+/* Pauses can come and go many times a second: the first is reported, the rest with -v. */
+static bool report_pause(const struct server *s, uint64_t times)
+{
+	return times == 1 || s->r->verbose > 0;
+}
+
+static void pause_full(struct server *s)
+{
+	s->full = true;
+	s->times_full++;
+	watch_listener(s);
+	if (!report_pause(s, s->times_full))
+		return;
+	struct field f[] = { F_INT("open", s->open), F_INT("max_conns", s->cfg->max_conns), F_END };
+	report_event(s->r, "max_conns", f, "%llu clients, the --max-conns limit: new clients wait "
+		     "in the accept queue", (unsigned long long)s->open);
+}
+
+static void pause_out_of_fds(struct server *s, int err)
+{
+	s->out_of_fds = true;
+	s->fd_retry_at = s->now + (int64_t)FD_RETRY_MS * 1000000;
+	s->times_out_of_fds++;
+	watch_listener(s);
+	if (!report_pause(s, s->times_out_of_fds))
+		return;
+	struct field f[] = { F_INT("open", s->open), F_STR("reason", strerror(err)), F_END };
+	report_event(s->r, "accept_paused", f, "cannot accept with %llu clients open (%s): new "
+		     "clients wait in the accept queue until a descriptor frees up",
+		     (unsigned long long)s->open, strerror(err));
+}
+
+static void conn_open(struct server *s, int fd, const struct sockaddr_storage *peer)
+{
+	/* malloc, not calloc: glibc serves it from the thread cache, and a server accepts a lot. */
+	struct server_conn *c = malloc(sizeof(*c));
+	struct endpoint ep;
+
+	if (c == NULL) {
+		close(fd);
+		pause_out_of_fds(s, ENOMEM);
+		return;
+	}
+	*c = (struct server_conn){ .fd = fd, .watching = EPOLLIN };
+	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = c };
+	if (epoll_ctl(s->epfd, EPOLL_CTL_ADD, fd, &ev) < 0) {
+		int err = errno;
+		close(fd);
+		free(c);
+		pause_out_of_fds(s, err);
+		return;
+	}
+	if (s->cfg->nodelay)
+		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &(int){ 1 }, sizeof(int));
+	/* The names are for the event stream: with -q, spare the system call and the formatting. */
+	if (!s->r->quiet) {
+		sock_name((const struct sockaddr *)peer, c->names.peer, sizeof(c->names.peer));
+		strcpy(c->names.local, "?");
+		if (sock_local(fd, &ep) == 0)
+			sock_name((struct sockaddr *)&ep.addr, c->names.local, sizeof(c->names.local));
+	}
+	c->id = ++s->next_id;
+	c->start_ns = s->now;
+	list_append(s, c, T_ACTIVE);
+	if (++s->open > s->peak)
+		s->peak = s->open;
+	session_report_accepted(s->r, &c->names, c->id);
+}
+
+static void accept_ready(struct server *s)
+{
+	for (int n = 0; n < ACCEPT_BATCH; n++) {
+		if (s->open >= (uint64_t)s->cfg->max_conns) {
+			pause_full(s);
+			return;
+		}
+		struct sockaddr_storage peer;
+		socklen_t len = sizeof(peer);
+		int fd = accept4(s->lfd, (struct sockaddr *)&peer, &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (fd >= 0) {
+			conn_open(s, fd, &peer);
+			continue;
+		}
+		switch (errno) {
+		case EAGAIN:
+			return;
+		case EINTR:
+		case ECONNABORTED:  /* reset while queued: gone before we saw it */
+		case EPROTO:
+		case EPERM:         /* refused by a firewall rule */
+			continue;
+		default:
+			/* EMFILE, ENFILE, ENOBUFS, ENOMEM: retrying at once would spin. */
+			pause_out_of_fds(s, errno);
+			return;
+		}
+	}
+}
+
+/* Milliseconds until the next timer, or -1: none. */
+static int next_timeout(const struct server *s)
+{
+	int64_t due = INT64_MAX;
+	const struct server_conn *idle = s->timers[T_ACTIVE].head;
+	const struct server_conn *linger = s->timers[T_LINGER].head;
+
+	if (idle && s->cfg->idle_timeout_ms >= 0)
+		due = idle->timer_ns + s->cfg->idle_timeout_ms * 1000000;
+	if (linger && linger->timer_ns + (int64_t)SERVER_LINGER_MS * 1000000 < due)
+		due = linger->timer_ns + (int64_t)SERVER_LINGER_MS * 1000000;
+	if (s->out_of_fds && s->fd_retry_at < due)
+		due = s->fd_retry_at;
+	if (due == INT64_MAX)
+		return -1;
+	if (due <= s->now)
+		return 0;
+	int64_t ms = (due - s->now + 999999) / 1000000;
+	return ms > 60000 ? 60000 : (int)ms;
+}
+
+static void expire_timers(struct server *s)
+{
+	struct server_conn *c;
+
+	while (s->cfg->idle_timeout_ms >= 0 && (c = s->timers[T_ACTIVE].head) != NULL &&
+	       c->timer_ns + s->cfg->idle_timeout_ms * 1000000 <= s->now)
+		conn_close(s, c, "timeout");
+	/* The peer never sent its FIN after ours: we have waited long enough. */
+	while ((c = s->timers[T_LINGER].head) != NULL &&
+	       c->timer_ns + (int64_t)SERVER_LINGER_MS * 1000000 <= s->now)
+		conn_close(s, c, "fin");
+	if (s->out_of_fds && s->fd_retry_at <= s->now) {
+		s->out_of_fds = false;
+		watch_listener(s);
+	}
+}
+
+/*
+ * Descriptors open now below 'limit', inherited ones included: a new one
+ * takes the lowest free number, and none can be at or above the limit.
+ * Returns -1 when /proc is not there.
+ */
+static long count_fds_below(rlim_t limit)
+{
+	DIR *d = opendir("/proc/self/fd");
+	long n = 0;
+	struct dirent *e;
+
+	if (d == NULL && errno == EMFILE) {
+		/* Not one descriptor free below the soft limit: every one of them is in use. */
+		struct rlimit rl;
+		if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+			return -1;
+		return (long)(rl.rlim_cur < limit ? rl.rlim_cur : limit);
+	}
+	if (d == NULL)
+		return -1;
+	while ((e = readdir(d)) != NULL) {
+		char *end;
+		unsigned long fd = strtoul(e->d_name, &end, 10);
+		if (*end == '\0' && e->d_name[0] != '\0' && fd != (unsigned long)dirfd(d) && fd < limit)
+			n++;
+	}
+	closedir(d);
+	return n;
+}
+
+/*
+ * A client costs one descriptor: raise the soft limit as far as max-conns
+ * needs and the hard limit allows, and say so when it still falls short.
+ * Called once the server's own descriptors are open, so they count.
+ */
+static void raise_fd_limit(struct server *s)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+		return;
+	long used = count_fds_below(RLIM_INFINITY);
+	if (used < 0)
+		return;
+	rlim_t want = (rlim_t)s->cfg->max_conns + (rlim_t)used;
+	if (rl.rlim_cur < want) {
+		rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > want ? want : rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+		getrlimit(RLIMIT_NOFILE, &rl);
+	}
+	if (rl.rlim_cur >= want)
+		return;
+	long long room = (long long)rl.rlim_cur - count_fds_below(rl.rlim_cur);
+	struct field f[] = { F_INT("fd_limit", rl.rlim_cur), F_INT("max_conns", s->cfg->max_conns), F_END };
+	report_event(s->r, "fd_limit", f,
+		     "the open-file limit (ulimit -n %llu) leaves room for %lld clients, fewer "
+		     "than --max-conns %d; more wait in the accept queue until a descriptor frees up",
+		     (unsigned long long)rl.rlim_cur, room > 0 ? room : 0, s->cfg->max_conns);
+}
+
+static void report_limits(const struct server *s)
+{
+	char idle[32] = "none";
+
+	if (s->r->verbose == 0)
+		return;
+	if (s->cfg->idle_timeout_ms >= 0)
+		format_duration(s->cfg->idle_timeout_ms, idle, sizeof(idle));
+	struct field f[] = {
+		F_INT("max_conns", s->cfg->max_conns),
+		F_MS("idle_timeout_ms", s->cfg->idle_timeout_ms * 1000000),
+		F_INT("buffer", s->cfg->read_size),
+		F_END,
+	};
+	if (s->cfg->idle_timeout_ms < 0)
+		f[1] = F_STR("idle_timeout_ms", NULL);
+	report_event(s->r, "limits", f,
+		     "serving up to %d clients at once; idle timeout %s; reads of up to %zu bytes",
+		     s->cfg->max_conns, idle, s->cfg->read_size);
+}
+
+static void report_summary(const struct server *s)
+{
+	char dur[32];
+	const char *sig = s->stop_signal ? sigabbrev_np(s->stop_signal) : NULL;
+	char signame[16];
+
+	snprintf(signame, sizeof(signame), "SIG%s", sig ? sig : "?");
+	struct field f[] = {
+		F_STR("signal", s->stop_signal ? signame : NULL),
+		F_INT("connections", s->next_id),
+		F_INT("bytes_in", s->bytes_in), F_INT("bytes_out", s->bytes_out),
+		F_INT("peak", s->peak),
+		F_INT("resets", s->resets), F_INT("timeouts", s->timeouts),
+		F_INT("times_full", s->times_full), F_INT("times_out_of_fds", s->times_out_of_fds),
+		F_MS("duration_ms", s->now - s->started),
+		F_END,
+	};
+	report_event(s->r, "summary", f,
+		     "%s%s after %s: %llu connection%s, %llu bytes in, %llu bytes out, "
+		     "at most %llu at once", s->stop_signal ? "stopped by " : "stopped",
+		     s->stop_signal ? signame : "", format_elapsed(s->now - s->started, dur, sizeof(dur)),
+		     (unsigned long long)s->next_id, s->next_id == 1 ? "" : "s",
+		     (unsigned long long)s->bytes_in, (unsigned long long)s->bytes_out,
+		     (unsigned long long)s->peak);
+}
+
+/* Stops on a signal: no new clients; every open one is closed and reported. */
+static void stop(struct server *s)
+{
+	if (s->lfd >= 0) {
+		close(s->lfd);
+		s->lfd = -1;
+	}
+	for (int t = 0; t < N_TIMERS; t++)
+		while (s->timers[t].head)
+			conn_close(s, s->timers[t].head, "stopped");  // NOLINT(clang-analyzer-unix.Malloc): unlinked, then freed
+	report_summary(s);
+}
+
+static void on_signal(struct server *s)
+{
+	struct signalfd_siginfo si;
+
+	if (read(s->sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si))
+		s->stop_signal = (int)si.ssi_signo;
+}
+
+/* Events reach stdout once a round; a stdout that went away ends the server. */
+static bool flush_report(struct server *s)
+{
+	if (s->r->quiet || (fflush(s->r->out) == 0 && !ferror(s->r->out)))
+		return true;
+	report_error(s->r, "write to the event stream: %s", strerror(errno));
+	s->status = EXIT_NETWORK;
+	return false;
+}
+
+static void serve(struct server *s)
+{
+	struct epoll_event evs[EPOLL_BATCH];
+
+	while (s->stop_signal == 0 && flush_report(s)) {
+		int n = epoll_wait(s->epfd, evs, EPOLL_BATCH, next_timeout(s));
+		s->now = now_ns();
+		if (n < 0 && errno != EINTR) {
+			report_error(s->r, "epoll_wait: %s", strerror(errno));
+			s->status = EXIT_NETWORK;
+			return;
+		}
+		for (int i = 0; i < n; i++) {
+			void *tag = evs[i].data.ptr;
+			if (tag == &s->tag_listener)
+				accept_ready(s);
+			else if (tag == &s->tag_signal)
+				on_signal(s);
+			else
+				conn_ready(s, tag, evs[i].events);
+		}
+		expire_timers(s);
+	}
+}
+
+/* SIGINT, SIGTERM and SIGHUP arrive as a readable descriptor, in turn with everything else. */
+static int open_signals(sigset_t *old)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	if (sigprocmask(SIG_BLOCK, &set, old) < 0)
+		return -1;
+	return signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+}
+
+static int add_fd(int epfd, int fd, void *tag)
+{
+	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = tag };
+
+	return epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ev);
+}
+
+int server_run(const struct server_config *cfg, const struct server_ops *ops)
+{
+	struct server s = {
+		.cfg = cfg, .ops = ops, .r = cfg->report,
+		.epfd = -1, .sigfd = -1, .status = EXIT_OK,
+		.listener_watching = EPOLLIN,
+	};
+	sigset_t old_mask;
+	int gai_err;
+
+	sigprocmask(SIG_BLOCK, NULL, &old_mask);
+	s.now = s.started = now_ns();
+	s.lfd = sock_listen(cfg->bind_addr, cfg->port, cfg->family, cfg->backlog, &gai_err);
+	if (s.lfd < 0)
+		return session_listen_failed(s.r, cfg->bind_addr, cfg->port, gai_err);
+	session_report_listening(s.r, s.lfd, cfg->backlog);
+	report_limits(&s);
+
+	s.scratch = malloc(cfg->read_size);
+	s.epfd = epoll_create1(EPOLL_CLOEXEC);
+	s.sigfd = open_signals(&old_mask);
+	if (s.scratch == NULL || s.epfd < 0 || s.sigfd < 0 ||
+	    add_fd(s.epfd, s.lfd, &s.tag_listener) < 0 || add_fd(s.epfd, s.sigfd, &s.tag_signal) < 0) {
+		report_error(s.r, "cannot set up the event loop: %s", strerror(errno));
+		s.status = EXIT_NETWORK;
+	} else {
+		raise_fd_limit(&s);
+		serve(&s);
+		stop(&s);
+		if (s.status == EXIT_OK)
+			flush_report(&s);
+	}
+	if (s.sigfd >= 0)
+		close(s.sigfd);
+	sigprocmask(SIG_SETMASK, &old_mask, NULL);
+	if (s.epfd >= 0)
+		close(s.epfd);
+	if (s.lfd >= 0)
+		close(s.lfd);
+	free(s.scratch);
+	return s.status;
+}

@@ -1,0 +1,48 @@
+/*
+ * --trace: capture the segments of our own connection and print them as
+ * "segment" events, in time order with the socket events around them.
+ * Built on libpcap where the build found it; without it, or without
+ * CAP_NET_RAW, trace_open says so in one line and the command carries on.
+ */
+#ifndef TCPTOOL_TRACE_H
+#define TCPTOOL_TRACE_H
+
+#include <stdbool.h>
+#include <sys/socket.h>
+
+#include "view/report.h"
+
+struct trace;
+
+/*
+ * Starts capturing on every interface, with a kernel filter that passes
+ * nothing yet, and makes itself r's event source.  Returns NULL after
+ * reporting why when it cannot (and at once under --quiet, which prints
+ * no segment anyway).
+ */
+struct trace *trace_open(struct report *r);
+
+/*
+ * Follows the connection between local and peer from now on, in the
+ * kernel filter and in what is printed; a wildcard local address stands
+ * for any address.  With peer NULL, follows every connection to local's
+ * port (a listening socket).  The first dial followed (peer set, not
+ * accepted) starts r's clock, so that the first SYN is at t+0.
+ */
+void trace_follow(struct trace *t, const struct sockaddr *local, const struct sockaddr *peer,
+		  bool dialing);
+
+/*
+ * After close(): waits until the connection's end has been seen (a RST,
+ * or both FINs acknowledged), for at most 200 ms plus two round trips,
+ * printing what comes.
+ */
+void trace_finish(struct trace *t);
+
+/* Prints what is left and how many segments the capture dropped, if any; stops capturing. */
+void trace_close(struct trace *t);
+
+/* What --version says of capture support: "libpcap version 1.10.3 ..." or "none". */
+const char *trace_library(void);
+
+#endif

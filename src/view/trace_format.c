@@ -1,0 +1,241 @@
+/* Segments in words: relative sequence numbers, flags, options, one line or JSON fields. */
+#include "view/trace_format.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+/* Sequence space wraps at 2^32: compare by the signed distance. */
+static bool seq_leq(uint32_t a, uint32_t b) { return (int32_t)(b - a) >= 0; }
+
+bool trace_conn_over(const struct trace_conn *c)
+{
+	return c->reset || (c->a.fin_acked && c->b.fin_acked);
+}
+
+/* "SYN", "SYN-ACK", "ACK", "DATA", "FIN", "RST" or "RST-ACK": what a segment is for. */
+static const char *segment_kind(const struct tcp_segment *s)
+{
+	if (s->flags & TCPF_RST)
+		return s->flags & TCPF_ACK ? "RST-ACK" : "RST";
+	if (s->flags & TCPF_SYN)
+		return s->flags & TCPF_ACK ? "SYN-ACK" : "SYN";
+	if (s->flags & TCPF_FIN)
+		return "FIN";
+	return s->len > 0 ? "DATA" : "ACK";
+}
+
+char *seg_end_name(const struct seg_end *e, char *buf, size_t size)
+{
+	struct sockaddr_storage ss;
+
+	memset(&ss, 0, sizeof(ss));
+	if (e->family == AF_INET) {
+		struct sockaddr_in *in = (struct sockaddr_in *)&ss;
+		in->sin_family = AF_INET;
+		memcpy(&in->sin_addr, e->addr, 4);
+	} else {
+		struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&ss;
+		in6->sin6_family = AF_INET6;
+		memcpy(&in6->sin6_addr, e->addr, 16);
+	}
+	sock_set_port(&ss, e->port);
+	return sock_name((const struct sockaddr *)&ss, buf, size);
+}
+
+/* Which recorded side sent s, and which gets it; learns the two ends from the first segment. */
+static void pick_sides(struct trace_conn *c, const struct tcp_segment *s, struct trace_side **from,
+		       struct trace_side **to)
+{
+	bool pure_syn = (s->flags & (TCPF_SYN | TCPF_ACK)) == TCPF_SYN;
+
+	if (c->a.known && pure_syn && !seg_end_equal(&s->src, &c->a.end) && !seg_end_equal(&s->src, &c->b.end))
+		memset(c, 0, sizeof(*c));   /* a new connection on a traced listening port */
+	if (!c->a.known) {
+		/* A SYN-ACK seen first answers the other end's SYN. */
+		bool answer = (s->flags & (TCPF_SYN | TCPF_ACK)) == (TCPF_SYN | TCPF_ACK);
+		c->a.end = answer ? s->dst : s->src;
+		c->b.end = answer ? s->src : s->dst;
+		c->a.known = c->b.known = true;
+	}
+	if (seg_end_equal(&s->src, &c->a.end) && seg_end_equal(&s->dst, &c->b.end)) {
+		*from = &c->a;
+		*to = &c->b;
+	} else if (seg_end_equal(&s->src, &c->b.end) && seg_end_equal(&s->dst, &c->a.end)) {
+		*from = &c->b;
+		*to = &c->a;
+	} else {
+		*from = *to = NULL;
+	}
+}
+
+/* Learns what s says of the connection; true when it repeats sequence space already sent. */
+static bool note_segment(struct trace_conn *c, const struct tcp_segment *s, int64_t t_ns,
+			 struct trace_side *from, struct trace_side *to)
+{
+	uint32_t span = s->len + !!(s->flags & TCPF_SYN) + !!(s->flags & TCPF_FIN);
+	uint32_t end = s->seq + span;
+	bool again = false;
+
+	/* A segment of another connection on a listening port tells nothing of this one. */
+	if (!from)
+		return false;
+	if (s->flags & TCPF_RST)
+		c->reset = true;
+	if (s->flags & TCPF_SYN) {
+		if (!from->have_isn) {
+			from->have_isn = true;
+			from->isn = s->seq;
+		}
+		from->wscale_offered = s->has_wscale;
+		from->wscale = s->wscale > 14 ? 14 : s->wscale;
+		int64_t *first = s->flags & TCPF_ACK ? &c->synack_ns : &c->syn_ns;
+		if (*first == 0)
+			*first = t_ns ? t_ns : 1;
+	}
+	if (span > 0) {
+		again = from->have_max && seq_leq(end, from->max_end);
+		if (!from->have_max || !seq_leq(end, from->max_end)) {
+			from->have_max = true;
+			from->max_end = end;
+		}
+	}
+	if (s->flags & TCPF_FIN) {
+		from->fin_sent = true;
+		from->fin_end = end;
+	}
+	if (s->flags & TCPF_ACK && to->fin_sent && seq_leq(to->fin_end, s->ack))
+		to->fin_acked = true;
+	return again;
+}
+
+/* "A", "A+1", or the plain number when that side's first sequence number is unknown. */
+static void relative(const struct trace_side *side, char letter, uint32_t v, char *buf, size_t size)
+{
+	if (!side || !side->have_isn)
+		snprintf(buf, size, "%u", v);
+	else if (v == side->isn)
+		snprintf(buf, size, "%c", letter);
+	else
+		snprintf(buf, size, "%c+%u", letter, v - side->isn);
+}
+
+static void flag_names(uint8_t flags, char *buf, size_t size)
+{
+	static const char *const names[] = { "FIN", "SYN", "RST", "PSH", "ACK", "URG", "ECE", "CWR" };
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (int i = 0; i < 8; i++)
+		if (flags & (1 << i) && n < size)
+			n += (size_t)snprintf(buf + n, size - n, "%s%s", n ? "," : "", names[i]);
+}
+
+/* A bounded appender for the human line. */
+static void add(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void add(char *buf, size_t size, const char *fmt, ...)
+{
+	size_t n = strlen(buf);
+	va_list ap;
+
+	if (n + 1 >= size)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf + n, size - n, fmt, ap);
+	va_end(ap);
+}
+
+void trace_segment_event(struct trace_conn *c, const struct tcp_segment *s, int64_t t_ns, bool out,
+			 const char *ifname, int verbose, struct segment_event *ev)
+{
+	struct trace_side *from, *to;
+	char seq[24], seq_to[24], ack[24], col[96];
+	size_t nf = 0;
+
+	pick_sides(c, s, &from, &to);
+	bool again = note_segment(c, s, t_ns, from, to);
+	char from_letter = from == &c->a ? 'A' : 'B', to_letter = from == &c->a ? 'B' : 'A';
+	bool has_ack = s->flags & TCPF_ACK;
+
+	snprintf(ev->kind, sizeof(ev->kind), "%s", segment_kind(s));
+	flag_names(s->flags, ev->flags, sizeof(ev->flags));
+	seg_end_name(&s->src, ev->src, sizeof(ev->src));
+	seg_end_name(&s->dst, ev->dst, sizeof(ev->dst));
+	relative(from, from_letter, s->seq, seq, sizeof(seq));
+	relative(from, from_letter, s->seq + s->len, seq_to, sizeof(seq_to));
+	relative(to, to_letter, s->ack, ack, sizeof(ack));
+	ev->sack[0] = '\0';
+	for (int i = 0; i < s->sack_blocks && i < SEGMENT_SACK_MAX; i++) {
+		char l[24], r[24];
+		relative(to, to_letter, s->sack[i][0], l, sizeof(l));
+		relative(to, to_letter, s->sack[i][1], r, sizeof(r));
+		add(ev->sack, sizeof(ev->sack), "%s%s:%s", i ? "," : "", l, r);
+	}
+
+	/* kind, ends, then seq (a range for data) and ack in a column of their own */
+	snprintf(col, sizeof(col), "seq=%s%s%s%s%s", seq, s->len ? ":" : "", s->len ? seq_to : "",
+		 has_ack ? " ack=" : "", has_ack ? ack : "");
+	snprintf(ev->human, sizeof(ev->human), "%-8s %s > %s  %-16s", ev->kind, ev->src, ev->dst, col);
+	if (s->len)
+		add(ev->human, sizeof(ev->human), " len=%u", s->len);
+	add(ev->human, sizeof(ev->human), " win=%u", s->win);
+	bool scaled = !(s->flags & TCPF_SYN) && c->a.wscale_offered && c->b.wscale_offered && from;
+	if (verbose && scaled)
+		add(ev->human, sizeof(ev->human), " (%llu)", (unsigned long long)s->win << from->wscale);
+	if (s->has_mss)
+		add(ev->human, sizeof(ev->human), " mss=%u", s->mss);
+	if (s->sack_ok)
+		add(ev->human, sizeof(ev->human), " sackOK");
+	if (s->has_ts && verbose)
+		add(ev->human, sizeof(ev->human), " ts=%u/%u", s->ts_val, s->ts_ecr);
+	else if (s->has_ts && s->flags & TCPF_SYN)
+		add(ev->human, sizeof(ev->human), " ts");
+	if (s->has_wscale)
+		add(ev->human, sizeof(ev->human), " wscale=%u", s->wscale);
+	if (s->fastopen)
+		add(ev->human, sizeof(ev->human), " fastopen");
+	if (ev->sack[0])
+		add(ev->human, sizeof(ev->human), " sack=%s", ev->sack);
+	if (verbose) {
+		add(ev->human, sizeof(ev->human), " [%s seq %u", ev->flags, s->seq);
+		if (has_ack)
+			add(ev->human, sizeof(ev->human), " ack %u", s->ack);
+		add(ev->human, sizeof(ev->human), "%s%s]", ifname ? " on " : "", ifname ? ifname : "");
+	}
+	if (again)
+		add(ev->human, sizeof(ev->human), " (retransmission)");
+
+	struct field *f = ev->f;
+	f[nf++] = F_STR("dir", out ? "out" : "in");
+	f[nf++] = F_STR("kind", ev->kind);
+	f[nf++] = F_STR("flags", ev->flags);
+	f[nf++] = F_STR("src", ev->src);
+	f[nf++] = F_STR("dst", ev->dst);
+	f[nf++] = F_STR("iface", ifname);
+	f[nf++] = F_STR("side", from ? (from_letter == 'A' ? "A" : "B") : NULL);
+	f[nf++] = F_INT("seq", s->seq);
+	if (from && from->have_isn)
+		f[nf++] = F_INT("rel_seq", s->seq - from->isn);
+	if (has_ack)
+		f[nf++] = F_INT("ack", s->ack);
+	if (has_ack && to && to->have_isn)
+		f[nf++] = F_INT("rel_ack", s->ack - to->isn);
+	f[nf++] = F_INT("len", s->len);
+	f[nf++] = F_INT("win", s->win);
+	if (s->has_mss)
+		f[nf++] = F_INT("mss", s->mss);
+	if (s->sack_ok)
+		f[nf++] = F_BOOL("sack_ok", true);
+	if (s->has_ts) {
+		f[nf++] = F_INT("ts_val", s->ts_val);
+		f[nf++] = F_INT("ts_ecr", s->ts_ecr);
+	}
+	if (s->has_wscale)
+		f[nf++] = F_INT("wscale", s->wscale);
+	if (s->fastopen)
+		f[nf++] = F_BOOL("fastopen", true);
+	f[nf++] = F_STR("sack", ev->sack[0] ? ev->sack : NULL);
+	if (again)
+		f[nf++] = F_BOOL("retransmission", true);
+	f[nf] = F_END;
+}
