@@ -14,6 +14,7 @@
 
 #include "args_hint.h"
 #include "net/sock.h"
+#include "net/tcp_state.h"
 
 struct option_spec {
 	int id;
@@ -320,7 +321,7 @@ const char *parse_states(const char *s, unsigned *mask)
 			return "expected names like established, listen, time-wait, fin-wait-2";
 		memcpy(word, p, n);
 		word[n] = '\0';
-		int st = sock_state_by_name(word);
+		int st = tcp_state_by_name(word);
 		if (st == 0)
 			return "states are established, syn-sent, syn-recv, fin-wait-1, fin-wait-2, "
 			       "time-wait, close, close-wait, last-ack, listen, closing";

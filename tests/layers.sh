@@ -11,7 +11,7 @@ cd "$(dirname "$0")/../src"
 rank() {
 	case $1 in
 	main.c | args.c | args_hint.[ch]) echo 5 ;;
-	args.h | commands.h | options.def) echo 4 ;;
+	args.h | commands.h | commands.def | options.def) echo 4 ;;
 	cmd/*) echo 4 ;;
 	view/*) echo 3 ;;
 	kernel/*) echo 2 ;;

@@ -15,6 +15,7 @@
 #include "net/probe.h"
 #include "view/session.h"
 #include "base/clock.h"
+#include "view/explain.h"
 
 /* Handshakes in flight at most, and fewer under a small ulimit -n. */
 #define PROBE_PARALLEL 128
@@ -82,7 +83,7 @@ static void describe_failure(const struct probing *pr, const struct probe *p, ch
 	static const char *const verbs[PROBE_RESULTS] = {
 		"open", "refused", "timed out", "unreachable", "failed",
 	};
-	const char *explain = sock_explain(p->err, PHASE_CONNECT);
+	const char *explain = explain_errno(p->err, PHASE_CONNECT);
 	char took[32];
 
 	/* Our own -w ran out, or the kernel gave up on its SYN retries first. */

@@ -9,6 +9,7 @@
 
 #include "cmd/info.h"
 #include "view/info_format.h"
+#include "view/info_print.h"
 #include "kernel/procnet.h"
 #include "view/report.h"
 #include "view/session.h"
@@ -17,6 +18,7 @@
 #include "kernel/socklist.h"
 #include "net/tcpinfo.h"
 #include "view/trace.h"
+#include "net/tcp_state.h"
 
 /*
  * What TCP_INFO says of fd: a "negotiated" event, or explained rows.
@@ -42,7 +44,11 @@ static int report_negotiated(const struct report *r, int fd, bool we_opened)
 		return EXIT_OK;
 	struct info_row rows[INFO_ROWS_MAX];
 	size_t n = info_negotiated_rows(&s, cong, r->verbose, we_opened, rows, INFO_ROWS_MAX);
-	return info_print_rows(r->out, NULL, rows, n);
+	if (info_print_rows(r->out, NULL, rows, n) < 0) {
+		report_error(r, "%s", strerror(errno));
+		return EXIT_NETWORK;
+	}
+	return EXIT_OK;
 }
 
 /*
@@ -140,7 +146,7 @@ static int note_listener(void *ctx, const struct tcp_sock *s)
 {
 	struct listener_search *ls = ctx;
 
-	if (s->state == 10 && socklist_port(&s->local) == ls->port)  /* LISTEN */
+	if (s->state == TCP_LISTEN && socklist_port(&s->local) == ls->port)
 		ls->found = true;
 	return 0;
 }
@@ -160,7 +166,7 @@ static bool was_accepted(int port)
 	struct listener_search ls = { port, false };
 
 	for (size_t i = 0; i < 2 && !ls.found; i++)
-		if (sockdiag_dump(families[i], 1u << 10, false, note_listener, &ls) < 0)
+		if (sockdiag_dump(families[i], TCP_STATE_BIT(TCP_LISTEN), false, note_listener, &ls) < 0)
 			procnet_read(families[i] == AF_INET ? "/proc/net/tcp" : "/proc/net/tcp6",
 				     families[i], note_listener, &ls);
 	return ls.found;

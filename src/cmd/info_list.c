@@ -10,6 +10,7 @@
 #include "net/sock.h"
 #include "kernel/socklist.h"
 #include "base/clock.h"
+#include "net/tcp_state.h"
 
 /* What the list is made of, on stderr: only when it changes what the user sees. */
 static void print_notes(const struct socklist *l, const struct options *o)
@@ -30,7 +31,7 @@ static unsigned states_wanted(const struct options *o)
 	if (o->state_mask)
 		return o->state_mask;
 	if (o->listening)
-		return 1u << 10;
+		return TCP_STATE_BIT(TCP_LISTEN);
 	return o->all_states ? SOCKLIST_ALL : SOCKLIST_CONNECTED;
 }
 

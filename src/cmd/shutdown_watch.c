@@ -10,6 +10,7 @@
 #include "kernel/socklist.h"
 #include "net/tcpinfo.h"
 #include "base/clock.h"
+#include "net/tcp_state.h"
 
 /*
  * TCP_INFO is sampled, since no poll event marks a state change such as
@@ -19,11 +20,6 @@
 #define TICK_MIN_MS 1
 #define TICK_MAX_MS 8
 
-enum {
-	ST_FIN_WAIT1 = 4, ST_TIME_WAIT = 6, ST_CLOSE = 7,
-	ST_CLOSE_WAIT = 8, ST_LAST_ACK = 9, ST_CLOSING = 11,
-};
-
 static const char *how_name(int how)
 {
 	return how == SHUT_RD ? "SHUT_RD" : how == SHUT_WR ? "SHUT_WR" : "SHUT_RDWR";
@@ -32,13 +28,13 @@ static const char *how_name(int how)
 /* States only reached once the peer's FIN has arrived. */
 static bool peer_fin_state(int st)
 {
-	return st == ST_CLOSE_WAIT || st == ST_LAST_ACK || st == ST_CLOSING || st == ST_TIME_WAIT;
+	return st == TCP_CLOSE_WAIT || st == TCP_LAST_ACK || st == TCP_CLOSING || st == TCP_TIME_WAIT;
 }
 
 /* States where our FIN is out and not yet acknowledged. */
 static bool fin_unacked_state(int st)
 {
-	return st == ST_FIN_WAIT1 || st == ST_CLOSING || st == ST_LAST_ACK;
+	return st == TCP_FIN_WAIT1 || st == TCP_CLOSING || st == TCP_LAST_ACK;
 }
 
 static void report_peer_fin(struct watch *w, const char *how_seen)
@@ -88,7 +84,7 @@ static int lingering_state(const struct watch *w)
 {
 	struct tcp_sock s;
 
-	return socklist_find(&w->local.addr, &w->peer.addr, &s) > 0 ? s.state : ST_CLOSE;
+	return socklist_find(&w->local.addr, &w->peer.addr, &s) > 0 ? s.state : TCP_CLOSE;
 }
 
 static void drain(struct watch *w, bool queued_only);
@@ -102,9 +98,9 @@ static void sample_state(struct watch *w)
 		return;
 	int st = s.state;
 	/* What the peer sent before its FIN or RST comes first on the timeline. */
-	if (st != w->state && (peer_fin_state(st) || st == ST_CLOSE))
+	if (st != w->state && (peer_fin_state(st) || st == TCP_CLOSE))
 		drain(w, w->rd_shut);
-	if (st == ST_CLOSE) {
+	if (st == TCP_CLOSE) {
 		/* A reset is told before the state it led to. */
 		int err = w->reset ? 0 : sock_error(w->fd);
 		if (err)
@@ -116,11 +112,11 @@ static void sample_state(struct watch *w)
 	if (st == w->state)
 		return;
 	/* With reads shut down, a read says nothing of the peer's FIN; the state does. */
-	if (w->rd_shut && !w->peer_fin && !w->reset && (peer_fin_state(st) || st == ST_CLOSE))
+	if (w->rd_shut && !w->peer_fin && !w->reset && (peer_fin_state(st) || st == TCP_CLOSE))
 		report_peer_fin(w, "the state says so; reads are shut down");
 	w->state = st;
-	struct field f[] = { F_STR("state", sock_state_name(st)), F_END };
-	report_event(w->r, "state", f, "state %s: %s", sock_state_name(st), sock_state_meaning(st));
+	struct field f[] = { F_STR("state", tcp_state_name(st)), F_END };
+	report_event(w->r, "state", f, "state %s: %s", tcp_state_name(st), tcp_state_meaning(st));
 }
 
 static size_t queued_bytes(int fd)
@@ -397,7 +393,7 @@ int watch_close(struct watch *w, bool abort)
 	if (found > 0) {
 		timer_left(&s, left, sizeof(left));
 		snprintf(after, sizeof(after), "the kernel still holds the connection in %s%s",
-			 sock_state_name(s.state), left);
+			 tcp_state_name(s.state), left);
 	} else if (found == 0) {
 		snprintf(after, sizeof(after), "nothing of the connection is left in the kernel%s",
 			 abort ? " (no TIME_WAIT)" : "");
@@ -407,7 +403,7 @@ int watch_close(struct watch *w, bool abort)
 	struct field f[] = {
 		F_BOOL("rst", sends_rst),
 		F_INT("unread", unread),
-		F_STR("state_after", found > 0 ? sock_state_name(s.state) : found == 0 ? "gone" : NULL),
+		F_STR("state_after", found > 0 ? tcp_state_name(s.state) : found == 0 ? "gone" : NULL),
 		found > 0 && s.timer != TIMER_NONE ? F_INT("timer_ms", s.timer_ms) : F_END,
 		F_END,
 	};

@@ -4,7 +4,7 @@
 
 #include <stddef.h>
 
-#include "kernel/socklist.h"
+#include "kernel/tcp_sock.h"
 
 /*
  * Fills owners, pid, fd and command of each socket in v[0..n-1] that a

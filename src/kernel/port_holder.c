@@ -5,9 +5,8 @@
 #include <string.h>
 
 #include "kernel/socklist.h"
+#include "net/tcp_state.h"
 
-#define TCP_LISTEN 10
-#define TCP_TIME_WAIT 6
 
 int port_holder_find(int port, struct port_use *use)
 {

@@ -6,7 +6,7 @@
 #ifndef TCPTOOL_PROCNET_H
 #define TCPTOOL_PROCNET_H
 
-#include "kernel/socklist.h"
+#include "kernel/tcp_sock.h"
 
 /*
  * Parses one line of /proc/net/tcp (family AF_INET) or tcp6 (AF_INET6)

@@ -5,7 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "kernel/socklist.h"
+#include "kernel/tcp_sock.h"
 
 /*
  * Asks the kernel for every TCP socket of 'family' (AF_INET or AF_INET6)

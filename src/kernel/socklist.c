@@ -10,6 +10,7 @@
 #include "kernel/owners.h"
 #include "kernel/procnet.h"
 #include "kernel/sockdiag.h"
+#include "net/tcp_state.h"
 
 struct collect {
 	const struct socklist_query *q;
@@ -75,7 +76,7 @@ static int cmp_endpoint(const struct sockaddr_storage *a, const struct sockaddr_
 static int cmp_sock(const void *pa, const void *pb)
 {
 	const struct tcp_sock *a = pa, *b = pb;
-	int la = a->state == 10, lb = b->state == 10; /* LISTEN */
+	int la = a->state == TCP_LISTEN, lb = b->state == TCP_LISTEN;
 	int c;
 
 	if (la != lb)

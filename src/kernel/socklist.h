@@ -13,32 +13,8 @@
 #include <sys/socket.h>
 #include <sys/types.h>
 
-#include "net/tcpinfo.h"
-
-/* The timers sock_diag reports (idiag_timer). */
-enum sock_timer { TIMER_NONE, TIMER_RETRANSMIT, TIMER_KEEPALIVE, TIMER_TIME_WAIT, TIMER_PROBE };
-
-struct tcp_sock {
-	int family;                     /* AF_INET or AF_INET6 */
-	int state;                      /* 1 ESTABLISHED ... 11 CLOSING */
-	struct sockaddr_storage local, peer;
-	uint32_t recv_q, send_q;        /* on a listener: accept queue, backlog */
-	uint32_t uid;
-	uint64_t inode;                 /* 0: no file (TIME_WAIT, SYN_RECV) */
-	enum sock_timer timer;
-	uint32_t timer_ms;              /* until the timer fires */
-	uint32_t retrans;               /* timer retransmissions so far */
-	bool has_info;                  /* tcp_info and congestion are filled */
-	struct tcp_summary info;
-	char congestion[16];
-	int owners;                     /* processes holding it; the first one: */
-	pid_t pid;
-	int fd;
-	char command[16];
-};
-
-/* Called for each socket a reader finds; -1 (errno set) stops the reading. */
-typedef int tcp_sock_fn(void *ctx, const struct tcp_sock *s);
+#include "kernel/tcp_sock.h"
+#include "net/tcp_state.h"
 
 struct socklist_query {
 	int family;       /* AF_UNSPEC: both */
@@ -56,8 +32,10 @@ struct socklist {
 };
 
 /* The states listed by default, as ss lists them: connected ones. */
-#define SOCKLIST_CONNECTED \
-	((1u << 1) | (1u << 2) | (1u << 4) | (1u << 5) | (1u << 8) | (1u << 9) | (1u << 11))
+#define SOCKLIST_CONNECTED                                                                   \
+	(TCP_STATE_BIT(TCP_ESTABLISHED) | TCP_STATE_BIT(TCP_SYN_SENT) | TCP_STATE_BIT(TCP_FIN_WAIT1) | \
+	 TCP_STATE_BIT(TCP_FIN_WAIT2) | TCP_STATE_BIT(TCP_CLOSE_WAIT) | TCP_STATE_BIT(TCP_LAST_ACK) |  \
+	 TCP_STATE_BIT(TCP_CLOSING))
 #define SOCKLIST_ALL 0xffeu  /* states 1-11 */
 
 /*

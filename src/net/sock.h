@@ -142,21 +142,4 @@ bool sock_self_connected(int fd);
  */
 bool sock_peer_fin_arrived(int fd);
 
-/* "ESTABLISHED", "FIN_WAIT2" ... for a TCP state (tcpi_state, idiag_state). */
-const char *sock_state_name(int state);
-
-/* One line on what the state means, for a student. */
-const char *sock_state_meaning(int state);
-
-/*
- * The state a user names: "established", "fin-wait-2", "FIN_WAIT2" ...
- * (case and dashes do not matter).  Returns 1-11, or 0 for no such state.
- */
-int sock_state_by_name(const char *name);
-
-enum sock_phase { PHASE_BIND, PHASE_CONNECT, PHASE_TRANSFER };
-
-/* What errno means in TCP terms at that phase, or NULL: nothing to add. */
-const char *sock_explain(int err, enum sock_phase phase);
-
 #endif

@@ -6,7 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "net/sock.h"  /* and through it <netinet/tcp.h>: TCP_ESTABLISHED ... TCP_CLOSING */
+#include "net/sock.h"
+#include "net/tcp_state.h"
 
 /* ssthresh before the first loss: "none yet". */
 #define INFINITE_SSTHRESH 0x7fffffffu
@@ -98,8 +99,8 @@ size_t info_negotiated_rows(const struct tcp_summary *s, const char *congestion,
 	char a[32], b[32];
 	struct info_row *r;
 
-	r = row(rows, &n, max, "state", "%s", sock_state_meaning(s->state));
-	snprintf(r->value, sizeof(r->value), "%s", sock_state_name(s->state));
+	r = row(rows, &n, max, "state", "%s", tcp_state_meaning(s->state));
+	snprintf(r->value, sizeof(r->value), "%s", tcp_state_name(s->state));
 	if (s->state == TCP_CLOSE)
 		return n;  /* never connected, or gone: nothing was negotiated */
 	if (s->state == TCP_LISTEN) {
@@ -342,7 +343,7 @@ size_t info_tcp_fields(const struct tcp_summary *s, const char *congestion, stru
 {
 	size_t n = 0;
 
-	f[n++] = F_STR("state", sock_state_name(s->state));
+	f[n++] = F_STR("state", tcp_state_name(s->state));
 	f[n++] = F_MS("rtt_ms", (int64_t)s->rtt_us * 1000);
 	f[n++] = F_MS("rttvar_ms", (int64_t)s->rttvar_us * 1000);
 	f[n++] = F_MS("rto_ms", (int64_t)s->rto_us * 1000);
@@ -421,7 +422,7 @@ size_t info_format_sock(char *buf, size_t size, const struct tcp_sock *s,
 	endpoint_text(s, false, local, sizeof(local));
 	endpoint_text(s, true, peer, sizeof(peer));
 	process_text(s, proc, sizeof(proc));
-	int k = snprintf(buf, size, "%-11s %6u %6u  %-*s  %-*s  %s", sock_state_name(s->state),
+	int k = snprintf(buf, size, "%-11s %6u %6u  %-*s  %-*s  %s", tcp_state_name(s->state),
 			 s->recv_q, s->send_q, w->local, local, w->peer, peer, proc);
 	return k > 0 ? (size_t)k : 0;
 }
@@ -482,7 +483,7 @@ size_t info_format_sock_json(char *buf, size_t size, const struct tcp_sock *s, i
 
 	sock_name((const struct sockaddr *)&s->local, local, sizeof(local));
 	sock_name((const struct sockaddr *)&s->peer, peer, sizeof(peer));
-	f[n++] = F_STR("state", sock_state_name(s->state));
+	f[n++] = F_STR("state", tcp_state_name(s->state));
 	f[n++] = F_STR("family", s->family == AF_INET6 ? "ipv6" : "ipv4");
 	f[n++] = F_STR("local", local);
 	f[n++] = F_STR("peer", peer);

@@ -9,6 +9,8 @@
 #include "view/info_format.h"
 #include "net/tcpinfo.h"
 #include "net/sock.h"
+#include "net/tcp_state.h"
+#include "view/explain.h"
 
 void session_report_tcp_info(const struct report *r, int fd)
 {
@@ -23,7 +25,7 @@ void session_report_tcp_info(const struct report *r, int fd)
 	report_event(r, "tcp_info", f,
 		     "tcp_info: %s, rtt %s ms (var %s), mss %u out / %u in, window scale %d / %d, "
 		     "sack %s, timestamps %s, cwnd %u segments, %s",
-		     sock_state_name(ti.state), format_ms((int64_t)ti.rtt_us * 1000, rtt, sizeof(rtt)),
+		     tcp_state_name(ti.state), format_ms((int64_t)ti.rtt_us * 1000, rtt, sizeof(rtt)),
 		     format_ms((int64_t)ti.rttvar_us * 1000, rttvar, sizeof(rttvar)), ti.snd_mss,
 		     ti.advmss, ti.snd_wscale, ti.rcv_wscale, ti.sack ? "yes" : "no",
 		     ti.timestamps ? "yes" : "no", ti.snd_cwnd, cong[0] ? cong : "?");
@@ -160,7 +162,7 @@ int session_relay(const struct report *r, int sock, const struct sock_names *nam
 	if (end)
 		*end = res.end;
 
-	const char *why = sock_explain(res.err, PHASE_TRANSFER);
+	const char *why = explain_errno(res.err, PHASE_TRANSFER);
 	switch (res.end) {
 	case END_PEER_CLOSED:
 		return EXIT_OK;
@@ -233,7 +235,7 @@ static void describe_port_use(int port, char *buf, size_t size)
 int session_listen_failed(const struct report *r, const char *addr, int port, int gai_err)
 {
 	int err = errno;
-	const char *why = sock_explain(err, PHASE_BIND);
+	const char *why = explain_errno(err, PHASE_BIND);
 	char who[256] = "";
 
 	if (gai_err) {

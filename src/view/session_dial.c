@@ -1,5 +1,6 @@
 /* Dialing as the user sees it: resolve, try each address, report, for connect and info. */
 #include "view/session.h"
+#include "view/explain.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -77,7 +78,7 @@ char *session_target(const char *host, int port, char *buf, size_t size)
 static void report_dial_failed(const struct report *r, const char *host, int port,
 			       const struct options *o, int err)
 {
-	const char *explain = sock_explain(err, PHASE_CONNECT);
+	const char *explain = explain_errno(err, PHASE_CONNECT);
 	char ms[32], target[300];
 
 	session_target(host, port, target, sizeof(target));

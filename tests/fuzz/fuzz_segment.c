@@ -11,9 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "report.h"
-#include "segment.h"
-#include "trace_format.h"
+#include "view/report.h"
+#include "net/segment.h"
+#include "view/trace_format.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -8,8 +8,8 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "procnet.h"
-#include "sockdiag.h"
+#include "kernel/procnet.h"
+#include "kernel/sockdiag.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -4,7 +4,7 @@
 #include <arpa/inet.h>
 #include <stdlib.h>
 
-#include "info_format.h"
+#include "view/info_format.h"
 
 static void set_v4(struct sockaddr_storage *ss, const char *addr, int port)
 {

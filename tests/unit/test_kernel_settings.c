@@ -6,7 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "kernel_settings.h"
+#include "kernel/kernel_settings.h"
 
 /* The meaning of name holding value, in a buffer that lasts until the next call. */
 static const char *explain(const char *name, const char *value)

@@ -4,20 +4,21 @@
 #include <stdio.h>
 
 #include "args.h"
-#include "sock.h"
+#include "net/sock.h"
+#include "net/tcp_state.h"
 
 void test_parsers(void)
 {
 	unsigned mask = 0;
 
-	CHECK_INT(sock_state_by_name("established"), 1);
-	CHECK_INT(sock_state_by_name("FIN_WAIT2"), 5);
-	CHECK_INT(sock_state_by_name("fin-wait-2"), 5);
-	CHECK_INT(sock_state_by_name("Time-Wait"), 6);
-	CHECK_INT(sock_state_by_name("listen"), 10);
-	CHECK_INT(sock_state_by_name("new_syn_recv"), 0);  /* internal, never listed */
-	CHECK_INT(sock_state_by_name(""), 0);
-	CHECK_INT(sock_state_by_name("bogus"), 0);
+	CHECK_INT(tcp_state_by_name("established"), 1);
+	CHECK_INT(tcp_state_by_name("FIN_WAIT2"), 5);
+	CHECK_INT(tcp_state_by_name("fin-wait-2"), 5);
+	CHECK_INT(tcp_state_by_name("Time-Wait"), 6);
+	CHECK_INT(tcp_state_by_name("listen"), 10);
+	CHECK_INT(tcp_state_by_name("new_syn_recv"), 0);  /* internal, never listed */
+	CHECK_INT(tcp_state_by_name(""), 0);
+	CHECK_INT(tcp_state_by_name("bogus"), 0);
 
 	CHECK(parse_states("established,close-wait", &mask) == NULL);
 	CHECK_INT(mask, (1u << 1) | (1u << 8));

@@ -10,7 +10,7 @@
 #include <arpa/inet.h>
 
 #include "args.h"
-#include "probe.h"
+#include "net/probe.h"
 
 static struct port_set set;
 

@@ -9,9 +9,9 @@
 #include <stdlib.h>
 #include <sys/socket.h>
 
-#include "report.h"
-#include "segment.h"
-#include "trace_format.h"
+#include "view/report.h"
+#include "net/segment.h"
+#include "view/trace_format.h"
 
 /* What to put in a frame; the defaults come from spec(). */
 struct spec {

@@ -11,8 +11,9 @@
 #include <linux/rtnetlink.h>
 #include <linux/sock_diag.h>
 
-#include "procnet.h"
-#include "sockdiag.h"
+#include "kernel/procnet.h"
+#include "kernel/socklist.h"
+#include "kernel/sockdiag.h"
 
 struct seen {
 	int n;

@@ -1,0 +1,24 @@
+/* Explained rows on a stream, as wide as the reader's terminal allows. */
+#ifndef TCPTOOL_INFO_PRINT_H
+#define TCPTOOL_INFO_PRINT_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+struct info_row;
+
+/*
+ * How wide explained rows may be on out: 80 columns, or fewer when out is
+ * a narrower terminal or COLUMNS asks for fewer.
+ */
+int info_width(FILE *out);
+
+/*
+ * Prints explained rows to out, after header unless it is NULL, as wide
+ * as info_width(out).  Returns 0, or -1 with errno set when there is no
+ * memory for them.
+ */
+int info_print_rows(FILE *out, const struct info_row *header, const struct info_row *rows,
+		    size_t n);
+
+#endif
