@@ -13,19 +13,23 @@ enum {
 	EXIT_TIMEOUT = 4,   /* timed out */
 };
 
-/* Command bits, for the option table. */
+/* Command bits, for the option table: one per line of commands.def, in its order. */
 enum {
-	CMD_LISTEN = 1 << 0,
-	CMD_CONNECT = 1 << 1,
-	CMD_ECHO = 1 << 2,
-	CMD_ACK = 1 << 3,
-	CMD_INFO = 1 << 4,
-	CMD_SHUTDOWN = 1 << 5,
+#define CMD(name, id, usage, summary, details) CMD_INDEX_##id,
+#include "commands.def"
+#undef CMD
+	N_COMMANDS
+};
+enum {
+#define CMD(name, id, usage, summary, details) CMD_##id = 1 << CMD_INDEX_##id,
+#include "commands.def"
+#undef CMD
 	CMD_SERVER = CMD_ECHO | CMD_ACK,  /* the event-loop servers */
 	CMD_DIAL = CMD_CONNECT | CMD_INFO | CMD_SHUTDOWN,  /* the commands that connect */
 	CMD_TOP = 1 << 30,  /* understood before COMMAND */
 	CMD_ALL = ~0,       /* common options: everywhere */
 };
+_Static_assert(N_COMMANDS < 30, "a command's bit would collide with CMD_TOP");
 
 enum option_id {
 	OPT_NONE_ = 256, /* above every short option letter */

@@ -1,4 +1,4 @@
-/* tcptool: the command table, common options, help and dispatch. */
+/* tcptool: the command table (from commands.def), common options, help and dispatch. */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -25,59 +25,12 @@ struct command {
 	const char *details;  /* a few lines for NAME --help */
 };
 
-static const struct command commands[] = {
-	{ "listen", cmd_listen, CMD_LISTEN,
-	  "[-b ADDR] [--backlog N] [-k] [--half-close] [-w DUR] [--accept-delay DUR] [--trace] PORT",
-	  "wait for a client and relay stdin/stdout with it, like nc -l",
-	  "Binds PORT (0 picks a free one), prints the name it listens on, accepts a\n"
-	  "client and relays: stdin to the client, the client's bytes to stdout.\n"
-	  "Events (names, FINs, byte counts, who closed first) go to stderr.\n" },
-	{ "connect", cmd_connect, CMD_CONNECT,
-	  "[--half-close] [-w DUR] [-s ADDR] [-p PORT] [--send TEXT] [--trace] [-z | -c N [-i DUR]] HOST PORT",
-	  "connect to HOST PORT and relay stdin/stdout, like nc; or probe ports",
-	  "Connects (trying every address HOST resolves to), prints both names and\n"
-	  "the handshake time, then relays until the peer closes.  On stdin EOF it\n"
-	  "keeps reading; with --half-close it first sends FIN.\n"
-	  "-z only makes the handshake, for each port of PORT (22, 20-25, 22,80,443),\n"
-	  "many at once; -c N repeats it like ping.  These print one line per probe\n"
-	  "and a summary on stdout, and exit 0 only if every handshake succeeded.\n" },
-	{ "echo", cmd_echo, CMD_ECHO,
-	  "[-b ADDR] [--backlog N] [--max-conns N] [--idle-timeout DUR] PORT",
-	  "echo server: every byte back to its sender, many clients at once",
-	  "Serves clients on PORT (0 picks a free one) from one event loop, sending\n"
-	  "every byte back in order.  When a client sends FIN, what is still pending\n"
-	  "goes back first, then our FIN.  A client that does not read is not read\n"
-	  "from until it does.  Events (one line per connection) go to stdout;\n"
-	  "SIGINT or SIGTERM closes every client and prints a summary.\n" },
-	{ "ack", cmd_ack, CMD_ACK,
-	  "[-b ADDR] [--backlog N] [--max-conns N] [--idle-timeout DUR] [--reply TEXT] [--lines] PORT",
-	  "answer each client's message with ACK! and close, many clients at once",
-	  "Serves clients on PORT from one event loop: reads one message (what the\n"
-	  "first read returns, at most 4096 bytes), shows it with the client's name,\n"
-	  "answers --reply (default ACK!) and closes with FIN.  With --lines every\n"
-	  "line gets an answer and the connection stays open until the client closes.\n"
-	  "SIGINT or SIGTERM closes every client and prints a summary.\n" },
-	{ "info", cmd_info, CMD_INFO,
-	  "[-l|-a] [--port N] [--state NAME] | [-w DUR] [--trace] HOST PORT | --fd N | --system",
-	  "what the kernel knows: this host's sockets, a handshake, an inherited fd",
-	  "Without HOST PORT, lists this host's TCP sockets like ss -tpn: state, queue\n"
-	  "sizes, both names and the owning process (connected ones by default).\n"
-	  "With HOST PORT, connects, shows what the handshake negotiated (MSS, window\n"
-	  "scale, SACK, timestamps, ECN, RTT, congestion control) and closes.\n"
-	  "--fd N describes a socket this process inherited; --system shows the\n"
-	  "kernel's TCP settings.  Each value comes with one line on what it means.\n" },
-	{ "shutdown", cmd_shutdown, CMD_SHUTDOWN,
-	  "[--how rd|wr|rdwr | --rst] [--send TEXT] [--after DUR] [-w DUR] [-s ADDR] [-p PORT] [--trace] HOST PORT",
-	  "end a connection one chosen way and show the timeline of the close",
-	  "Connects, sends --send TEXT if given, waits --after DUR, then calls\n"
-	  "shutdown(SHUT_WR) (or --how rd or rdwr), or with --rst closes abortively\n"
-	  "with RST.  Until the peer closes or -w DUR (default 3s) runs out, it prints\n"
-	  "a timeline on stdout: data still arriving, the peer's FIN or RST, failed\n"
-	  "reads and writes, and the TCP state after each step, from TCP_INFO.\n"
-	  "Then it closes and tells what the kernel keeps (TIME_WAIT...).\n" },
+static const struct command commands[N_COMMANDS] = {
+#define CMD(name, id, usage, summary, details) \
+	{ #name, cmd_##name, CMD_##id, usage, summary, details },
+#include "commands.def"
+#undef CMD
 };
-
-#define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 
 static const struct command *find_command(const char *name)
 {

@@ -17,14 +17,23 @@
 
 #include "args.h"
 #include "args_hint.h"
-#include "sock.h"
+#include "net/sock.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define MAX_WORDS 16
 
-static const int commands[] = { CMD_LISTEN, CMD_CONNECT, CMD_ECHO, CMD_ACK, CMD_INFO, CMD_SHUTDOWN };
-static const char *const names[] = { "listen", "connect", "echo", "ack", "info", "shutdown" };
+/* Every command of src/commands.def: its bit and its name. */
+static const int commands[N_COMMANDS] = {
+#define CMD(name, id, usage, summary, details) CMD_##id,
+#include "commands.def"
+#undef CMD
+};
+static const char *const names[N_COMMANDS] = {
+#define CMD(name, id, usage, summary, details) #name,
+#include "commands.def"
+#undef CMD
+};
 
 static void parse_values(const char *w)
 {
@@ -67,7 +76,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size == 0)
 		return 0;
-	size_t which = data[0] % (sizeof(commands) / sizeof(commands[0]));
+	size_t which = data[0] % N_COMMANDS;
 	char *text = malloc(size);
 	if (text == NULL)
 		return 0;
