@@ -160,7 +160,7 @@ FUZZ_SECONDS ?= 60
 FUZZ_TARGETS := sockdiag args report segment
 FUZZ_SRCS_sockdiag := src/kernel/sockdiag.c src/kernel/procnet.c src/net/tcpinfo.c src/kernel/socklist.c \
   src/kernel/owners.c
-FUZZ_SRCS_args := src/args.c src/args_hint.c src/net/sock.c src/base/clock.c
+FUZZ_SRCS_args := src/args.c src/args_hint.c src/net/sock.c src/net/tcp_state.c src/base/clock.c
 FUZZ_SRCS_report := src/view/report.c src/net/sock.c src/base/clock.c src/base/format.c
 FUZZ_SRCS_segment := src/net/segment.c src/view/trace_format.c src/view/report.c src/net/sock.c \
   src/base/clock.c src/base/format.c
