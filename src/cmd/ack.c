@@ -9,6 +9,7 @@
 
 #include "commands.h"
 #include "view/report.h"
+#include "view/server_report.h"
 #include "net/server.h"
 
 #define ACK_MESSAGE_MAX 4096  /* one read; with --lines, the longest line answered whole */
@@ -141,7 +142,7 @@ static void lines_close(struct server *s, struct server_conn *c)
 int cmd_ack(int argc, char **argv, const struct options *o)
 {
 	struct report r;
-	struct server_config cfg;
+	struct server_report view;
 	struct ack a = { .reply = o->reply_text, .r = &r };
 	struct server_ops ops = { .on_data = ack_data, .on_peer_fin = ack_peer_fin, .ctx = &a };
 	char *line_reply = NULL;
@@ -164,9 +165,16 @@ int cmd_ack(int argc, char **argv, const struct options *o)
 		ops = (struct server_ops){ .on_data = lines_data, .on_peer_fin = answer_lines,
 					   .on_drained = answer_lines, .on_close = lines_close, .ctx = &a };
 	}
-	server_config_init(&cfg, o, port, &r);
-	cfg.read_size = ACK_MESSAGE_MAX;
-	int status = server_run(&cfg, &ops);
+	server_report_init(&view, &r);
+	struct server_config cfg = {
+		.bind_addr = o->bind_addr, .port = port, .family = o->family, .backlog = o->backlog,
+		.max_conns = o->max_conns > 0 ? o->max_conns : SERVER_MAX_CONNS_DEFAULT,
+		.idle_timeout_ms = o->idle_timeout_ms,
+		.read_size = ACK_MESSAGE_MAX,
+		.want_names = !r.quiet,  /* names only the events show */
+		.on_event = server_report_event, .event_ctx = &view,
+	};
+	int status = server_report_status(&view, server_run(&cfg, &ops));
 	free(line_reply);
 	return status;
 }

@@ -3,6 +3,7 @@
 
 #include "commands.h"
 #include "view/report.h"
+#include "view/server_report.h"
 #include "net/server.h"
 
 static void echo_data(struct server *s, struct server_conn *c, const char *buf, size_t len)
@@ -19,7 +20,7 @@ static void echo_peer_fin(struct server *s, struct server_conn *c)
 int cmd_echo(int argc, char **argv, const struct options *o)
 {
 	struct report r;
-	struct server_config cfg;
+	struct server_report view;
 	struct server_ops ops = { .on_data = echo_data, .on_peer_fin = echo_peer_fin };
 	int port;
 
@@ -27,8 +28,16 @@ int cmd_echo(int argc, char **argv, const struct options *o)
 		return EXIT_USAGE;
 	report_init(&r, stdout, o->json, o->quiet, o->verbose);
 	r.batch = true;
-	server_config_init(&cfg, o, port, &r);
-	/* Echo answers small writes one by one; Nagle would hold them back. */
-	cfg.nodelay = true;
-	return server_run(&cfg, &ops);
+	server_report_init(&view, &r);
+	struct server_config cfg = {
+		.bind_addr = o->bind_addr, .port = port, .family = o->family, .backlog = o->backlog,
+		.max_conns = o->max_conns > 0 ? o->max_conns : SERVER_MAX_CONNS_DEFAULT,
+		.idle_timeout_ms = o->idle_timeout_ms,
+		.read_size = SERVER_READ_MAX,
+		/* Echo answers small writes one by one; Nagle would hold them back. */
+		.nodelay = true,
+		.want_names = !r.quiet,  /* names only the events show */
+		.on_event = server_report_event, .event_ctx = &view,
+	};
+	return server_report_status(&view, server_run(&cfg, &ops));
 }

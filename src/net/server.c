@@ -1,4 +1,4 @@
-/* The epoll loop behind echo and ack: accept, read, write, time out, report. */
+/* The epoll loop behind echo and ack: accept, read, write, time out, tell. */
 #include "net/server.h"
 
 #include <dirent.h>
@@ -11,7 +11,6 @@
 #include <sys/signalfd.h>
 #include <unistd.h>
 
-#include "view/session.h"
 #include "base/clock.h"
 
 #define ACCEPT_BATCH 64          /* accepts per wakeup, so clients get a turn too */
@@ -27,35 +26,47 @@ struct conn_list {
 struct server {
 	const struct server_config *cfg;
 	const struct server_ops *ops;
-	const struct report *r;
 	int epfd, lfd, sigfd;
 	char tag_listener, tag_signal;   /* epoll data for the two non-client fds */
 	uint32_t listener_watching;
 	char *scratch;                   /* one read buffer shared by every client */
 	struct conn_list timers[N_TIMERS];
 	int64_t now, started;
-	int stop_signal;
-	int status;
+	bool failed;                     /* the events cannot reach anyone, or the loop broke */
 
 	/* Accepting pauses at max-conns and when descriptors run out. */
 	bool full, out_of_fds;
 	int64_t fd_retry_at;
 
-	/* For the summary. */
-	uint64_t next_id, open, peak, bytes_in, bytes_out, resets, timeouts;
-	uint64_t times_full, times_out_of_fds;
+	struct server_stats st;
+	struct server_event ev;          /* the one being told: cfg and stats set once */
 };
 
-void server_config_init(struct server_config *cfg, const struct options *o, int port,
-			const struct report *r)
+/*
+ * Tells an event, its own fields set in s->ev already; a callback that
+ * cannot pass it on stops the server.  One struct serves every event, so
+ * none costs more than a few stores and the call.
+ */
+static void emit(struct server *s, enum server_event_type type)
 {
-	*cfg = (struct server_config){
-		.bind_addr = o->bind_addr, .port = port, .family = o->family, .backlog = o->backlog,
-		.max_conns = o->max_conns > 0 ? o->max_conns : SERVER_MAX_CONNS_DEFAULT,
-		.idle_timeout_ms = o->idle_timeout_ms,
-		.read_size = SERVER_READ_MAX,
-		.report = r,
-	};
+	s->ev.type = type;
+	s->ev.now_ns = s->now;
+	if (!s->cfg->on_event(s->cfg->event_ctx, &s->ev))
+		s->failed = true;
+}
+
+static void emit_conn(struct server *s, enum server_event_type type, const struct server_conn *c,
+		      enum server_end end)
+{
+	s->ev.conn = c;
+	s->ev.end = end;
+	emit(s, type);
+}
+
+static void emit_err(struct server *s, enum server_event_type type, int err)
+{
+	s->ev.err = err;
+	emit(s, type);
 }
 
 void *server_ctx(const struct server *s)
@@ -140,34 +151,29 @@ static void watch_conn(struct server *s, struct server_conn *c)
 		c->err = errno;
 }
 
-static const char *end_of(const struct server_conn *c)
+static enum server_end end_of(const struct server_conn *c)
 {
-	return c->err == ECONNRESET || c->err == EPIPE ? "reset" : "error";
+	return c->err == ECONNRESET || c->err == EPIPE ? SERVER_END_RESET : SERVER_END_ERROR;
 }
 
-static void conn_close(struct server *s, struct server_conn *c, const char *end)
+static void conn_close(struct server *s, struct server_conn *c, enum server_end end)
 {
 	if (s->ops->on_close)
 		s->ops->on_close(s, c);
 	list_remove(s, c);
 	close(c->fd);
 
-	struct conn_end e = {
-		.bytes_in = c->bytes_in, .bytes_out = c->bytes_out,
-		.duration_ns = s->now - c->start_ns, .first_fin = c->first_fin,
-		.end = end, .conn = c->id,
-	};
-	session_report_closed(s->r, &c->names, &e);
-	s->bytes_in += c->bytes_in;
-	s->bytes_out += c->bytes_out;
-	s->resets += strcmp(end, "reset") == 0;
-	s->timeouts += strcmp(end, "timeout") == 0;
-	s->open--;
+	s->st.bytes_in += c->bytes_in;
+	s->st.bytes_out += c->bytes_out;
+	s->st.resets += end == SERVER_END_RESET;
+	s->st.timeouts += end == SERVER_END_TIMEOUT;
+	s->st.open--;
+	emit_conn(s, SERVER_CLOSED, c, end);
 	free(c->out);
 	free(c);
 
 	/* A slot and a descriptor are free again: clients waiting in the queue may come in. */
-	if (s->open < (uint64_t)s->cfg->max_conns)
+	if (s->st.open < (uint64_t)s->cfg->max_conns)
 		s->full = false;
 	s->out_of_fds = false;
 	watch_listener(s);
@@ -270,12 +276,7 @@ static void conn_read(struct server *s, struct server_conn *c)
 		c->peer_fin = true;
 		if (c->first_fin == CLOSER_NONE)
 			c->first_fin = CLOSER_PEER;
-		if (s->r->verbose > 0) {
-			struct field f[] = { F_STR("peer", c->names.peer), F_INT("bytes_in", c->bytes_in),
-					     F_INT("conn", c->id), F_END };
-			report_event(s->r, "peer_fin", f, "%s closed its side (FIN) after sending %llu bytes",
-				     c->names.peer, (unsigned long long)c->bytes_in);
-		}
+		emit_conn(s, SERVER_PEER_FIN, c, SERVER_END_FIN);
 		if (!c->finishing)
 			s->ops->on_peer_fin(s, c);
 	} else if (errno != EAGAIN && errno != EINTR) {
@@ -289,9 +290,9 @@ static void conn_settle(struct server *s, struct server_conn *c)
 	if (!c->err && c->finishing && !c->fin_sent && server_pending(c) == 0) {
 		/*
 		 * The client's FIN may have come with its message, unread: then it
-		 * closed first.  Only the closed event tells, so -q skips the look.
+		 * closed first.  Only the closed event tells: without names, no look.
 		 */
-		if (c->first_fin == CLOSER_NONE && !s->r->quiet && sock_peer_fin_arrived(c->fd))
+		if (c->first_fin == CLOSER_NONE && s->cfg->want_names && sock_peer_fin_arrived(c->fd))
 			c->first_fin = CLOSER_PEER;
 		if (shutdown(c->fd, SHUT_WR) < 0) {
 			c->err = errno;
@@ -310,7 +311,7 @@ static void conn_settle(struct server *s, struct server_conn *c)
 		return;
 	}
 	if (c->fin_sent && c->peer_fin) {
-		conn_close(s, c, "fin");
+		conn_close(s, c, SERVER_END_FIN);
 		return;
 	}
 	watch_conn(s, c);
@@ -334,36 +335,21 @@ static void conn_ready(struct server *s, struct server_conn *c, uint32_t events)
 	conn_settle(s, c);
 }
 
-/* Pauses can come and go many times a second: the first is reported, the rest with -v. */
-static bool report_pause(const struct server *s, uint64_t times)
-{
-	return times == 1 || s->r->verbose > 0;
-}
-
 static void pause_full(struct server *s)
 {
 	s->full = true;
-	s->times_full++;
+	s->st.times_full++;
 	watch_listener(s);
-	if (!report_pause(s, s->times_full))
-		return;
-	struct field f[] = { F_INT("open", s->open), F_INT("max_conns", s->cfg->max_conns), F_END };
-	report_event(s->r, "max_conns", f, "%llu clients, the --max-conns limit: new clients wait "
-		     "in the accept queue", (unsigned long long)s->open);
+	emit_err(s, SERVER_FULL, 0);
 }
 
 static void pause_out_of_fds(struct server *s, int err)
 {
 	s->out_of_fds = true;
 	s->fd_retry_at = s->now + (int64_t)FD_RETRY_MS * 1000000;
-	s->times_out_of_fds++;
+	s->st.times_out_of_fds++;
 	watch_listener(s);
-	if (!report_pause(s, s->times_out_of_fds))
-		return;
-	struct field f[] = { F_INT("open", s->open), F_STR("reason", strerror(err)), F_END };
-	report_event(s->r, "accept_paused", f, "cannot accept with %llu clients open (%s): new "
-		     "clients wait in the accept queue until a descriptor frees up",
-		     (unsigned long long)s->open, strerror(err));
+	emit_err(s, SERVER_OUT_OF_FDS, err);
 }
 
 static void conn_open(struct server *s, int fd, const struct sockaddr_storage *peer)
@@ -389,24 +375,24 @@ static void conn_open(struct server *s, int fd, const struct sockaddr_storage *p
 	if (s->cfg->nodelay)
 		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &(int){ 1 }, sizeof(int));
 	/* The names are for the event stream: with -q, spare the system call and the formatting. */
-	if (!s->r->quiet) {
+	if (s->cfg->want_names) {
 		sock_name((const struct sockaddr *)peer, c->names.peer, sizeof(c->names.peer));
 		strcpy(c->names.local, "?");
 		if (sock_local(fd, &ep) == 0)
 			sock_name((struct sockaddr *)&ep.addr, c->names.local, sizeof(c->names.local));
 	}
-	c->id = ++s->next_id;
+	c->id = ++s->st.connections;
 	c->start_ns = s->now;
 	list_append(s, c, T_ACTIVE);
-	if (++s->open > s->peak)
-		s->peak = s->open;
-	session_report_accepted(s->r, &c->names, c->id);
+	if (++s->st.open > s->st.peak)
+		s->st.peak = s->st.open;
+	emit_conn(s, SERVER_ACCEPTED, c, SERVER_END_FIN);
 }
 
 static void accept_ready(struct server *s)
 {
 	for (int n = 0; n < ACCEPT_BATCH; n++) {
-		if (s->open >= (uint64_t)s->cfg->max_conns) {
+		if (s->st.open >= (uint64_t)s->cfg->max_conns) {
 			pause_full(s);
 			return;
 		}
@@ -460,11 +446,11 @@ static void expire_timers(struct server *s)
 
 	while (s->cfg->idle_timeout_ms >= 0 && (c = s->timers[T_ACTIVE].head) != NULL &&
 	       c->timer_ns + s->cfg->idle_timeout_ms * 1000000 <= s->now)
-		conn_close(s, c, "timeout");
+		conn_close(s, c, SERVER_END_TIMEOUT);
 	/* The peer never sent its FIN after ours: we have waited long enough. */
 	while ((c = s->timers[T_LINGER].head) != NULL &&
 	       c->timer_ns + (int64_t)SERVER_LINGER_MS * 1000000 <= s->now)
-		conn_close(s, c, "fin");
+		conn_close(s, c, SERVER_END_FIN);
 	if (s->out_of_fds && s->fd_retry_at <= s->now) {
 		s->out_of_fds = false;
 		watch_listener(s);
@@ -524,61 +510,12 @@ static void raise_fd_limit(struct server *s)
 	if (rl.rlim_cur >= want)
 		return;
 	long long room = (long long)rl.rlim_cur - count_fds_below(rl.rlim_cur);
-	struct field f[] = { F_INT("fd_limit", rl.rlim_cur), F_INT("max_conns", s->cfg->max_conns), F_END };
-	report_event(s->r, "fd_limit", f,
-		     "the open-file limit (ulimit -n %llu) leaves room for %lld clients, fewer "
-		     "than --max-conns %d; more wait in the accept queue until a descriptor frees up",
-		     (unsigned long long)rl.rlim_cur, room > 0 ? room : 0, s->cfg->max_conns);
+	s->ev.fd_limit = (uint64_t)rl.rlim_cur;
+	s->ev.room = room > 0 ? room : 0;
+	emit(s, SERVER_FD_LIMIT);
 }
 
-static void report_limits(const struct server *s)
-{
-	char idle[32] = "none";
-
-	if (s->r->verbose == 0)
-		return;
-	if (s->cfg->idle_timeout_ms >= 0)
-		format_duration(s->cfg->idle_timeout_ms, idle, sizeof(idle));
-	struct field f[] = {
-		F_INT("max_conns", s->cfg->max_conns),
-		F_MS("idle_timeout_ms", s->cfg->idle_timeout_ms * 1000000),
-		F_INT("buffer", s->cfg->read_size),
-		F_END,
-	};
-	if (s->cfg->idle_timeout_ms < 0)
-		f[1] = F_STR("idle_timeout_ms", NULL);
-	report_event(s->r, "limits", f,
-		     "serving up to %d clients at once; idle timeout %s; reads of up to %zu bytes",
-		     s->cfg->max_conns, idle, s->cfg->read_size);
-}
-
-static void report_summary(const struct server *s)
-{
-	char dur[32];
-	const char *sig = s->stop_signal ? sigabbrev_np(s->stop_signal) : NULL;
-	char signame[16];
-
-	snprintf(signame, sizeof(signame), "SIG%s", sig ? sig : "?");
-	struct field f[] = {
-		F_STR("signal", s->stop_signal ? signame : NULL),
-		F_INT("connections", s->next_id),
-		F_INT("bytes_in", s->bytes_in), F_INT("bytes_out", s->bytes_out),
-		F_INT("peak", s->peak),
-		F_INT("resets", s->resets), F_INT("timeouts", s->timeouts),
-		F_INT("times_full", s->times_full), F_INT("times_out_of_fds", s->times_out_of_fds),
-		F_MS("duration_ms", s->now - s->started),
-		F_END,
-	};
-	report_event(s->r, "summary", f,
-		     "%s%s after %s: %llu connection%s, %llu bytes in, %llu bytes out, "
-		     "at most %llu at once", s->stop_signal ? "stopped by " : "stopped",
-		     s->stop_signal ? signame : "", format_elapsed(s->now - s->started, dur, sizeof(dur)),
-		     (unsigned long long)s->next_id, s->next_id == 1 ? "" : "s",
-		     (unsigned long long)s->bytes_in, (unsigned long long)s->bytes_out,
-		     (unsigned long long)s->peak);
-}
-
-/* Stops on a signal: no new clients; every open one is closed and reported. */
+/* Stops on a signal: no new clients; every open one is closed, then the summary. */
 static void stop(struct server *s)
 {
 	if (s->lfd >= 0) {
@@ -587,8 +524,8 @@ static void stop(struct server *s)
 	}
 	for (int t = 0; t < N_TIMERS; t++)
 		while (s->timers[t].head)
-			conn_close(s, s->timers[t].head, "stopped");  // NOLINT(clang-analyzer-unix.Malloc): unlinked, then freed
-	report_summary(s);
+			conn_close(s, s->timers[t].head, SERVER_END_STOPPED);  // NOLINT(clang-analyzer-unix.Malloc): unlinked, then freed
+	emit_err(s, SERVER_STOPPED, 0);
 }
 
 static void on_signal(struct server *s)
@@ -596,29 +533,26 @@ static void on_signal(struct server *s)
 	struct signalfd_siginfo si;
 
 	if (read(s->sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si))
-		s->stop_signal = (int)si.ssi_signo;
+		s->st.stop_signal = (int)si.ssi_signo;
 }
 
-/* Events reach stdout once a round; a stdout that went away ends the server. */
-static bool flush_report(struct server *s)
+/* Events are passed on once a round; when they cannot be, the server ends. */
+static bool end_round(struct server *s)
 {
-	if (s->r->quiet || (fflush(s->r->out) == 0 && !ferror(s->r->out)))
-		return true;
-	report_error(s->r, "write to the event stream: %s", strerror(errno));
-	s->status = EXIT_NETWORK;
-	return false;
+	emit_err(s, SERVER_ROUND, 0);
+	return !s->failed;
 }
 
 static void serve(struct server *s)
 {
 	struct epoll_event evs[EPOLL_BATCH];
 
-	while (s->stop_signal == 0 && flush_report(s)) {
+	while (s->st.stop_signal == 0 && end_round(s)) {
 		int n = epoll_wait(s->epfd, evs, EPOLL_BATCH, next_timeout(s));
 		s->now = now_ns();
 		if (n < 0 && errno != EINTR) {
-			report_error(s->r, "epoll_wait: %s", strerror(errno));
-			s->status = EXIT_NETWORK;
+			emit_err(s, SERVER_WAIT_FAILED, errno);
+			s->failed = true;
 			return;
 		}
 		for (int i = 0; i < n; i++) {
@@ -658,34 +592,39 @@ static int add_fd(int epfd, int fd, void *tag)
 int server_run(const struct server_config *cfg, const struct server_ops *ops)
 {
 	struct server s = {
-		.cfg = cfg, .ops = ops, .r = cfg->report,
-		.epfd = -1, .sigfd = -1, .status = EXIT_OK,
+		.cfg = cfg, .ops = ops,
+		.epfd = -1, .sigfd = -1,
 		.listener_watching = EPOLLIN,
 	};
 	sigset_t old_mask;
 	int gai_err;
 
+	s.ev = (struct server_event){ .cfg = cfg, .stats = &s.st, .fd = -1 };
+
 	sigprocmask(SIG_BLOCK, NULL, &old_mask);
-	s.now = s.started = now_ns();
+	s.now = s.st.started_ns = now_ns();
 	s.lfd = sock_listen(cfg->bind_addr, cfg->port, cfg->family, cfg->backlog, &gai_err);
-	if (s.lfd < 0)
-		return session_listen_failed(s.r, cfg->bind_addr, cfg->port, gai_err);
-	session_report_listening(s.r, s.lfd, cfg->backlog);
-	report_limits(&s);
+	if (s.lfd < 0) {
+		s.ev.gai_err = gai_err;
+		emit_err(&s, SERVER_LISTEN_FAILED, errno);
+		return -1;
+	}
+	s.ev.fd = s.lfd;
+	emit(&s, SERVER_LISTENING);
 
 	s.scratch = malloc(cfg->read_size);
 	s.epfd = epoll_create1(EPOLL_CLOEXEC);
 	s.sigfd = open_signals(&old_mask);
 	if (s.scratch == NULL || s.epfd < 0 || s.sigfd < 0 ||
 	    add_fd(s.epfd, s.lfd, &s.tag_listener) < 0 || add_fd(s.epfd, s.sigfd, &s.tag_signal) < 0) {
-		report_error(s.r, "cannot set up the event loop: %s", strerror(errno));
-		s.status = EXIT_NETWORK;
+		emit_err(&s, SERVER_SETUP_FAILED, errno);
+		s.failed = true;
 	} else {
 		raise_fd_limit(&s);
 		serve(&s);
 		stop(&s);
-		if (s.status == EXIT_OK)
-			flush_report(&s);
+		if (!s.failed)
+			end_round(&s);
 	}
 	if (s.sigfd >= 0)
 		close(s.sigfd);
@@ -695,5 +634,5 @@ int server_run(const struct server_config *cfg, const struct server_ops *ops)
 	if (s.lfd >= 0)
 		close(s.lfd);
 	free(s.scratch);
-	return s.status;
+	return s.failed ? -1 : 0;
 }

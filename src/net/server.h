@@ -1,8 +1,9 @@
 /*
  * The event loop behind the servers (echo, ack): one process, one epoll
  * set, every client a small struct.  The loop accepts, reads, writes what
- * is pending, times out quiet clients, and reports every connection; the
- * command says what to do with the bytes through callbacks.
+ * is pending and times out quiet clients; the command says what to do with
+ * the bytes through callbacks.  It never prints: every happening goes to
+ * an event callback (view/server_report.c shows them).
  *
  * Memory stays bounded: the server does not read from a client while an
  * answer to it is still unsent, so a client that sends without reading
@@ -15,9 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "args.h"
 #include "net/relay.h"
-#include "view/report.h"
 #include "net/sock.h"
 
 #define SERVER_MAX_CONNS_DEFAULT 1024
@@ -61,6 +60,14 @@ struct server_ops {
 	void *ctx;
 };
 
+struct server_event;
+
+/*
+ * Receives every event.  Returns false when the events can no longer reach
+ * anyone (the event stream failed): the server stops, as a failure.
+ */
+typedef bool server_event_fn(void *ctx, const struct server_event *ev);
+
 struct server_config {
 	const char *bind_addr;      /* NULL: every address */
 	int port, family, backlog;
@@ -68,17 +75,67 @@ struct server_config {
 	long long idle_timeout_ms;  /* -1: none */
 	size_t read_size;           /* bytes per read, at most SERVER_READ_MAX */
 	bool nodelay;               /* TCP_NODELAY on every client */
-	const struct report *report;
+	/*
+	 * Fill each client's names, and look whether its FIN came with its
+	 * message (first_fin): system calls that only the events need.
+	 */
+	bool want_names;
+	server_event_fn *on_event;
+	void *event_ctx;
 };
 
-/* Fills cfg from the command line; read_size SERVER_READ_MAX, no TCP_NODELAY. */
-void server_config_init(struct server_config *cfg, const struct options *o, int port,
-			const struct report *r);
+/* How a connection ended. */
+enum server_end {
+	SERVER_END_FIN,       /* FIN both ways (or the peer's never came after ours) */
+	SERVER_END_RESET,     /* ECONNRESET or EPIPE */
+	SERVER_END_ERROR,     /* another socket error */
+	SERVER_END_TIMEOUT,   /* idle for idle_timeout_ms */
+	SERVER_END_STOPPED,   /* the server stopped */
+};
+
+/* The server's counts so far, for the summary. */
+struct server_stats {
+	uint64_t connections;       /* accepted; the last conn's id */
+	uint64_t open, peak;
+	uint64_t bytes_in, bytes_out, resets, timeouts;
+	uint64_t times_full, times_out_of_fds;  /* accepting paused, and why */
+	int64_t started_ns;
+	int stop_signal;            /* 0: none */
+};
+
+enum server_event_type {
+	SERVER_LISTEN_FAILED,  /* err: errno of sock_listen, gai_err its getaddrinfo code */
+	SERVER_LISTENING,      /* fd: the listener */
+	SERVER_SETUP_FAILED,   /* err: the epoll set, the signalfd or the buffer */
+	SERVER_FD_LIMIT,       /* fd_limit, room: the open-file limit holds fewer than max_conns */
+	SERVER_ACCEPTED,       /* conn */
+	SERVER_PEER_FIN,       /* conn: the client sent FIN */
+	SERVER_CLOSED,         /* conn, end: after the socket is closed */
+	SERVER_FULL,           /* max_conns clients: accepting pauses (stats->times_full) */
+	SERVER_OUT_OF_FDS,     /* err: accepting pauses (stats->times_out_of_fds) */
+	SERVER_WAIT_FAILED,    /* err: epoll_wait */
+	SERVER_ROUND,          /* a round of events is over: time to flush them */
+	SERVER_STOPPED,        /* every client closed: the summary */
+};
+
+/* Fields other than the first four hold only for the events that name them. */
+struct server_event {
+	enum server_event_type type;
+	const struct server_config *cfg;
+	const struct server_stats *stats;
+	int64_t now_ns;
+	const struct server_conn *conn;  /* ACCEPTED, PEER_FIN, CLOSED */
+	enum server_end end;             /* CLOSED */
+	int err, gai_err;
+	int fd;                          /* LISTENING */
+	uint64_t fd_limit;               /* FD_LIMIT */
+	long long room;                  /* FD_LIMIT */
+};
 
 /*
  * Listens as the config says and serves until SIGINT, SIGTERM or SIGHUP,
- * then closes every client and reports a summary.  Returns the exit
- * status: 0 after a signal, else the failure's.
+ * then closes every client and sends SERVER_STOPPED.  Returns 0 after a
+ * signal, -1 after a failure (told as an event).
  */
 int server_run(const struct server_config *cfg, const struct server_ops *ops);
 
