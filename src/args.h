@@ -4,14 +4,7 @@
 
 #include <stdbool.h>
 
-/* Exit statuses, documented under EXIT STATUS in tcptool(1). */
-enum {
-	EXIT_OK = 0,
-	EXIT_NETWORK = 1,   /* connection failed or broke */
-	EXIT_USAGE = 2,     /* usage error or invalid argument */
-	EXIT_RESOLVE = 3,   /* name resolution failed */
-	EXIT_TIMEOUT = 4,   /* timed out */
-};
+#include "base/exit_status.h"
 
 /* Command bits, for the option table: one per line of commands.def, in its order. */
 enum {

@@ -12,8 +12,9 @@
 #include "view/stdout_stream.h"
 #include "view/trace.h"
 
+/* The Makefile defines it from the file VERSION, the one place it is written. */
 #ifndef TCPTOOL_VERSION
-#define TCPTOOL_VERSION "0.1.0"
+#error "TCPTOOL_VERSION is not defined: build with make, which reads it from VERSION"
 #endif
 
 struct command {

@@ -132,15 +132,15 @@ need_mandoc() {
 }
 
 @test "man page: every exit status the code defines is documented" {
-	local args_h=$ROOT/src/args.h codes code man_codes
-	[[ -f $args_h ]] || skip "no src/args.h to read the exit statuses from"
+	local args_h=$ROOT/src/base/exit_status.h codes code man_codes
+	[[ -f $args_h ]] || skip "no src/base/exit_status.h to read the exit statuses from"
 	need_mandoc
 	codes=$(grep -oE 'EXIT_[A-Z_]+ *= *[0-9]+' "$args_h" | grep -oE '[0-9]+$' | sort -un)
 	[[ -n $codes ]] || fail "no EXIT_* values found in $args_h"
 	man_codes=$(rendered_page | awk '/^EXIT STATUS/ { on = 1; next } /^[A-Z]/ { on = 0 }
 		on && $1 ~ /^[0-9]+$/ { print $1 }')
 	for code in $codes; do
-		grep -qxF "$code" <<<"$man_codes" || fail "exit status $code (src/args.h) is not documented"
+		grep -qxF "$code" <<<"$man_codes" || fail "exit status $code (src/base/exit_status.h) is not documented"
 	done
 }
 
@@ -205,4 +205,17 @@ need_mandoc() {
 		grep -qw -- "$pkg" <<<"$("$ROOT/tests/deps.sh" list check)" || missing+=("$pkg")
 	done
 	((${#missing[@]} == 0)) || fail "README names packages tests/deps.sh does not know: ${missing[*]}"
+}
+
+@test "the version is written once, in VERSION; --version and the man page's examples say it" {
+	local version
+	version=$(cat "$ROOT/VERSION")
+	[[ $version =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]] || fail "VERSION holds '$version'"
+	run -0 "$TCPTOOL" --version
+	assert_line --index 0 "tcptool $version"
+	run grep -nE '^tcptool [0-9]+\.[0-9]+\.[0-9]+$' "$MAN"
+	assert_success
+	while IFS=: read -r _ line; do
+		assert_equal "$line" "tcptool $version"
+	done <<<"$output"
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "view/session.h"
+#include "base/exit_status.h"
 
 void server_report_init(struct server_report *v, const struct report *r)
 {
