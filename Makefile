@@ -104,9 +104,9 @@ $(BUILD)/unit-%.o: tests/unit/%.c | $(BUILD)
 # make check first installs what the suite needs (tests/deps.sh: as root,
 # or through sudo; DEPS=0 skips that), then runs it in a new make, so that a
 # libpcap installed just now is seen by the build.
-# bats: Debian's package when it is there, else a pinned npm install in .deps/.
+# tests/run.sh runs bats: Debian's package when it is there, else a pinned
+# npm install in .deps/.
 BATS_NPM_DIR ?= $(CURDIR)/.deps
-BATS_NPM_PKGS = bats@1.13.0 bats-support@0.3.0 bats-assert@2.2.4
 BATSFLAGS ?=
 TESTS ?= tests/
 DEPS ?= 1
@@ -119,21 +119,8 @@ endif
 	@$(MAKE) --no-print-directory check-suite
 
 check-suite: $(BIN) $(BUILD)/unit
-	@if command -v bats >/dev/null && [ -f /usr/lib/bats/bats-assert/load.bash ] && [ -z "$(BATS_FROM_NPM)" ]; then \
-	  bats=bats; \
-	elif [ -x $(BATS_NPM_DIR)/node_modules/bats/bin/bats ]; then \
-	  bats=$(BATS_NPM_DIR)/node_modules/bats/bin/bats; \
-	elif command -v npm >/dev/null; then \
-	  npm install --no-save --no-audit --no-fund --prefix $(BATS_NPM_DIR) $(BATS_NPM_PKGS) >&2 || exit 1; \
-	  bats=$(BATS_NPM_DIR)/node_modules/bats/bin/bats; \
-	else \
-	  echo "tcptool: make check needs bats: apt-get install bats bats-support bats-assert (or npm)" >&2; exit 1; \
-	fi; \
-	echo "using $$($$bats --version), binary $(BIN)"; \
-	rm -rf $(BUILD)/test-report; mkdir -p $(BUILD)/test-report; \
-	TCPTOOL=$(TEST_BIN) TCPTOOL_UNIT=$(CURDIR)/$(BUILD)/unit BATS_LIB_PATH=$(BATS_NPM_DIR)/node_modules:/usr/lib/bats \
-	  $$bats $(BATSFLAGS) --report-formatter tap -o $(BUILD)/test-report $(TESTS); rc=$$?; \
-	tests/summary.sh $(BUILD)/test-report/report.tap; exit $$rc
+	@TCPTOOL=$(TEST_BIN) TCPTOOL_UNIT=$(CURDIR)/$(BUILD)/unit BATS_NPM_DIR=$(BATS_NPM_DIR) \
+	  tests/run.sh $(BUILD)/test-report $(BATSFLAGS) $(TESTS)
 
 # The suite as an unprivileged user: as root, a copy of the tree owned by
 # nobody runs make check there; as anyone else, make check itself.
