@@ -18,10 +18,6 @@ struct relay_buf {
 };
 
 /*
- * The local side.  It outlives one connection, so bytes read from stdin
- * but not yet sent, and stdin's EOF, carry over to the next client.
- */
-/*
  * How bytes move between a local fd and the socket.  Files in, and pipes
  * and files out, go through the kernel alone (sendfile, splice); terminals
  * and the rest, pipes in among them, through the buffers.
@@ -33,6 +29,10 @@ enum relay_path {
 	PATH_VIA_PIPE,  /* splice() socket -> our own pipe -> a file or /dev/null */
 };
 
+/*
+ * The local side.  It outlives one connection, so bytes read from stdin
+ * but not yet sent, and stdin's EOF, carry over to the next client.
+ */
 struct relay_io {
 	int in_fd;           /* -1: nothing to read */
 	int out_fd;
