@@ -133,8 +133,8 @@ check-user:
 LINT_C = src/*.c src/*/*.c tests/unit/*.c tests/bench/*.c tests/fuzz/*.c tests/helpers/*.c
 lint:
 	cppcheck --quiet --error-exitcode=1 --inline-suppr --enable=warning,portability,performance \
-	  --std=c11 -D_GNU_SOURCE $(filter -D%,$(PCAP_CPPFLAGS)) -Isrc $(LINT_C)
-	clang-tidy --quiet src/*.c src/*/*.c -- -std=c17 -D_GNU_SOURCE $(PCAP_CPPFLAGS) -Isrc 2>/dev/null
+	  --std=c11 -D_GNU_SOURCE -DTCPTOOL_VERSION='"$(VERSION)"' $(filter -D%,$(PCAP_CPPFLAGS)) -Isrc $(LINT_C)
+	clang-tidy --quiet src/*.c src/*/*.c -- -std=c17 -D_GNU_SOURCE -DTCPTOOL_VERSION='"$(VERSION)"' $(PCAP_CPPFLAGS) -Isrc 2>/dev/null
 	shellcheck -x .ci/run tests/*.sh tests/bench/*.sh
 	shellcheck -s bash tests/*.bats tests/helpers/*.bash completions/tcptool.bash
 	mandoc -Tlint -W warning man/tcptool.1
