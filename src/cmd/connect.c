@@ -10,6 +10,7 @@
 #include "net/relay.h"
 #include "view/report.h"
 #include "view/session.h"
+#include "view/session_dial.h"
 #include "net/sock.h"
 #include "view/trace.h"
 
@@ -80,7 +81,11 @@ int cmd_connect(int argc, char **argv, const struct options *o)
 	report_init(&r, stderr, o->json, o->quiet, o->verbose);
 	r.stamp = o->trace;
 	struct trace *trace = o->trace ? trace_open(&r) : NULL;
-	status = session_dial(&r, argv[0], port, o, trace, &d);
+	struct dial_settings dial = {
+		.family = o->family, .timeout_ms = o->timeout_ms,
+		.source_addr = o->source_addr, .source_port = o->source_port,
+	};
+	status = session_dial(&r, argv[0], port, &dial, trace, &d);
 	if (status) {
 		trace_finish(trace);
 		trace_close(trace);
@@ -95,8 +100,11 @@ int cmd_connect(int argc, char **argv, const struct options *o)
 		report_error(&r, "%s", strerror(errno));
 		status = EXIT_NETWORK;
 	} else {
+		struct session_opts so = {
+			.half_close = o->half_close, .timeout_ms = o->timeout_ms, .send_text = text != NULL,
+		};
 		session_share_terminal(&r, &io);
-		status = session_relay(&r, d.fd, &d.names, &io, o, d.late_err, NULL);
+		status = session_relay(&r, d.fd, &d.names, &io, &so, d.late_err, NULL);
 	}
 	relay_io_free(&io);
 	close(d.fd);

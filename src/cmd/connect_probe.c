@@ -13,7 +13,8 @@
 
 #include "cmd/connect_probe.h"
 #include "net/probe.h"
-#include "view/session.h"
+#include "net/probe_stats.h"
+#include "view/session_dial.h"
 #include "base/clock.h"
 #include "view/explain.h"
 
@@ -295,7 +296,11 @@ int connect_probe(const char *host, const char *ports, const struct options *o)
 	}
 	pr.port = port_set_next(set, -1);
 	report_init(&r, stdout, o->json, o->quiet, o->verbose);
-	status = session_resolve_dial(&r, host, pr.port, o, &peers, &source, NULL);
+	struct dial_settings dial = {
+		.family = o->family, .timeout_ms = o->timeout_ms,
+		.source_addr = o->source_addr, .source_port = o->source_port,
+	};
+	status = session_resolve_dial(&r, host, pr.port, &dial, &peers, &source, NULL);
 	if (status) {
 		free(set);
 		return status;

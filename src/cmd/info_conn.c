@@ -12,7 +12,7 @@
 #include "view/info_print.h"
 #include "kernel/procnet.h"
 #include "view/report.h"
-#include "view/session.h"
+#include "view/session_dial.h"
 #include "net/sock.h"
 #include "kernel/sockdiag.h"
 #include "kernel/socklist.h"
@@ -76,7 +76,11 @@ int info_connect(const char *host, const char *port_text, const struct options *
 	report_init(&r, stdout, o->json, o->quiet, o->verbose);
 	r.stamp = o->trace;
 	struct trace *trace = o->trace ? trace_open(&r) : NULL;
-	int status = session_dial(&r, host, port, o, trace, &d);
+	struct dial_settings dial = {
+		.family = o->family, .timeout_ms = o->timeout_ms,
+		.source_addr = o->source_addr, .source_port = o->source_port,
+	};
+	int status = session_dial(&r, host, port, &dial, trace, &d);
 	if (status == 0) {
 		session_report_connected(&r, host, &d);
 		if (d.late_err) {

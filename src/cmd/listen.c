@@ -102,6 +102,9 @@ int cmd_listen(int argc, char **argv, const struct options *o)
 		return EXIT_NETWORK;
 	}
 	session_share_terminal(&r, &io);
+	struct session_opts so = {
+		.half_close = o->half_close, .timeout_ms = o->timeout_ms, .send_text = o->send_text != NULL,
+	};
 	do {
 		if (o->accept_delay_ms > 0)
 			accept_delay(&r, lfd, o->accept_delay_ms);
@@ -131,7 +134,7 @@ int cmd_listen(int argc, char **argv, const struct options *o)
 			trace_follow(trace, (struct sockaddr *)&local.addr, (struct sockaddr *)&peer, false);
 		session_report_accepted(&r, &names, 0);
 		session_report_tcp_info(&r, cfd);
-		status = session_relay(&r, cfd, &names, &io, o, 0, &end);
+		status = session_relay(&r, cfd, &names, &io, &so, 0, &end);
 		close(cfd);
 		trace_finish(trace);
 		/* With -k one client's trouble is its own, but a broken stdout ends us. */

@@ -8,6 +8,8 @@
 
 #include "commands.h"
 #include "view/session.h"
+#include "view/session_dial.h"
+#include "view/trace.h"
 #include "cmd/shutdown_watch.h"
 #include "base/clock.h"
 
@@ -26,7 +28,10 @@ static void report_wait_over(const struct watch *w, long long wait_ms)
 
 int cmd_shutdown(int argc, char **argv, const struct options *o)
 {
-	struct options dial = *o;
+	struct dial_settings dial = {
+		.family = o->family, .timeout_ms = o->timeout_ms,
+		.source_addr = o->source_addr, .source_port = o->source_port,
+	};
 	struct session_dial d;
 	struct report r;
 	struct watch w;

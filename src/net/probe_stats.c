@@ -1,5 +1,5 @@
 /* Adding up handshake probes: counts by result, min/avg/max/mdev. */
-#include "net/probe.h"
+#include "net/probe_stats.h"
 
 void probe_stats_add(struct probe_stats *s, const struct probe *p)
 {

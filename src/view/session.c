@@ -33,7 +33,7 @@ void session_report_tcp_info(const struct report *r, int fd)
 
 struct session_ctx {
 	const struct report *r;
-	const struct options *o;
+	const struct session_opts *o;
 };
 
 static void on_relay_event(void *ctx, enum relay_event ev, const struct relay_result *so_far)
@@ -138,7 +138,7 @@ void session_share_terminal(struct report *r, struct relay_io *io)
 }
 
 int session_relay(const struct report *r, int sock, const struct sock_names *names,
-		  struct relay_io *io, const struct options *o, int pending_err, enum relay_end *end)
+		  struct relay_io *io, const struct session_opts *o, int pending_err, enum relay_end *end)
 {
 	struct session_ctx ctx = { r, o };
 	struct relay_opts ro = {

@@ -6,44 +6,20 @@
 #ifndef TCPTOOL_SESSION_H
 #define TCPTOOL_SESSION_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
-#include "args.h"
+#include "base/exit_status.h"
 #include "net/relay.h"
-#include "view/report.h"
 #include "net/sock.h"
-#include "view/trace.h"
+#include "view/report.h"
 
-/* A connection made by session_dial. */
-struct session_dial {
-	int fd;                  /* connected and non-blocking; -1 when it failed */
-	struct sock_names names;
-	int64_t resolve_ns, handshake_ns;
-	int late_err;            /* a reset that came with the handshake (see sock_dial) */
+/* What session_relay takes from the command line. */
+struct session_opts {
+	bool half_close;        /* --half-close: send FIN once the input ends */
+	long long timeout_ms;   /* -w: how long the connection may stay idle; -1: no limit */
+	bool send_text;         /* the input is --send's text, not stdin (how input_eof reads) */
 };
-
-/*
- * Resolves host, and the source address of -s, for dialing port as the
- * options say, reporting a failure.  Returns 0 with the lists in *peers
- * and *source (NULL without -s) for the caller to free, or the exit status.
- */
-int session_resolve_dial(const struct report *r, const char *host, int port, const struct options *o,
-			 struct addrinfo **peers, struct addrinfo **source, int64_t *resolve_ns);
-
-/*
- * Resolves host and connects to port as the options say (-4, -6, -w, -s,
- * -p), reporting failed addresses and the failure itself.  With trace
- * (may be NULL), each address tried is traced from before its SYN.
- * Returns 0 with *d filled, or the exit status.
- */
-int session_dial(const struct report *r, const char *host, int port, const struct options *o,
-		 struct trace *trace, struct session_dial *d);
-
-/* HOST PORT as the user gave them, as a name: "localhost:80", "[::1]:80". */
-char *session_target(const char *host, int port, char *buf, size_t size);
-
-/* The "connected" event: both names, the handshake and resolve times. */
-void session_report_connected(const struct report *r, const char *host, const struct session_dial *d);
 
 /* The "listening" event: the bound name, dual stack or not, the backlog. */
 void session_report_listening(const struct report *r, int fd, int backlog);
@@ -86,6 +62,6 @@ void session_share_terminal(struct report *r, struct relay_io *io);
  * closing summary.  Returns the exit status for how the connection ended.
  */
 int session_relay(const struct report *r, int sock, const struct sock_names *names,
-		  struct relay_io *io, const struct options *o, int pending_err, enum relay_end *end);
+		  struct relay_io *io, const struct session_opts *o, int pending_err, enum relay_end *end);
 
 #endif

@@ -1,5 +1,6 @@
 /* Dialing as the user sees it: resolve, try each address, report, for connect and info. */
-#include "view/session.h"
+#include "view/session_dial.h"
+
 #include "view/explain.h"
 
 #include <errno.h>
@@ -76,7 +77,7 @@ char *session_target(const char *host, int port, char *buf, size_t size)
 }
 
 static void report_dial_failed(const struct report *r, const char *host, int port,
-			       const struct options *o, int err)
+			       const struct dial_settings *o, int err)
 {
 	const char *explain = explain_errno(err, PHASE_CONNECT);
 	char ms[32], target[300];
@@ -90,7 +91,7 @@ static void report_dial_failed(const struct report *r, const char *host, int por
 			     explain ? explain : "", explain ? ")" : "");
 }
 
-int session_resolve_dial(const struct report *r, const char *host, int port, const struct options *o,
+int session_resolve_dial(const struct report *r, const char *host, int port, const struct dial_settings *o,
 			 struct addrinfo **peers, struct addrinfo **source, int64_t *resolve_ns)
 {
 	int status;
@@ -106,7 +107,7 @@ int session_resolve_dial(const struct report *r, const char *host, int port, con
 	return status;
 }
 
-int session_dial(const struct report *r, const char *host, int port, const struct options *o,
+int session_dial(const struct report *r, const char *host, int port, const struct dial_settings *o,
 		 struct trace *trace, struct session_dial *d)
 {
 	struct addrinfo *peers, *source;

@@ -11,6 +11,7 @@
 
 #include "args.h"
 #include "net/probe.h"
+#include "net/probe_stats.h"
 
 static struct port_set set;
 
