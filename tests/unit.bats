@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
-# The pure functions on fixed inputs (tests/unit/*.c): formatters, the
-# sock_diag and /proc/net/tcp parsers, command-line value parsers.
+# The pure functions on fixed inputs: one group per source file, the group
+# X in tests/unit/test_X.c testing src/.../X.c; build/unit X runs it.
 
 setup() {
 	load helpers/common
@@ -9,38 +9,61 @@ setup() {
 	[[ -x $TCPTOOL_UNIT ]] || fail "no unit test binary at '$TCPTOOL_UNIT' (run make build/unit)"
 }
 
-@test "unit: command-line value parsers (states)" {
-	run -0 "$TCPTOOL_UNIT" parsers
+@test "unit: args.c: connect -z/-c port sets (ranges, lists, services, errors), --state lists, args_parse twice" {
+	run -0 "$TCPTOOL_UNIT" args
 }
 
-@test "unit: sock_diag parser on valid, truncated, malformed and random messages; /proc/net/tcp lines" {
-	run -0 "$TCPTOOL_UNIT" sockdiag
-}
-
-@test "unit: info's table, detail lines, JSON and explained rows" {
+@test "unit: info_format.c: info's table, detail lines, JSON, explained rows, spans and data bytes" {
 	run -0 "$TCPTOOL_UNIT" info_format
 }
 
-@test "unit: kernel settings explained, read from a sysctl tree of our own" {
-	run -0 "$TCPTOOL_UNIT" kernel_settings
-}
-
-@test "unit: connect -z/-c port sets (ranges, lists, services, errors), probe results and ping-style statistics" {
-	run -0 "$TCPTOOL_UNIT" probe
-}
-
-@test "unit: --trace's frame decoder: link types, IPv4/IPv6 and extension headers, options, fragments, every cut" {
-	run -0 "$TCPTOOL_UNIT" segment
-}
-
-@test "unit: --trace's segments as lines and JSON: relative numbers, retransmissions, the end of a connection" {
+@test "unit: trace_format.c: --trace's segments as lines and JSON: relative numbers, retransmissions, the end of a connection" {
 	run -0 "$TCPTOOL_UNIT" trace_format
 }
 
-@test "unit: every group of the runner has a test here" {
+@test "unit: probe.c: what connect's errno means for a probe, and the results' names" {
+	run -0 "$TCPTOOL_UNIT" probe
+}
+
+@test "unit: probe_stats.c: connect -c's ping-style statistics: counts by result, min/avg/max/mdev" {
+	run -0 "$TCPTOOL_UNIT" probe_stats
+}
+
+@test "unit: segment.c: --trace's frame decoder: link types, IPv4/IPv6 and extension headers, options, fragments, every cut" {
+	run -0 "$TCPTOOL_UNIT" segment
+}
+
+@test "unit: tcp_state.c: TCP state names, in either case and with - or _" {
+	run -0 "$TCPTOOL_UNIT" tcp_state
+}
+
+@test "unit: kernel_settings.c: kernel settings explained, read from a sysctl tree of our own" {
+	run -0 "$TCPTOOL_UNIT" kernel_settings
+}
+
+@test "unit: procnet.c: /proc/net/tcp and tcp6 lines: sockets, TIME_WAIT's timer, lines that are no sockets" {
+	run -0 "$TCPTOOL_UNIT" procnet
+}
+
+@test "unit: sockdiag.c: sock_diag parser on valid, truncated, malformed and random messages" {
+	run -0 "$TCPTOOL_UNIT" sockdiag
+}
+
+@test "unit: format.c: byte counts in B, KiB, MiB and TiB" {
+	run -0 "$TCPTOOL_UNIT" format
+}
+
+@test "unit: every group of the runner has a test here; every tests/unit/test_X.c is group X, of a src/.../X.c" {
 	run -0 "$TCPTOOL_UNIT"
-	local g
+	local g f x
 	for g in "${lines[@]}"; do
 		grep -q "\"\$TCPTOOL_UNIT\" $g\$" "$BATS_TEST_FILENAME" || fail "group '$g' is never run"
+	done
+	for f in "$ROOT"/tests/unit/test_*.c; do
+		x=$(basename "$f" .c)
+		x=${x#test_}
+		[[ " ${lines[*]} " == *" $x "* ]] || fail "$f: the runner has no group '$x'"
+		compgen -G "$ROOT/src/$x.c" >/dev/null || compgen -G "$ROOT/src/*/$x.c" >/dev/null ||
+			fail "$f: no src/$x.c or src/*/$x.c to test"
 	done
 }

@@ -1,4 +1,4 @@
-/* info's formatters on fixed sockets and tcp_info: exact text and JSON. */
+/* view/info_format.c: info's formatters on fixed sockets and tcp_info: the table, detail lines, JSON, explained rows, spans and data bytes. */
 #include "unit.h"
 
 #include <arpa/inet.h>
@@ -438,21 +438,6 @@ static void test_data_bytes(void)
 	CHECK_INT(in, 0);
 }
 
-static void test_bytes(void)
-{
-	char b[32];
-
-	CHECK_STR(format_bytes(0, b, sizeof(b)), "0 B");
-	CHECK_STR(format_bytes(1023, b, sizeof(b)), "1023 B");
-	CHECK_STR(format_bytes(1024, b, sizeof(b)), "1 KiB");
-	CHECK_STR(format_bytes(1536, b, sizeof(b)), "1.5 KiB");
-	CHECK_STR(format_bytes(2047, b, sizeof(b)), "2 KiB");  /* 1.999: no "2.0" */
-	CHECK_STR(format_bytes(65535, b, sizeof(b)), "64 KiB");
-	CHECK_STR(format_bytes(4194304, b, sizeof(b)), "4 MiB");
-	CHECK_STR(format_bytes((uint64_t)65535 << 14, b, sizeof(b)), "1024 MiB");
-	CHECK_STR(format_bytes((uint64_t)3 << 40, b, sizeof(b)), "3 TiB");
-}
-
 static void test_fields(void)
 {
 	struct tcp_summary s;
@@ -479,6 +464,5 @@ void test_info_format(void)
 	test_wrap();
 	test_span();
 	test_data_bytes();
-	test_bytes();
 	test_fields();
 }

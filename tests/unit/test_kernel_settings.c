@@ -1,4 +1,4 @@
-/* The kernel settings of "info --system": meanings worked out, and reading a sysctl tree. */
+/* kernel/kernel_settings.c: the settings of "info --system": meanings worked out, and reading a sysctl tree of our own. */
 #include "unit.h"
 
 #include <fcntl.h>

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 int unit_failures;
+int unit_checks;
 
 void unit_fail(const char *file, int line, const char *fmt, ...)
 {
@@ -22,13 +23,17 @@ static const struct {
 	const char *name;
 	void (*fn)(void);
 } groups[] = {
-	{ "parsers", test_parsers },
-	{ "sockdiag", test_sockdiag },
+	{ "args", test_args },
 	{ "info_format", test_info_format },
-	{ "kernel_settings", test_kernel_settings },
-	{ "probe", test_probe },
-	{ "segment", test_segment },
 	{ "trace_format", test_trace_format },
+	{ "probe", test_probe },
+	{ "probe_stats", test_probe_stats },
+	{ "segment", test_segment },
+	{ "tcp_state", test_tcp_state },
+	{ "kernel_settings", test_kernel_settings },
+	{ "procnet", test_procnet },
+	{ "sockdiag", test_sockdiag },
+	{ "format", test_format },
 };
 
 int main(int argc, char **argv)
@@ -44,7 +49,7 @@ int main(int argc, char **argv)
 		if (strcmp(argv[1], groups[i].name) != 0)
 			continue;
 		groups[i].fn();
-		printf("%s: %s\n", groups[i].name, unit_failures ? "FAILED" : "ok");
+		printf("%s: %s, %d checks\n", groups[i].name, unit_failures ? "FAILED" : "ok", unit_checks);
 		return unit_failures ? 1 : 0;
 	}
 	fprintf(stderr, "unit: no group '%s'\n", argv[1]);
