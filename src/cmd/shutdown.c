@@ -16,7 +16,7 @@
 /* Without -w: how long the handshake may take, and how long to watch the close. */
 #define SHUTDOWN_WAIT_MS 3000
 
-static void report_wait_over(const struct watch *w, long long wait_ms)
+static void report_wait_over(const struct shutdown_watch *w, long long wait_ms)
 {
 	char dur[32];
 	struct field f[] = { F_INT("waited_ms", wait_ms), F_END };
@@ -34,7 +34,7 @@ int cmd_shutdown(int argc, char **argv, const struct options *o)
 	};
 	struct session_dial d;
 	struct report r;
-	struct watch w;
+	struct shutdown_watch w;
 	int port, status;
 
 	if (!args_operands("shutdown", argc, argv, "HOST PORT") ||
@@ -63,19 +63,21 @@ int cmd_shutdown(int argc, char **argv, const struct options *o)
 	r.stamp = true;
 	session_report_connected(&r, argv[0], &d);
 	session_report_tcp_info(&r, d.fd);
-	watch_init(&w, &r, d.fd, d.late_err);
+	shutdown_watch_init(&w, &r, d.fd, d.late_err);
 
 	if (o->send_text)
-		watch_send(&w, o->send_text, strlen(o->send_text), now_ns() + dial.timeout_ms * 1000000);
+		shutdown_watch_send(&w, o->send_text, strlen(o->send_text),
+				    now_ns() + dial.timeout_ms * 1000000);
 	if (o->after_ms > 0)
-		watch_until(&w, now_ns() + o->after_ms * 1000000, false);
+		shutdown_watch_until(&w, now_ns() + o->after_ms * 1000000, false);
 	if (o->rst) {
-		status = watch_close(&w, true) == 0 ? EXIT_OK : EXIT_NETWORK;
+		status = shutdown_watch_close(&w, true) == 0 ? EXIT_OK : EXIT_NETWORK;
 	} else {
-		status = watch_shutdown(&w, o->shut_how) == 0 ? EXIT_OK : EXIT_NETWORK;
-		if (status == EXIT_OK && watch_until(&w, now_ns() + dial.timeout_ms * 1000000, true))
+		status = shutdown_watch_shutdown(&w, o->shut_how) == 0 ? EXIT_OK : EXIT_NETWORK;
+		int64_t settle = now_ns() + dial.timeout_ms * 1000000;
+		if (status == EXIT_OK && shutdown_watch_until(&w, settle, true))
 			report_wait_over(&w, dial.timeout_ms);
-		watch_close(&w, false);
+		shutdown_watch_close(&w, false);
 	}
 	trace_finish(trace);
 	trace_close(trace);

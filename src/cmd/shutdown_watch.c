@@ -37,7 +37,7 @@ static bool fin_unacked_state(int st)
 	return st == TCP_FIN_WAIT1 || st == TCP_CLOSING || st == TCP_LAST_ACK;
 }
 
-static void report_peer_fin(struct watch *w, const char *how_seen)
+static void report_peer_fin(struct shutdown_watch *w, const char *how_seen)
 {
 	struct field f[] = { F_END };
 
@@ -51,7 +51,7 @@ static void report_peer_fin(struct watch *w, const char *how_seen)
  * segment but not its bytes: a data segment more than at the shutdown and
  * not one byte more received mean the reset was ours.
  */
-static bool reset_is_ours(const struct watch *w)
+static bool reset_is_ours(const struct shutdown_watch *w)
 {
 	struct tcp_summary now;
 
@@ -61,7 +61,7 @@ static bool reset_is_ours(const struct watch *w)
 	       now.bytes_received == w->at_shutdown.bytes_received;
 }
 
-static void report_reset(struct watch *w, int err)
+static void report_reset(struct shutdown_watch *w, int err)
 {
 	bool ours = reset_is_ours(w);
 	struct field f[] = { F_STR("by", ours ? "us" : "peer"), F_STR("error", strerror(err)), F_END };
@@ -80,17 +80,17 @@ static void report_reset(struct watch *w, int err)
  * Our socket reads CLOSE once the connection is over, but the kernel may
  * keep the connection itself apart from it: TIME_WAIT after both FINs.
  */
-static int lingering_state(const struct watch *w)
+static int lingering_state(const struct shutdown_watch *w)
 {
 	struct tcp_sock s;
 
 	return socklist_find(&w->local.addr, &w->peer.addr, &s) > 0 ? s.state : TCP_CLOSE;
 }
 
-static void drain(struct watch *w, bool queued_only);
+static void drain(struct shutdown_watch *w, bool queued_only);
 
 /* Reports the TCP state when it changed since the last report. */
-static void sample_state(struct watch *w)
+static void sample_state(struct shutdown_watch *w)
 {
 	struct tcp_summary s;
 
@@ -126,7 +126,8 @@ static size_t queued_bytes(int fd)
 	return ioctl(fd, FIONREAD, &n) == 0 && n > 0 ? (size_t)n : 0;
 }
 
-static void report_received(struct watch *w, size_t bytes, const char *first, size_t first_len)
+static void report_received(struct shutdown_watch *w, size_t bytes, const char *first,
+			    size_t first_len)
 {
 	char text[100];
 	bool cut = format_printable(first, first_len < 60 ? first_len : 60, text, sizeof(text));
@@ -148,7 +149,7 @@ static void report_received(struct watch *w, size_t bytes, const char *first, si
  * queued_only it reads just what FIONREAD says is queued, for when a read
  * returning 0 tells nothing: reads shut down, or the error already taken.
  */
-static void drain(struct watch *w, bool queued_only)
+static void drain(struct shutdown_watch *w, bool queued_only)
 {
 	char buf[65536], first[64];
 	size_t total = 0, first_len = 0;
@@ -193,7 +194,7 @@ static void drain(struct watch *w, bool queued_only)
 		report_reset(w, end_err);
 }
 
-void watch_init(struct watch *w, const struct report *r, int fd, int late_err)
+void shutdown_watch_init(struct shutdown_watch *w, const struct report *r, int fd, int late_err)
 {
 	memset(w, 0, sizeof(*w));
 	w->r = r;
@@ -208,7 +209,7 @@ void watch_init(struct watch *w, const struct report *r, int fd, int late_err)
 	sample_state(w);
 }
 
-int watch_send(struct watch *w, const char *text, size_t len, int64_t deadline)
+int shutdown_watch_send(struct shutdown_watch *w, const char *text, size_t len, int64_t deadline)
 {
 	size_t done = 0;
 
@@ -246,7 +247,7 @@ int watch_send(struct watch *w, const char *text, size_t len, int64_t deadline)
 	return 0;
 }
 
-bool watch_until(struct watch *w, int64_t deadline, bool stop_when_closed)
+bool shutdown_watch_until(struct shutdown_watch *w, int64_t deadline, bool stop_when_closed)
 {
 	int tick = TICK_MIN_MS;
 
@@ -287,7 +288,7 @@ bool watch_until(struct watch *w, int64_t deadline, bool stop_when_closed)
 	}
 }
 
-int watch_shutdown(struct watch *w, int how)
+int shutdown_watch_shutdown(struct shutdown_watch *w, int how)
 {
 	static const char *const what[] = {
 		[SHUT_RD] = "nothing is sent to the peer; our reads now end at once",
@@ -360,7 +361,7 @@ static void timer_left(const struct tcp_sock *s, char *buf, size_t size)
 		snprintf(buf, size, ", %u.%u s left", s->timer_ms / 1000, s->timer_ms % 1000 / 100);
 }
 
-int watch_close(struct watch *w, bool abort)
+int shutdown_watch_close(struct shutdown_watch *w, bool abort)
 {
 	struct tcp_sock s;
 	bool over = w->reset || w->socket_closed;   /* nothing left to send or read */

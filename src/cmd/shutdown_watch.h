@@ -13,7 +13,7 @@
 #include "net/sock.h"
 #include "net/tcpinfo.h"
 
-struct watch {
+struct shutdown_watch {
 	const struct report *r;
 	int fd;                  /* connected, non-blocking */
 	struct endpoint local, peer;  /* to find the socket in the kernel after close() */
@@ -26,10 +26,10 @@ struct watch {
 };
 
 /* Starts watching fd: reports its state (ESTABLISHED), and late_err, a reset that came with the handshake. */
-void watch_init(struct watch *w, const struct report *r, int fd, int late_err);
+void shutdown_watch_init(struct shutdown_watch *w, const struct report *r, int fd, int late_err);
 
 /* Sends len bytes of text, reporting "sent" or the failed write.  Returns 0 or -1. */
-int watch_send(struct watch *w, const char *text, size_t len, int64_t deadline);
+int shutdown_watch_send(struct shutdown_watch *w, const char *text, size_t len, int64_t deadline);
 
 /*
  * Reports what happens until 'deadline' (ns), or earlier once the peer has
@@ -37,15 +37,15 @@ int watch_send(struct watch *w, const char *text, size_t len, int64_t deadline);
  * if stop_when_closed.  A reset always ends the watch.  Returns true when
  * the deadline ended it.
  */
-bool watch_until(struct watch *w, int64_t deadline, bool stop_when_closed);
+bool shutdown_watch_until(struct shutdown_watch *w, int64_t deadline, bool stop_when_closed);
 
 /* shutdown(how) with its events, and the write or read that shows its effect.  Returns 0 or -1. */
-int watch_shutdown(struct watch *w, int how);
+int shutdown_watch_shutdown(struct shutdown_watch *w, int how);
 
 /*
  * Closes the socket, with RST when abort (SO_LINGER 0), and reports what
  * the kernel keeps of the connection afterwards.  Returns 0 or -1.
  */
-int watch_close(struct watch *w, bool abort);
+int shutdown_watch_close(struct shutdown_watch *w, bool abort);
 
 #endif
