@@ -129,7 +129,8 @@ check-user:
 
 # Static analysis, clean or failing: cppcheck and clang-tidy (.clang-tidy
 # says which checks and why) over the C, shellcheck over every shell file,
-# mandoc over the manual.
+# mandoc over the manual, and tests/layers.sh over the includes: they point
+# only down the layers.
 LINT_C = src/*.c src/*/*.c tests/unit/*.c tests/bench/*.c tests/fuzz/*.c tests/helpers/*.c
 lint:
 	cppcheck --quiet --error-exitcode=1 --inline-suppr --enable=warning,portability,performance \
@@ -138,6 +139,7 @@ lint:
 	shellcheck -x .ci/run tests/*.sh tests/bench/*.sh
 	shellcheck -s bash tests/*.bats tests/helpers/*.bash completions/tcptool.bash
 	mandoc -Tlint -W warning man/tcptool.1
+	tests/layers.sh
 	@echo "lint: clean"
 
 # Fuzzing with libFuzzer (clang): each target under ASan and UBSan for
