@@ -84,10 +84,10 @@ $(BUILD)/%.o: src/%.c | $(BUILD)
 $(BUILD):
 	mkdir -p $@
 
-# trace.o is built with or without libpcap: a change of PCAP rebuilds it.
+# net/capture.o is built with or without libpcap: a change of PCAP rebuilds it.
 $(BUILD)/capture.flags: FORCE | $(BUILD)
 	@echo '$(PCAP)' | cmp -s - $@ || echo '$(PCAP)' > $@
-$(BUILD)/view/trace.o: $(BUILD)/capture.flags
+$(BUILD)/net/capture.o: $(BUILD)/capture.flags
 FORCE:
 
 # The unit tests of pure functions link the library.

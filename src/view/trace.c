@@ -1,49 +1,29 @@
-/* The capture behind --trace: libpcap on the "any" device, one connection's filter. */
+/* --trace's events: which captured segments are our connection's, as "segment" events, and the capture's errors. */
 #include "view/trace.h"
 
-#include <stddef.h>
-
-#ifdef HAVE_PCAP
-
-#include <arpa/inet.h>
 #include <errno.h>
 #include <net/if.h>
 #include <poll.h>
-#include <pcap/pcap.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
-#include "net/segment.h"
-#include "net/sock.h"
-#include "view/trace_format.h"
 #include "base/clock.h"
+#include "net/capture.h"
+#include "net/segment.h"
+#include "view/trace_format.h"
 
-#define SNAPLEN 384                /* link + IPv6 with options + TCP with options */
-#define BUFFER_BYTES (4 << 20)     /* the kernel ring: room for a burst of segments */
 #define FINISH_GRACE_NS 200000000LL
 #define IFNAME_CACHE 8
 
 struct trace {
 	struct event_source source;   /* first: the report hands this back to drain */
 	struct report *r;
-	pcap_t *pcap;
-	int linktype;
-	int64_t real_minus_mono;      /* capture stamps are CLOCK_REALTIME */
+	struct capture *capture;
 	bool following, have_peer, local_any, clock_started;
 	struct seg_end local, peer;
 	struct trace_conn conn;
 	struct { int index; char name[IF_NAMESIZE]; } ifnames[IFNAME_CACHE];
 };
-
-static int64_t clock_ns(clockid_t id)
-{
-	struct timespec ts;
-
-	clock_gettime(id, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
 
 static bool end_matches(const struct seg_end *e, const struct seg_end *want, bool any_addr)
 {
@@ -90,18 +70,15 @@ static const char *ifname(struct trace *t, int index)
 	return t->ifnames[slot].name;
 }
 
-static void on_frame(u_char *user, const struct pcap_pkthdr *h, const u_char *frame)
+static void on_segment(void *ctx, const struct tcp_segment *s, int64_t at)
 {
-	struct trace *t = (void *)user;
-	struct tcp_segment s;
+	struct trace *t = ctx;
 	struct segment_event ev = { .human = "" };
 	bool out;
 
-	if (segment_decode(frame, h->caplen, h->len, t->linktype, &s) < 0 || !follows(t, &s, &out))
+	if (!follows(t, s, &out))
 		return;
-	/* With nanosecond precision, tv_usec holds nanoseconds. */
-	int64_t at = (int64_t)h->ts.tv_sec * 1000000000 + h->ts.tv_usec - t->real_minus_mono;
-	trace_segment_event(&t->conn, &s, at, out, ifname(t, s.ifindex), t->r->verbose, &ev);
+	trace_segment_event(&t->conn, s, at, out, ifname(t, s->ifindex), t->r->verbose, &ev);
 	report_event_at(t->r, at, "segment", ev.f, "%s", ev.human);
 }
 
@@ -109,95 +86,44 @@ static void drain(struct event_source *src)
 {
 	struct trace *t = (struct trace *)src;
 
-	/* A few rounds at most: a busy link must not keep us here. */
-	for (int round = 0; round < 4; round++)
-		if (pcap_dispatch(t->pcap, -1, on_frame, (u_char *)t) <= 0)
-			break;
-}
-
-/* Installs a kernel filter; libpcap flushes what the old one let through. */
-static int set_filter(struct trace *t, const char *text)
-{
-	struct bpf_program prog;
-
-	if (pcap_compile(t->pcap, &prog, text, 1, PCAP_NETMASK_UNKNOWN) < 0)
-		return -1;
-	int rc = pcap_setfilter(t->pcap, &prog);
-	pcap_freecode(&prog);
-	return rc;
-}
-
-static void give_up(struct report *r, pcap_t *p, int rc)
-{
-	if (rc == PCAP_ERROR_PERM_DENIED || rc == PCAP_ERROR_PROMISC_PERM_DENIED)
-		report_error(r, "--trace: capturing needs CAP_NET_RAW (run as root, or give tcptool "
-				"cap_net_raw); carrying on without the trace");
-	else
-		report_error(r, "--trace: cannot capture: %s; carrying on without the trace",
-			     rc == PCAP_ERROR ? pcap_geterr(p) : pcap_statustostr(rc));
-	pcap_close(p);
+	capture_dispatch(t->capture);
 }
 
 struct trace *trace_open(struct report *r)
 {
-	char err[PCAP_ERRBUF_SIZE] = "";
+	char why[CAPTURE_WHY_MAX];
 
 	if (r->quiet)
-		return NULL;
-	pcap_t *p = pcap_create("any", err);
-	if (p == NULL) {
-		report_error(r, "--trace: cannot capture: %s; carrying on without the trace", err);
-		return NULL;
-	}
-	/* Each segment as soon as it is seen, not a block of them later. */
-	pcap_set_immediate_mode(p, 1);
-	pcap_set_snaplen(p, SNAPLEN);
-	pcap_set_buffer_size(p, BUFFER_BYTES);
-	pcap_set_tstamp_precision(p, PCAP_TSTAMP_PRECISION_NANO);
-	int rc = pcap_activate(p);
-	if (rc < 0) {
-		give_up(r, p, rc);
-		return NULL;
-	}
-#ifdef DLT_LINUX_SLL2
-	/* SLL2 names the interface of each segment; plain SLL where libpcap lacks it. */
-	pcap_set_datalink(p, DLT_LINUX_SLL2);
-#endif
-
+		return NULL;  /* no segment would print */
 	struct trace *t = calloc(1, sizeof(*t));
-	if (t == NULL) {
-		report_error(r, "--trace: %s; carrying on without the trace", strerror(ENOMEM));
-		pcap_close(p);
-		return NULL;
-	}
-	t->r = r;
-	t->pcap = p;
-	t->linktype = pcap_datalink(p) == DLT_RAW ? LINK_RAW : pcap_datalink(p);
-	t->source.fd = pcap_get_selectable_fd(p);
-	t->source.drain = drain;
-	t->real_minus_mono = clock_ns(CLOCK_REALTIME) - now_ns();
-	if (pcap_setnonblock(p, 1, err) < 0 || set_filter(t, "tcp port 0") < 0) {
-		give_up(r, p, PCAP_ERROR);
+	if (t != NULL)
+		t->capture = capture_open(on_segment, t, why, sizeof(why));
+	if (t == NULL || t->capture == NULL) {
+		int err = t == NULL ? ENOMEM : errno;
+		if (err == ENOSYS)
+			report_error(r, "--trace: this tcptool was built without capture support (libpcap); "
+					"carrying on without the trace");
+		else if (err == EPERM)
+			report_error(r, "--trace: capturing needs CAP_NET_RAW (run as root, or give tcptool "
+					"cap_net_raw); carrying on without the trace");
+		else if (err == ENOMEM)
+			report_error(r, "--trace: %s; carrying on without the trace", strerror(ENOMEM));
+		else
+			report_error(r, "--trace: cannot capture: %s; carrying on without the trace", why);
 		free(t);
 		return NULL;
 	}
+	t->r = r;
+	t->source.fd = capture_fd(t->capture);
+	t->source.drain = drain;
 	r->source = &t->source;
 	return t;
-}
-
-/* "host 127.0.0.1" for an end, with IPv4-mapped addresses as IPv4. */
-static void host_text(const struct seg_end *e, char *buf, size_t size)
-{
-	char a[INET6_ADDRSTRLEN];
-
-	inet_ntop(e->family, e->addr, a, sizeof(a));
-	snprintf(buf, size, "host %s", a);
 }
 
 void trace_follow(struct trace *t, const struct sockaddr *local, const struct sockaddr *peer,
 		  bool dialing)
 {
-	char filter[256], lhost[64] = "", phost[64] = "";
+	char filter[256], why[CAPTURE_WHY_MAX];
 	bool peer_any = false;
 
 	if (t == NULL)
@@ -217,16 +143,9 @@ void trace_follow(struct trace *t, const struct sockaddr *local, const struct so
 		memset(&t->conn, 0, sizeof(t->conn));
 	t->following = true;
 
-	if (!t->local_any)
-		host_text(&t->local, lhost, sizeof(lhost));
-	if (t->have_peer)
-		host_text(&t->peer, phost, sizeof(phost));
-	snprintf(filter, sizeof(filter), "tcp port %u%s%s", t->local.port, lhost[0] ? " and " : "", lhost);
-	if (t->have_peer)
-		snprintf(filter + strlen(filter), sizeof(filter) - strlen(filter), " and %s and tcp port %u",
-			 phost, t->peer.port);
-	if (set_filter(t, filter) < 0)
-		report_error(t->r, "--trace: filter '%s': %s", filter, pcap_geterr(t->pcap));
+	capture_filter_text(&t->local, t->local_any, t->have_peer ? &t->peer : NULL, filter, sizeof(filter));
+	if (capture_set_filter(t->capture, filter, why, sizeof(why)) < 0)
+		report_error(t->r, "--trace: filter '%s': %s", filter, why);
 	if (dialing && !t->clock_started) {
 		t->r->t0_ns = now_ns();
 		t->clock_started = true;
@@ -253,45 +172,24 @@ void trace_finish(struct trace *t)
 
 void trace_close(struct trace *t)
 {
-	struct pcap_stat st;
-
 	if (t == NULL)
 		return;
 	drain(&t->source);
 	t->r->source = NULL;
-	if (pcap_stats(t->pcap, &st) == 0 && st.ps_drop > 0) {
-		struct field f[] = { F_INT("dropped", st.ps_drop), F_END };
+	long long dropped = capture_dropped(t->capture);
+	if (dropped > 0) {
+		struct field f[] = { F_INT("dropped", dropped), F_END };
 		report_event(t->r, "trace_dropped", f,
-			     "the capture dropped %u segment%s (the kernel's buffer was full): the trace has gaps",
-			     st.ps_drop, st.ps_drop == 1 ? "" : "s");
+			     "the capture dropped %lld segment%s (the kernel's buffer was full): the trace has gaps",
+			     dropped, dropped == 1 ? "" : "s");
 	}
-	pcap_close(t->pcap);
+	capture_close(t->capture);
 	free(t);
 }
 
 const char *trace_library(void)
 {
-	return pcap_lib_version();
+	const char *v = capture_library();
+
+	return v ? v : "none (built without libpcap)";
 }
-
-#else /* built without libpcap */
-
-struct trace *trace_open(struct report *r)
-{
-	if (!r->quiet)
-		report_error(r, "--trace: this tcptool was built without capture support (libpcap); "
-				"carrying on without the trace");
-	return NULL;
-}
-
-void trace_follow(struct trace *t, const struct sockaddr *local, const struct sockaddr *peer,
-		  bool dialing)
-{
-	(void)t, (void)local, (void)peer, (void)dialing;
-}
-
-void trace_finish(struct trace *t) { (void)t; }
-void trace_close(struct trace *t) { (void)t; }
-const char *trace_library(void) { return "none (built without libpcap)"; }
-
-#endif

@@ -1,8 +1,9 @@
 /*
  * --trace: capture the segments of our own connection and print them as
  * "segment" events, in time order with the socket events around them.
- * Built on libpcap where the build found it; without it, or without
- * CAP_NET_RAW, trace_open says so in one line and the command carries on.
+ * The capture itself is net/capture's (libpcap where the build found it);
+ * without it, or without CAP_NET_RAW, trace_open says so in one line and
+ * the command carries on.
  */
 #ifndef TCPTOOL_TRACE_H
 #define TCPTOOL_TRACE_H
