@@ -11,6 +11,7 @@
 #include "view/report.h"
 #include "view/server_report.h"
 #include "net/server.h"
+#include "cmd/settings.h"
 
 #define ACK_MESSAGE_MAX 4096  /* one read; with --lines, the longest line answered whole */
 #define ACK_SHOWN_MAX 512     /* characters of a message shown, after escaping */
@@ -166,14 +167,7 @@ int cmd_ack(int argc, char **argv, const struct options *o)
 					   .on_drained = answer_lines, .on_close = lines_close, .ctx = &a };
 	}
 	server_report_init(&view, &r);
-	struct server_config cfg = {
-		.bind_addr = o->bind_addr, .port = port, .family = o->family, .backlog = o->backlog,
-		.max_conns = o->max_conns > 0 ? o->max_conns : SERVER_MAX_CONNS_DEFAULT,
-		.idle_timeout_ms = o->idle_timeout_ms,
-		.read_size = ACK_MESSAGE_MAX,
-		.want_names = !r.quiet,  /* names only the events show */
-		.on_event = server_report_event, .event_ctx = &view,
-	};
+	struct server_config cfg = settings_server(o, port, ACK_MESSAGE_MAX, &view);
 	int status = server_report_status(&view, server_run(&cfg, &ops));
 	free(line_reply);
 	return status;

@@ -13,6 +13,7 @@
 #include "view/session_dial.h"
 #include "net/sock.h"
 #include "view/trace.h"
+#include "cmd/settings.h"
 
 /* -z and -c make handshakes only: no data, so no relay options. */
 static bool probe_options_valid(const struct options *o)
@@ -81,10 +82,7 @@ int cmd_connect(int argc, char **argv, const struct options *o)
 	report_init(&r, stderr, o->json, o->quiet, o->verbose);
 	r.stamp = o->trace;
 	struct trace *trace = o->trace ? trace_open(&r) : NULL;
-	struct dial_settings dial = {
-		.family = o->family, .timeout_ms = o->timeout_ms,
-		.source_addr = o->source_addr, .source_port = o->source_port,
-	};
+	struct dial_settings dial = settings_dial(o);
 	status = session_dial(&r, argv[0], port, &dial, trace, &d);
 	if (status) {
 		trace_finish(trace);

@@ -17,6 +17,7 @@
 #include "view/session_dial.h"
 #include "base/clock.h"
 #include "view/explain.h"
+#include "cmd/settings.h"
 
 /* Handshakes in flight at most, and fewer under a small ulimit -n. */
 #define PROBE_PARALLEL 128
@@ -296,10 +297,7 @@ int connect_probe(const char *host, const char *ports, const struct options *o)
 	}
 	pr.port = port_set_next(set, -1);
 	report_init(&r, stdout, o->json, o->quiet, o->verbose);
-	struct dial_settings dial = {
-		.family = o->family, .timeout_ms = o->timeout_ms,
-		.source_addr = o->source_addr, .source_port = o->source_port,
-	};
+	struct dial_settings dial = settings_dial(o);
 	status = session_resolve_dial(&r, host, pr.port, &dial, &peers, &source, NULL);
 	if (status) {
 		free(set);

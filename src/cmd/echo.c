@@ -5,6 +5,7 @@
 #include "view/report.h"
 #include "view/server_report.h"
 #include "net/server.h"
+#include "cmd/settings.h"
 
 static void echo_data(struct server *s, struct server_conn *c, const char *buf, size_t len)
 {
@@ -29,15 +30,8 @@ int cmd_echo(int argc, char **argv, const struct options *o)
 	report_init(&r, stdout, o->json, o->quiet, o->verbose);
 	r.batch = true;
 	server_report_init(&view, &r);
-	struct server_config cfg = {
-		.bind_addr = o->bind_addr, .port = port, .family = o->family, .backlog = o->backlog,
-		.max_conns = o->max_conns > 0 ? o->max_conns : SERVER_MAX_CONNS_DEFAULT,
-		.idle_timeout_ms = o->idle_timeout_ms,
-		.read_size = SERVER_READ_MAX,
-		/* Echo answers small writes one by one; Nagle would hold them back. */
-		.nodelay = true,
-		.want_names = !r.quiet,  /* names only the events show */
-		.on_event = server_report_event, .event_ctx = &view,
-	};
+	struct server_config cfg = settings_server(o, port, SERVER_READ_MAX, &view);
+	/* Echo answers small writes one by one; Nagle would hold them back. */
+	cfg.nodelay = true;
 	return server_report_status(&view, server_run(&cfg, &ops));
 }

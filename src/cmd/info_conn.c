@@ -19,6 +19,7 @@
 #include "net/tcpinfo.h"
 #include "view/trace.h"
 #include "net/tcp_state.h"
+#include "cmd/settings.h"
 
 /*
  * What TCP_INFO says of fd: a "negotiated" event, or explained rows.
@@ -76,10 +77,7 @@ int info_connect(const char *host, const char *port_text, const struct options *
 	report_init(&r, stdout, o->json, o->quiet, o->verbose);
 	r.stamp = o->trace;
 	struct trace *trace = o->trace ? trace_open(&r) : NULL;
-	struct dial_settings dial = {
-		.family = o->family, .timeout_ms = o->timeout_ms,
-		.source_addr = o->source_addr, .source_port = o->source_port,
-	};
+	struct dial_settings dial = settings_dial(o);
 	int status = session_dial(&r, host, port, &dial, trace, &d);
 	if (status == 0) {
 		session_report_connected(&r, host, &d);

@@ -12,6 +12,7 @@
 #include "view/trace.h"
 #include "cmd/shutdown_watch.h"
 #include "base/clock.h"
+#include "cmd/settings.h"
 
 /* Without -w: how long the handshake may take, and how long to watch the close. */
 #define SHUTDOWN_WAIT_MS 3000
@@ -28,10 +29,7 @@ static void report_wait_over(const struct shutdown_watch *w, long long wait_ms)
 
 int cmd_shutdown(int argc, char **argv, const struct options *o)
 {
-	struct dial_settings dial = {
-		.family = o->family, .timeout_ms = o->timeout_ms,
-		.source_addr = o->source_addr, .source_port = o->source_port,
-	};
+	struct dial_settings dial = settings_dial(o);
 	struct session_dial d;
 	struct report r;
 	struct shutdown_watch w;

@@ -1,0 +1,23 @@
+/* What the commands hand the layers, made in one place from the command line. */
+#include "cmd/settings.h"
+
+struct dial_settings settings_dial(const struct options *o)
+{
+	return (struct dial_settings){
+		.family = o->family, .timeout_ms = o->timeout_ms,
+		.source_addr = o->source_addr, .source_port = o->source_port,
+	};
+}
+
+struct server_config settings_server(const struct options *o, int port, size_t read_size,
+				     struct server_report *view)
+{
+	return (struct server_config){
+		.bind_addr = o->bind_addr, .port = port, .family = o->family, .backlog = o->backlog,
+		.max_conns = o->max_conns > 0 ? o->max_conns : SERVER_MAX_CONNS_DEFAULT,
+		.idle_timeout_ms = o->idle_timeout_ms,
+		.read_size = read_size,
+		.want_names = !o->quiet,  /* names only the events show */
+		.on_event = server_report_event, .event_ctx = view,
+	};
+}

@@ -1,0 +1,23 @@
+/* What the commands hand the layers, made in one place from the command line. */
+#ifndef TCPTOOL_CMD_SETTINGS_H
+#define TCPTOOL_CMD_SETTINGS_H
+
+#include <stddef.h>
+
+#include "args.h"
+#include "net/server.h"
+#include "view/server_report.h"
+#include "view/session_dial.h"
+
+/* -4/-6, -w, -s and -p: how connect, info HOST PORT, shutdown and the probes dial. */
+struct dial_settings settings_dial(const struct options *o);
+
+/*
+ * -b, -4/-6, --backlog, --max-conns (default SERVER_MAX_CONNS_DEFAULT),
+ * --idle-timeout and -q for echo and ack, which read up to read_size bytes
+ * at a time and tell what happens to view.
+ */
+struct server_config settings_server(const struct options *o, int port, size_t read_size,
+				     struct server_report *view);
+
+#endif
