@@ -18,10 +18,11 @@ set -euo pipefail
 # ip, tc), procps (ps); netbase (/etc/services); netcat-openbsd (interop
 # peer); mandoc, groff-base and bsdextrautils (col) for the manual; zsh,
 # fish, shellcheck and bash-completion for the completions; strace;
-# libpcap-dev and pkg-config for a build with --trace.
+# libpcap-dev and pkg-config for a build with --trace; jq, which examples
+# in the manual and the README use.
 essential=(bats bats-support bats-assert python3 iproute2 procps)
 optional=(netbase netcat-openbsd mandoc groff-base bsdextrautils zsh fish shellcheck bash-completion
-	strace libpcap-dev pkg-config)
+	strace libpcap-dev pkg-config jq)
 # CI also builds with clang, fuzzes (libFuzzer's runtime), lints and runs valgrind.
 ci_only=(clang libclang-rt-14-dev cppcheck clang-tidy valgrind)
 
