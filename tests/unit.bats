@@ -13,7 +13,7 @@ setup() {
 	run -0 "$TCPTOOL_UNIT" args
 }
 
-@test "unit: info_format.c: info's table, detail lines, JSON, explained rows, spans and data bytes" {
+@test "unit: info_format.c: info's table, detail lines, JSON, explained rows and data bytes" {
 	run -0 "$TCPTOOL_UNIT" info_format
 }
 
@@ -49,7 +49,7 @@ setup() {
 	run -0 "$TCPTOOL_UNIT" sockdiag
 }
 
-@test "unit: format.c: byte counts in B, KiB, MiB and TiB" {
+@test "unit: format.c: byte counts in B, KiB, MiB and TiB, and time spans" {
 	run -0 "$TCPTOOL_UNIT" format
 }
 

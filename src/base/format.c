@@ -97,3 +97,31 @@ char *format_bytes(uint64_t n, char *buf, size_t size)
 		snprintf(buf, size, "%" PRIu64 ".%" PRIu64 " %s", tenths / 10, tenths % 10, units[u]);
 	return buf;
 }
+
+char *format_span_us(uint64_t us, char *buf, size_t size)
+{
+	uint64_t whole, frac;
+	const char *unit;
+	int digits = 3;
+
+	if (us < 1000000) {
+		whole = us / 1000;
+		frac = us % 1000;
+		unit = "ms";
+	} else {
+		uint64_t ms = (us + 500) / 1000;
+		whole = ms / 1000;
+		frac = ms % 1000;
+		unit = "s";
+	}
+	/* "200 ms", not "200.000 ms"; "1.5 ms", not "1.500 ms". */
+	while (digits > 0 && frac % 10 == 0) {
+		frac /= 10;
+		digits--;
+	}
+	if (digits == 0)
+		snprintf(buf, size, "%" PRIu64 " %s", whole, unit);
+	else
+		snprintf(buf, size, "%" PRIu64 ".%0*" PRIu64 " %s", whole, digits, frac, unit);
+	return buf;
+}

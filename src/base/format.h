@@ -28,4 +28,10 @@ char *format_duration(long long ms, char *buf, size_t size);
 /* Formats a byte count for people: "512 B", "1.5 KiB", "64 MiB" (rounded from 10 up). */
 char *format_bytes(uint64_t n, char *buf, size_t size);
 
+/*
+ * A time span from microseconds, with its unit, as people write it:
+ * "0.026 ms", "200 ms", "1.5 ms", "3.001 s", "5 s".
+ */
+char *format_span_us(uint64_t us, char *buf, size_t size);
+
 #endif

@@ -64,34 +64,6 @@ void info_data_bytes(const struct tcp_summary *s, bool we_opened, uint64_t *out,
 	*in = s->bytes_received > not_data_in ? s->bytes_received - not_data_in : 0;
 }
 
-char *info_format_span(uint64_t us, char *buf, size_t size)
-{
-	uint64_t whole, frac;
-	const char *unit;
-	int digits = 3;
-
-	if (us < 1000000) {
-		whole = us / 1000;
-		frac = us % 1000;
-		unit = "ms";
-	} else {
-		uint64_t ms = (us + 500) / 1000;
-		whole = ms / 1000;
-		frac = ms % 1000;
-		unit = "s";
-	}
-	/* "200 ms", not "200.000 ms"; "1.5 ms", not "1.500 ms". */
-	while (digits > 0 && frac % 10 == 0) {
-		frac /= 10;
-		digits--;
-	}
-	if (digits == 0)
-		snprintf(buf, size, "%" PRIu64 " %s", whole, unit);
-	else
-		snprintf(buf, size, "%" PRIu64 ".%0*" PRIu64 " %s", whole, digits, frac, unit);
-	return buf;
-}
-
 size_t info_negotiated_rows(const struct tcp_summary *s, const char *congestion, int verbose,
 			    bool we_opened, struct info_row *rows, size_t max)
 {
@@ -146,8 +118,8 @@ size_t info_negotiated_rows(const struct tcp_summary *s, const char *congestion,
 
 	r = row(rows, &n, max, "rtt",
 		"smoothed round-trip time and its variation; fresh, it is the handshake's sample");
-	snprintf(r->value, sizeof(r->value), "%s (var %s)", info_format_span(s->rtt_us, a, sizeof(a)),
-		 info_format_span(s->rttvar_us, b, sizeof(b)));
+	snprintf(r->value, sizeof(r->value), "%s (var %s)", format_span_us(s->rtt_us, a, sizeof(a)),
+		 format_span_us(s->rttvar_us, b, sizeof(b)));
 	r = row(rows, &n, max, "cwnd",
 		"congestion window: segments in flight before ACKs must come back (10 at the start)");
 	snprintf(r->value, sizeof(r->value), "%u segments", s->snd_cwnd);
@@ -165,7 +137,7 @@ size_t info_negotiated_rows(const struct tcp_summary *s, const char *congestion,
 		return n;
 
 	r = row(rows, &n, max, "rto", "retransmission timeout: how long an unacknowledged segment waits");
-	snprintf(r->value, sizeof(r->value), "%s", info_format_span(s->rto_us, a, sizeof(a)));
+	snprintf(r->value, sizeof(r->value), "%s", format_span_us(s->rto_us, a, sizeof(a)));
 	r = row(rows, &n, max, "mss seen", "largest segment the peer has sent us so far (536 until data comes)");
 	snprintf(r->value, sizeof(r->value), "%u bytes", s->rcv_mss);
 	r = row(rows, &n, max, "path mtu", "largest IP packet the path carries, as far as we know");

@@ -57,12 +57,6 @@ size_t info_negotiated_rows(const struct tcp_summary *s, const char *congestion,
 void info_data_bytes(const struct tcp_summary *s, bool we_opened, uint64_t *out, uint64_t *in);
 
 /*
- * A time span from microseconds, with its unit, as people write it:
- * "0.026 ms", "200 ms", "1.5 ms", "3.001 s", "5 s".
- */
-char *info_format_span(uint64_t us, char *buf, size_t size);
-
-/*
  * Renders rows as lines no wider than width (clamped to INFO_WIDTH_MIN ..
  * INFO_WIDTH), each ending in a newline: per row, the name and the value
  * in aligned columns, then the meaning under them, indented and wrapped at

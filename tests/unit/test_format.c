@@ -1,11 +1,27 @@
-/* base/format.c: byte counts in B, KiB, MiB and TiB, with no needless decimal. */
+/* base/format.c: byte counts in B, KiB, MiB and TiB, and time spans, with no needless decimal. */
 #include "unit.h"
 
 #include <stdint.h>
 
 #include "base/format.h"
 
-void test_format(void)
+static void test_span(void)
+{
+	char b[32];
+
+	CHECK_STR(format_span_us(0, b, sizeof(b)), "0 ms");
+	CHECK_STR(format_span_us(26, b, sizeof(b)), "0.026 ms");
+	CHECK_STR(format_span_us(1500, b, sizeof(b)), "1.5 ms");
+	CHECK_STR(format_span_us(200000, b, sizeof(b)), "200 ms");
+	CHECK_STR(format_span_us(999999, b, sizeof(b)), "999.999 ms");
+	CHECK_STR(format_span_us(1000000, b, sizeof(b)), "1 s");
+	CHECK_STR(format_span_us(3001000, b, sizeof(b)), "3.001 s");
+	CHECK_STR(format_span_us(3100400, b, sizeof(b)), "3.1 s");
+	CHECK_STR(format_span_us(5000000, b, sizeof(b)), "5 s");
+	CHECK_STR(format_span_us(120000000, b, sizeof(b)), "120 s");
+}
+
+static void test_bytes(void)
 {
 	char b[32];
 
@@ -18,4 +34,10 @@ void test_format(void)
 	CHECK_STR(format_bytes(4194304, b, sizeof(b)), "4 MiB");
 	CHECK_STR(format_bytes((uint64_t)65535 << 14, b, sizeof(b)), "1024 MiB");
 	CHECK_STR(format_bytes((uint64_t)3 << 40, b, sizeof(b)), "3 TiB");
+}
+
+void test_format(void)
+{
+	test_bytes();
+	test_span();
 }

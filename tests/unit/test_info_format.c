@@ -362,22 +362,6 @@ static void test_wrap(void)
 		       "      after 7200 s (2 h) with nothing received\n");
 }
 
-static void test_span(void)
-{
-	char b[32];
-
-	CHECK_STR(info_format_span(0, b, sizeof(b)), "0 ms");
-	CHECK_STR(info_format_span(26, b, sizeof(b)), "0.026 ms");
-	CHECK_STR(info_format_span(1500, b, sizeof(b)), "1.5 ms");
-	CHECK_STR(info_format_span(200000, b, sizeof(b)), "200 ms");
-	CHECK_STR(info_format_span(999999, b, sizeof(b)), "999.999 ms");
-	CHECK_STR(info_format_span(1000000, b, sizeof(b)), "1 s");
-	CHECK_STR(info_format_span(3001000, b, sizeof(b)), "3.001 s");
-	CHECK_STR(info_format_span(3100400, b, sizeof(b)), "3.1 s");
-	CHECK_STR(info_format_span(5000000, b, sizeof(b)), "5 s");
-	CHECK_STR(info_format_span(120000000, b, sizeof(b)), "120 s");
-}
-
 /* The data bytes: the SYN and FINs that tcp_info counts, taken out. */
 static void test_data_bytes(void)
 {
@@ -462,7 +446,6 @@ void test_info_format(void)
 	test_negotiated();
 	test_rows();
 	test_wrap();
-	test_span();
 	test_data_bytes();
 	test_fields();
 }
