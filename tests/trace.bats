@@ -415,28 +415,6 @@ EOF2
 	done
 }
 
-@test "who closed first: connect --half-close --send racing a peer that closes at once says what the trace shows" {
-	need_capture
-	local nth
-	# The peer's FIN and our --send and FIN cross: either may be first, both
-	# may be (a simultaneous close), and ours may leave while the peer's
-	# waits unread in our kernel.
-	for nth in 1 2 3 4 5; do
-		start_bg s python3 "$PEER" fin-first-server
-		port=$(wait_for_port s)
-		run -0 --separate-stderr tt --json connect --trace --half-close --send "hi $nth" 127.0.0.1 "$port"
-		echo "$stderr" >"$(D c.json)"
-		python3 - "$(D c.json)" <<EOF2 || fail "connection $nth: $stderr"
-$FIN_ORDER
-cli = load(sys.argv[1])
-truth = fin_order(cli)[0]
-said = [e for e in cli if e["event"] == "closed"][0]["first_fin"]
-assert said == truth, ("connect says", said, "the wire", truth)
-EOF2
-		assert_bg_exit s 0
-	done
-}
-
 @test "--trace on one terminal with the data: a segment line after data without a newline starts a line of its own" {
 	need_capture
 	need_tool script bsdutils
