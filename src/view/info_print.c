@@ -7,7 +7,8 @@
 
 #include "view/info_format.h"
 
-int info_width(FILE *out)
+/* How wide explained rows may be on out. */
+static int info_width(FILE *out)
 {
 	/*
 	 * Never wider than 80 columns, even on a wide terminal: lines of prose

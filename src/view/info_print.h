@@ -8,15 +8,9 @@
 struct info_row;
 
 /*
- * How wide explained rows may be on out: 80 columns, or fewer when out is
- * a narrower terminal or COLUMNS asks for fewer.
- */
-int info_width(FILE *out);
-
-/*
- * Prints explained rows to out, after header unless it is NULL, as wide
- * as info_width(out).  Returns 0, or -1 with errno set when there is no
- * memory for them.
+ * Prints explained rows to out, after header unless it is NULL: 80
+ * columns wide, or fewer when out is a narrower terminal or COLUMNS asks
+ * for fewer.  Returns 0, or -1 with errno set when there is no memory.
  */
 int info_print_rows(FILE *out, const struct info_row *header, const struct info_row *rows,
 		    size_t n);
