@@ -177,6 +177,40 @@ const char *parse_duration(const char *s, long long *ms)
 	return NULL;
 }
 
+const char *parse_rate(const char *s, unsigned long long *bytes_per_s)
+{
+	static const struct { const char *suffix; double scale; } units[] = {
+		{ "", 1 }, { "k", 1e3 }, { "K", 1e3 }, { "M", 1e6 }, { "G", 1e9 },
+		{ "Ki", 1024.0 }, { "Mi", 1048576.0 }, { "Gi", 1073741824.0 },
+	};
+	const char *p = s;
+	int dots = 0, digits = 0;
+
+	/* Checked by hand: strtod would take hex, inf and nan. */
+	for (; isdigit((unsigned char)*p) || *p == '.'; p++) {
+		if (*p == '.')
+			dots++;
+		else
+			digits++;
+	}
+	if (digits == 0 || dots > 1)
+		return *s == '-' ? "negative" : "expected bytes a second, like 500k, 10M or 1G";
+	if (digits > 15)
+		return "too large";
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+		if (strcmp(p, units[i].suffix) != 0)
+			continue;
+		double v = strtod(s, NULL) * units[i].scale;
+		if (v > 1e15)
+			return "too large";
+		if (v < 1)
+			return "must be at least 1 byte a second";
+		*bytes_per_s = (unsigned long long)(v + 0.5);
+		return NULL;
+	}
+	return "unknown unit (use k, M, G or Ki, Mi, Gi)";
+}
+
 const char *parse_count(const char *s, long long min, long long max, long long *n)
 {
 	static char range[64];
@@ -365,7 +399,20 @@ static bool apply_option(int id, const char *arg, const char *cmd_name, struct o
 	case 'i':
 		what = "interval";
 		why = parse_duration(arg, &o->interval_ms);
+		if (why == NULL && o->interval_ms == 0)
+			why = "must be greater than zero";
 		break;
+	case OPT_RATE:
+		what = "rate";
+		why = parse_rate(arg, &o->send_rate);
+		break;
+	case OPT_READ_RATE:
+		what = "read rate";
+		why = parse_rate(arg, &o->read_rate);
+		break;
+	case OPT_PROGRESS: o->progress = 1; break;
+	case OPT_NO_PROGRESS: o->progress = -1; break;
+	case OPT_WATCH: o->watch = true; break;
 	case OPT_AFTER:
 		what = "delay";
 		why = parse_duration(arg, &o->after_ms);

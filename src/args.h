@@ -59,7 +59,11 @@ struct options {
 	bool system;           /* info --system */
 	bool zero_io;          /* connect -z */
 	long long count;       /* connect -c; -1: not given, 0: until interrupted */
-	long long interval_ms; /* connect -i; -1: not given */
+	long long interval_ms; /* -i: interval reports, or connect -c's spacing; -1: not given */
+	unsigned long long send_rate;  /* --rate, bytes a second; 0: no limit */
+	unsigned long long read_rate;  /* --read-rate */
+	int progress;          /* -1: --no-progress, 0: on a terminal, 1: --progress */
+	bool watch;            /* info --watch */
 	int shut_how;          /* shutdown --how: SHUT_RD, SHUT_WR, SHUT_RDWR */
 	bool how_given;
 	bool rst;              /* shutdown --rst */
@@ -95,6 +99,8 @@ void args_print_help(int must_have, int must_not_have);
 const char *parse_port(const char *s, int *port);
 const char *parse_duration(const char *s, long long *ms);
 const char *parse_count(const char *s, long long min, long long max, long long *n);
+/* A rate in bytes a second: N[.N] with k, M, G (powers of 1000) or Ki, Mi, Gi (of 1024). */
+const char *parse_rate(const char *s, unsigned long long *bytes_per_s);
 /*
  * A set of ports: "22", "20-25", "22,80,443", "ssh,8000-8010".  Ports of
  * the set are bits; port_set_next() walks them in increasing order.

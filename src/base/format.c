@@ -125,3 +125,33 @@ char *format_span_us(uint64_t us, char *buf, size_t size)
 		snprintf(buf, size, "%" PRIu64 ".%0*" PRIu64 " %s", whole, digits, frac, unit);
 	return buf;
 }
+
+char *format_si(double v, const char *unit, char *buf, size_t size)
+{
+	static const char prefixes[] = " kMGTP";
+	size_t p = 0;
+
+	if (v < 0)
+		v = 0;
+	while (p + 1 < sizeof(prefixes) - 1 && v >= 999.5) {
+		v /= 1000;
+		p++;
+	}
+	if (p == 0)
+		snprintf(buf, size, "%.0f %s", v, unit);
+	else
+		snprintf(buf, size, "%.*f %c%s", v < 9.995 ? 2 : v < 99.95 ? 1 : 0, v, prefixes[p], unit);
+	return buf;
+}
+
+char *format_clock(int64_t seconds, char *buf, size_t size)
+{
+	if (seconds < 0)
+		seconds = 0;
+	if (seconds >= 3600)
+		snprintf(buf, size, "%" PRId64 ":%02" PRId64 ":%02" PRId64, seconds / 3600,
+			 seconds / 60 % 60, seconds % 60);
+	else
+		snprintf(buf, size, "%" PRId64 ":%02" PRId64, seconds / 60, seconds % 60);
+	return buf;
+}

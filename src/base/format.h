@@ -29,6 +29,16 @@ char *format_duration(long long ms, char *buf, size_t size);
 char *format_bytes(uint64_t n, char *buf, size_t size);
 
 /*
+ * A quantity in decimal units with three significant digits, for sizes and
+ * rates on the wire: format_si(1250000, "B/s") is "1.25 MB/s"; below 1000,
+ * whole numbers: "512 B".
+ */
+char *format_si(double v, const char *unit, char *buf, size_t size);
+
+/* A clock-style time for progress: "0:07", "12:34", "1:02:03". */
+char *format_clock(int64_t seconds, char *buf, size_t size);
+
+/*
  * A time span from microseconds, with its unit, as people write it:
  * "0.026 ms", "200 ms", "1.5 ms", "3.001 s", "5 s".
  */

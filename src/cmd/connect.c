@@ -24,19 +24,22 @@ static bool probe_options_valid(const struct options *o)
 		usage_error("connect", "connect: -z and -c exclude each other");
 		return false;
 	}
-	if (o->interval_ms >= 0 && o->count < 0) {
-		usage_error("connect", "connect: -i needs -c");
+	if (o->zero_io && o->interval_ms >= 0) {
+		usage_error("connect", "connect: -i does not go with -z (use -c N -i DUR to repeat handshakes)");
 		return false;
 	}
 	if (!o->zero_io && o->count < 0)
-		return true;
+		return settings_session_valid("connect", o);
 	if (o->trace) {
 		usage_error("connect", "connect: --trace follows one connection; it does not go with %s", mode);
 		return false;
 	}
-	if (o->send_text || o->half_close) {
+	const char *relay_only = o->send_text ? "--send" : o->half_close ? "--half-close"
+			       : o->send_rate ? "--rate" : o->read_rate ? "--read-rate"
+			       : o->progress > 0 ? "--progress" : NULL;
+	if (relay_only) {
 		usage_error("connect", "connect: %s does nothing with %s, which sends no data",
-			    o->send_text ? "--send" : "--half-close", mode);
+			    relay_only, mode);
 		return false;
 	}
 	return true;
@@ -98,9 +101,7 @@ int cmd_connect(int argc, char **argv, const struct options *o)
 		report_error(&r, "%s", strerror(errno));
 		status = EXIT_NETWORK;
 	} else {
-		struct session_opts so = {
-			.half_close = o->half_close, .timeout_ms = o->timeout_ms, .send_text = text != NULL,
-		};
+		struct session_opts so = settings_session(o);
 		session_share_terminal(&r, &io);
 		status = session_relay(&r, d.fd, &d.names, &io, &so, d.late_err, NULL);
 	}

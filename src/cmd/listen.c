@@ -14,6 +14,7 @@
 #include "net/tcpinfo.h"
 #include "view/trace.h"
 #include "base/clock.h"
+#include "cmd/settings.h"
 
 /* Sleeps for --accept-delay, then shows how many clients the kernel queued meanwhile. */
 static void accept_delay(const struct report *r, int lfd, long long ms)
@@ -81,7 +82,7 @@ int cmd_listen(int argc, char **argv, const struct options *o)
 	char ms[32];
 
 	if (!args_operands("listen", argc, argv, "PORT") ||
-	    !args_port_operand("listen", argv[0], &port))
+	    !args_port_operand("listen", argv[0], &port) || !settings_session_valid("listen", o))
 		return EXIT_USAGE;
 
 	report_init(&r, stderr, o->json, o->quiet, o->verbose);
@@ -102,9 +103,7 @@ int cmd_listen(int argc, char **argv, const struct options *o)
 		return EXIT_NETWORK;
 	}
 	session_share_terminal(&r, &io);
-	struct session_opts so = {
-		.half_close = o->half_close, .timeout_ms = o->timeout_ms, .send_text = o->send_text != NULL,
-	};
+	struct session_opts so = settings_session(o);
 	do {
 		if (o->accept_delay_ms > 0)
 			accept_delay(&r, lfd, o->accept_delay_ms);

@@ -21,3 +21,24 @@ struct server_config settings_server(const struct options *o, int port, size_t r
 		.on_event = server_report_event, .event_ctx = view,
 	};
 }
+
+struct session_opts settings_session(const struct options *o)
+{
+	return (struct session_opts){
+		.half_close = o->half_close, .timeout_ms = o->timeout_ms,
+		.send_text = o->send_text != NULL,
+		.interval_ms = o->interval_ms > 0 ? o->interval_ms : 0,
+		.send_rate = o->send_rate, .read_rate = o->read_rate,
+		.progress = o->progress,
+	};
+}
+
+bool settings_session_valid(const char *cmd_name, const struct options *o)
+{
+	if (o->progress > 0 && (o->json || o->quiet)) {
+		usage_error(cmd_name, "%s: --progress does not go with %s", cmd_name,
+			    o->json ? "--json" : "-q");
+		return false;
+	}
+	return true;
+}

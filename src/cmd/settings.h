@@ -2,11 +2,13 @@
 #ifndef TCPTOOL_CMD_SETTINGS_H
 #define TCPTOOL_CMD_SETTINGS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "args.h"
 #include "net/server.h"
 #include "view/server_report.h"
+#include "view/session.h"
 #include "view/session_dial.h"
 
 /* -4/-6, -w, -s and -p: how connect, info HOST PORT, shutdown and the probes dial. */
@@ -19,5 +21,14 @@ struct dial_settings settings_dial(const struct options *o);
  */
 struct server_config settings_server(const struct options *o, int port, size_t read_size,
 				     struct server_report *view);
+
+/* --half-close, -w, --send, -i, --rate, --read-rate and the progress line: how a relay runs. */
+struct session_opts settings_session(const struct options *o);
+
+/*
+ * Checks the relay options of connect and listen against --json and -q;
+ * a clash is a usage error, printed.  Returns false then.
+ */
+bool settings_session_valid(const char *cmd_name, const struct options *o);
 
 #endif

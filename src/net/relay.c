@@ -13,6 +13,7 @@
 
 #include "net/sock.h"
 #include "base/clock.h"
+#include "base/rate_limit.h"
 
 static size_t buf_len(const struct relay_buf *b) { return b->tail - b->head; }
 static size_t buf_room(const struct relay_buf *b) { return b->cap - b->tail; }
@@ -122,6 +123,19 @@ void relay_io_free(struct relay_io *io)
 	io->via[0] = io->via[1] = -1;
 }
 
+int64_t relay_io_input_size(const struct relay_io *io)
+{
+	int64_t queued = (int64_t)buf_len(&io->up);
+	struct stat st;
+
+	if (io->in_eof)
+		return queued;
+	if (fstat(io->in_fd, &st) < 0 || !S_ISREG(st.st_mode))
+		return -1;
+	off_t at = lseek(io->in_fd, 0, SEEK_CUR);
+	return queued + (st.st_size > at && at >= 0 ? (int64_t)(st.st_size - at) : 0);
+}
+
 struct relay {
 	int sock;
 	struct relay_io *io;
@@ -138,7 +152,22 @@ struct relay {
 	bool net_eof;
 	bool done;
 	int64_t last_activity;
+	struct rate_limit send_limit, read_limit;
+	int64_t start;
+	int64_t next_tick;     /* 0: no ticks */
 };
+
+/* How much of 'want' the limit lets move now; 0 while the bucket refills. */
+static size_t allowed(struct rate_limit *rl, size_t want)
+{
+	return rl->rate ? rate_limit_allow(rl, now_ns(), want) : want;
+}
+
+static void before_output(struct relay *r)
+{
+	if (r->o->before_output)
+		r->o->before_output(r->o->ctx);
+}
 
 static void emit(struct relay *r, enum relay_event ev)
 {
@@ -206,6 +235,8 @@ static void note_output(struct relay_io *io, const char *data, size_t n)
 static void reset_while_sending(struct relay *r, int err)
 {
 	struct relay_buf *b = &r->io->down;
+
+	before_output(r);
 	bool out_ok = buf_len(b) == 0 || write_all(r->io->out_fd, b->data + b->head, buf_len(b)) == 0;
 
 	if (out_ok)
@@ -248,7 +279,10 @@ static void send_up(struct relay *r)
 	struct relay_buf *b = &r->io->up;
 
 	while (buf_len(b) > 0) {
-		ssize_t n = send(r->sock, b->data + b->head, buf_len(b), MSG_NOSIGNAL);
+		size_t want = allowed(&r->send_limit, buf_len(b));
+		if (want == 0)
+			return;
+		ssize_t n = send(r->sock, b->data + b->head, want, MSG_NOSIGNAL);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
@@ -261,6 +295,7 @@ static void send_up(struct relay *r)
 			return;
 		}
 		buf_consumed(b, (size_t)n);
+		rate_limit_spend(&r->send_limit, (size_t)n);
 		r->res->bytes_out += (uint64_t)n;
 		r->last_activity = now_ns();
 	}
@@ -284,10 +319,14 @@ static void socket_eof(struct relay *r)
 static void recv_down(struct relay *r)
 {
 	struct relay_buf *b = &r->io->down;
-	ssize_t n = recv(r->sock, b->data + b->tail, buf_room(b), 0);
+	size_t want = allowed(&r->read_limit, buf_room(b));
 
+	if (want == 0)
+		return;
+	ssize_t n = recv(r->sock, b->data + b->tail, want, 0);
 	if (n > 0) {
 		b->tail += (size_t)n;
+		rate_limit_spend(&r->read_limit, (size_t)n);
 		r->res->bytes_in += (uint64_t)n;
 		r->last_activity = now_ns();
 	} else if (n == 0) {
@@ -303,6 +342,8 @@ static void recv_down(struct relay *r)
 static void write_down(struct relay *r)
 {
 	struct relay_buf *b = &r->io->down;
+
+	before_output(r);
 	ssize_t n = write(r->io->out_fd, b->data + b->head, buf_len(b));
 
 	if (n > 0) {
@@ -318,9 +359,13 @@ static void write_down(struct relay *r)
 static void zc_send_up(struct relay *r)
 {
 	struct relay_io *io = r->io;
-	ssize_t n = sendfile(r->sock, io->in_fd, NULL, ZC_CHUNK);
+	size_t want = allowed(&r->send_limit, ZC_CHUNK);
 
+	if (want == 0)
+		return;
+	ssize_t n = sendfile(r->sock, io->in_fd, NULL, want);
 	if (n > 0) {
+		rate_limit_spend(&r->send_limit, (size_t)n);
 		r->res->bytes_out += (uint64_t)n;
 		r->last_activity = now_ns();
 		r->up_wait_sock = false;
@@ -375,10 +420,14 @@ static void zc_recv_down(struct relay *r)
 {
 	struct relay_io *io = r->io;
 	bool via = io->down_path == PATH_VIA_PIPE;
-	ssize_t n = splice(r->sock, NULL, via ? io->via[1] : io->out_fd, NULL, ZC_CHUNK,
-			   SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+	size_t want = allowed(&r->read_limit, ZC_CHUNK);
 
+	if (want == 0)
+		return;
+	ssize_t n = splice(r->sock, NULL, via ? io->via[1] : io->out_fd, NULL, want,
+			   SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
 	if (n > 0) {
+		rate_limit_spend(&r->read_limit, (size_t)n);
 		r->res->bytes_in += (uint64_t)n;
 		r->last_activity = now_ns();
 		r->down_wait_out = false;
@@ -422,6 +471,21 @@ static void maybe_input_done(struct relay *r)
 	emit(r, RELAY_FIN_SENT);
 }
 
+/* The earlier of two wake-up times, where 0 means none. */
+static int64_t earlier(int64_t a, int64_t b)
+{
+	return a == 0 ? b : b == 0 || a < b ? a : b;
+}
+
+/* Calls the tick once its time has come. */
+static void tick(struct relay *r)
+{
+	if (r->next_tick == 0 || now_ns() < r->next_tick)
+		return;
+	r->res->duration_ns = now_ns() - r->start;
+	r->next_tick = r->o->on_tick(r->o->ctx, r->res);
+}
+
 int relay_run(int sock, struct relay_io *io, const struct relay_opts *o, struct relay_result *res)
 {
 	struct relay r = { .sock = sock, .io = io, .o = o, .res = res };
@@ -429,9 +493,14 @@ int relay_run(int sock, struct relay_io *io, const struct relay_opts *o, struct 
 
 	memset(res, 0, sizeof(*res));
 	io->down.head = io->down.tail = 0;
+	r.start = start;
 	r.last_activity = start;
+	rate_limit_init(&r.send_limit, o->send_rate, start);
+	rate_limit_init(&r.read_limit, o->read_rate, start);
+	r.next_tick = o->on_tick ? o->first_tick_ns : 0;
 
 	while (!r.done) {
+		tick(&r);
 		maybe_input_done(&r);
 		if (r.done)
 			break;
@@ -450,29 +519,44 @@ int relay_run(int sock, struct relay_io *io, const struct relay_opts *o, struct 
 		bool up_zc = io->up_path != PATH_COPY && buf_len(&io->up) == 0;
 		bool down_zc = io->down_path != PATH_COPY && buf_len(&io->down) == 0;
 		bool want_input = !io->in_eof && (!r.net_eof || o->half_close);
+		/* A limit whose bucket is empty: that direction waits for the refill, not for the socket. */
+		bool send_held = allowed(&r.send_limit, 1) == 0;
+		bool read_held = allowed(&r.read_limit, 1) == 0;
 		struct pollfd pfd[4] = {
 			{ .fd = -1 }, { .fd = -1 }, { .fd = -1 }, { .fd = -1 },
 		};
 		if (o->on_side_ready)
 			pfd[3] = (struct pollfd){ .fd = o->side_fd, .events = POLLIN };
-		if (want_input && (up_zc ? !r.up_wait_sock : buf_room(&io->up) > 0))
+		if (want_input && (up_zc ? !r.up_wait_sock && !send_held : buf_room(&io->up) > 0))
 			pfd[0] = (struct pollfd){ .fd = io->in_fd, .events = POLLIN };
 		pfd[1].fd = sock;
-		if (!r.net_eof && (down_zc ? !r.down_wait_out : buf_room(&io->down) > 0))
+		if (!r.net_eof && !read_held && (down_zc ? !r.down_wait_out : buf_room(&io->down) > 0))
 			pfd[1].events |= POLLIN;
-		if (buf_len(&io->up) > 0 || (up_zc && want_input && r.up_wait_sock))
+		if (!send_held && (buf_len(&io->up) > 0 || (up_zc && want_input && r.up_wait_sock)))
 			pfd[1].events |= POLLOUT;
+		/* A socket that hung up would wake every turn while a limit holds everything back. */
+		if (pfd[1].events == 0 && (send_held || read_held))
+			pfd[1].fd = -1;
 		if (buf_len(&io->down) > 0 || (down_zc && !r.net_eof && r.down_wait_out))
 			pfd[2] = (struct pollfd){ .fd = io->out_fd, .events = POLLOUT };
 
-		int wait = -1;
+		int64_t wake = r.next_tick;
 		if (o->idle_timeout_ms >= 0) {
-			int64_t left = r.last_activity + (int64_t)o->idle_timeout_ms * 1000000 - now_ns();
-			if (left <= 0) {
+			int64_t idle_end = r.last_activity + (int64_t)o->idle_timeout_ms * 1000000;
+			if (idle_end <= now_ns()) {
 				finish(&r, END_IDLE_TIMEOUT, ETIMEDOUT);
 				break;
 			}
-			wait = (int)((left + 999999) / 1000000);
+			wake = earlier(wake, idle_end);
+		}
+		if (send_held)
+			wake = earlier(wake, rate_limit_next_ns(&r.send_limit));
+		if (read_held)
+			wake = earlier(wake, rate_limit_next_ns(&r.read_limit));
+		int wait = -1;
+		if (wake) {
+			int64_t left = wake - now_ns();
+			wait = left <= 0 ? 0 : left > INT32_MAX * 1000000LL ? INT32_MAX : (int)((left + 999999) / 1000000);
 		}
 		int n = poll(pfd, 4, wait);
 		if (n < 0) {
@@ -482,7 +566,7 @@ int relay_run(int sock, struct relay_io *io, const struct relay_opts *o, struct 
 			break;
 		}
 		if (n == 0)
-			continue; /* the idle check above decides */
+			continue; /* a tick, a refill or the idle check: the top of the loop decides */
 		if (pfd[3].revents && o->on_side_ready)
 			o->on_side_ready(o->ctx);
 

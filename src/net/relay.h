@@ -85,6 +85,16 @@ struct relay_opts {
 	/* With on_side_ready set, side_fd is watched too and the call serves it (the --trace capture). */
 	int side_fd;
 	void (*on_side_ready)(void *ctx);
+	/*
+	 * With on_tick set, called once CLOCK_MONOTONIC reaches first_tick_ns,
+	 * then whenever it reaches the time the call returns (0: no more).
+	 */
+	int64_t (*on_tick)(void *ctx, const struct relay_result *so_far);
+	int64_t first_tick_ns;
+	/* Called before the relay writes data to out_fd by write() (a terminal's path). */
+	void (*before_output)(void *ctx);
+	uint64_t send_rate;    /* bytes per second to the socket; 0: no limit */
+	uint64_t read_rate;    /* bytes per second from the socket; 0: no limit */
 	void *ctx;
 };
 
@@ -95,6 +105,13 @@ struct relay_opts {
  */
 int relay_io_init(struct relay_io *io, int in_fd, int out_fd, const char *preload, size_t len);
 void relay_io_free(struct relay_io *io);
+
+/*
+ * The bytes the local input still holds for the socket, preloaded text
+ * included, where that is known (a regular file, or no input but the
+ * text); -1 otherwise.
+ */
+int64_t relay_io_input_size(const struct relay_io *io);
 
 /*
  * Relays between io and the non-blocking connected socket 'sock' until the

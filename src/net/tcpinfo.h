@@ -26,13 +26,40 @@ struct tcp_summary {
 	uint32_t data_segs_in;     /* segments that carried data, accepted or not */
 	bool have_snd_wnd;         /* kernel 6.2+ */
 	uint32_t snd_wnd;          /* the peer's receive window, scaled */
+
+	/* The life of the connection, for interval reports. */
+	uint32_t lost, retrans;    /* segments presumed lost, retransmitted and unacked: now */
+	uint32_t min_rtt_us;
+	uint32_t notsent_bytes;    /* written by the application, not yet sent */
+	uint32_t segs_out, segs_in, data_segs_out;
+	bool have_rates;           /* kernel 4.9+: delivery rate, pacing rate */
+	uint64_t pacing_rate, delivery_rate;   /* bytes per second */
+	bool delivery_app_limited; /* the delivery sample came while the sender had little to send */
+	bool have_chrono;          /* kernel 4.10+: where the sender's time went (us) */
+	uint64_t busy_us, rwnd_limited_us, sndbuf_limited_us;
+	bool have_bytes_sent;      /* kernel 4.19+ */
+	uint64_t bytes_sent, bytes_retrans;
+	bool have_rcv_wnd;         /* kernel 6.8+: the window we advertise */
+	uint32_t rcv_wnd;
+	bool have_rto_stats;       /* kernel 6.7+: retransmission timeouts */
+	uint32_t total_rto, total_rto_recoveries, total_rto_time_ms;
 };
+
+/* tcpi_snd_ssthresh before the first loss: no threshold yet (slow start). */
+#define TCP_SSTHRESH_NONE 0x7fffffffu
 
 /* Fills *s from 'len' bytes of a kernel struct tcp_info (any version). */
 void tcpinfo_decode(const void *raw, size_t len, struct tcp_summary *s);
 
 /* Reads TCP_INFO of socket fd into *s.  Returns 0, or -1 with errno set. */
 int tcpinfo_read(int fd, struct tcp_summary *s);
+
+/*
+ * The bytes in socket fd's queues: sent or waiting to be, and not yet
+ * acknowledged (send), and received but not yet read (recv).  Returns 0,
+ * or -1 with errno set.
+ */
+int tcpinfo_queues(int fd, uint32_t *send_q, uint32_t *recv_q);
 
 /*
  * The congestion control algorithm of socket fd ("cubic") into buf.

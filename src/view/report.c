@@ -103,6 +103,10 @@ bool report_shares_terminal(FILE *f)
 /* A line of ours never continues a line of the peer's data on the same terminal. */
 static void start_line(const struct report *r, FILE *to)
 {
+	if (r->status_shown && *r->status_shown) {
+		fputs("\r\033[K", r->out);
+		*r->status_shown = false;
+	}
 	if (r->mid_line && *r->mid_line) {
 		fputc('\n', to);
 		*r->mid_line = false;

@@ -37,6 +37,12 @@ struct report {
 	 * own (and clears it).  NULL: the events have their stream to themselves.
 	 */
 	bool *mid_line;
+	/*
+	 * True while a status line (the progress line) stands drawn on the
+	 * terminal of r's stream: the next line of ours erases it first.
+	 * NULL: no status line.
+	 */
+	bool *status_shown;
 };
 
 enum field_type { FIELD_STR, FIELD_INT, FIELD_MS, FIELD_BOOL };

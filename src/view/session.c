@@ -11,6 +11,7 @@
 #include "net/sock.h"
 #include "net/tcp_state.h"
 #include "view/explain.h"
+#include "view/session_meter.h"
 
 void session_report_tcp_info(const struct report *r, int fd)
 {
@@ -34,6 +35,7 @@ void session_report_tcp_info(const struct report *r, int fd)
 struct session_ctx {
 	const struct report *r;
 	const struct session_opts *o;
+	struct session_meter meter;
 };
 
 static void on_relay_event(void *ctx, enum relay_event ev, const struct relay_result *so_far)
@@ -131,16 +133,32 @@ static void on_side_ready(void *ctx)
 	report_drain_source(s->r);
 }
 
+static int64_t on_tick(void *ctx, const struct relay_result *so_far)
+{
+	struct session_ctx *s = ctx;
+
+	return session_meter_tick(&s->meter, so_far);
+}
+
+static void before_output(void *ctx)
+{
+	struct session_ctx *s = ctx;
+
+	session_meter_before_output(&s->meter);
+}
+
 void session_share_terminal(struct report *r, struct relay_io *io)
 {
 	if (report_shares_terminal(r->out))
 		r->mid_line = &io->out_mid_line;
 }
 
-int session_relay(const struct report *r, int sock, const struct sock_names *names,
+int session_relay(struct report *r, int sock, const struct sock_names *names,
 		  struct relay_io *io, const struct session_opts *o, int pending_err, enum relay_end *end)
 {
-	struct session_ctx ctx = { r, o };
+	struct session_ctx ctx = { .r = r, .o = o };
+	int64_t first_tick = session_meter_start(&ctx.meter, r, sock, o->interval_ms, o->progress,
+						 relay_io_input_size(io));
 	struct relay_opts ro = {
 		.half_close = o->half_close,
 		.idle_timeout_ms = (int)o->timeout_ms,
@@ -148,12 +166,19 @@ int session_relay(const struct report *r, int sock, const struct sock_names *nam
 		.on_event = on_relay_event,
 		.side_fd = r->source ? r->source->fd : -1,
 		.on_side_ready = r->source ? on_side_ready : NULL,
+		.on_tick = first_tick ? on_tick : NULL,
+		.first_tick_ns = first_tick,
+		/* The peer's data and the progress line on one terminal: the line steps aside. */
+		.before_output = ctx.meter.progress.on && r->mid_line ? before_output : NULL,
+		.send_rate = o->send_rate,
+		.read_rate = o->read_rate,
 		.ctx = &ctx,
 	};
 	struct relay_result res;
 	char dur[32];
 
 	relay_run(sock, io, &ro, &res);
+	session_meter_finish(&ctx.meter, r, &res);
 	struct conn_end ce = {
 		.bytes_in = res.bytes_in, .bytes_out = res.bytes_out, .duration_ns = res.duration_ns,
 		.first_fin = res.first_fin, .end = end_name(res.end),

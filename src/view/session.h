@@ -19,6 +19,9 @@ struct session_opts {
 	bool half_close;        /* --half-close: send FIN once the input ends */
 	long long timeout_ms;   /* -w: how long the connection may stay idle; -1: no limit */
 	bool send_text;         /* the input is --send's text, not stdin (how input_eof reads) */
+	long long interval_ms;  /* -i: an interval report this often; 0: none */
+	uint64_t send_rate, read_rate;   /* --rate, --read-rate: bytes a second; 0: no limit */
+	int progress;           /* the progress line: -1 never, 0 on a terminal, 1 always */
 };
 
 /* The "listening" event: the bound name, dual stack or not, the backlog. */
@@ -58,10 +61,11 @@ void session_report_tcp_info(const struct report *r, int fd);
 void session_share_terminal(struct report *r, struct relay_io *io);
 
 /*
- * Relays between io and sock, reporting stdin EOF, FINs, resets and the
- * closing summary.  Returns the exit status for how the connection ended.
+ * Relays between io and sock, reporting stdin EOF, FINs, resets, the
+ * intervals and progress asked for, and the closing summary.  Returns the
+ * exit status for how the connection ended.
  */
-int session_relay(const struct report *r, int sock, const struct sock_names *names,
+int session_relay(struct report *r, int sock, const struct sock_names *names,
 		  struct relay_io *io, const struct session_opts *o, int pending_err, enum relay_end *end);
 
 #endif

@@ -1,0 +1,87 @@
+/* Interval reports and the progress line for one relayed connection. */
+#include "view/session_meter.h"
+
+#include "base/clock.h"
+#include "net/tcpinfo.h"
+#include "view/interval_report.h"
+
+void session_meter_sample(int fd, uint64_t bytes_out, uint64_t bytes_in, struct flow_sample *s)
+{
+	*s = (struct flow_sample){ .at_ns = now_ns(), .bytes_out = bytes_out, .bytes_in = bytes_in };
+	s->have_info = tcpinfo_read(fd, &s->ti) == 0;
+	s->have_queues = tcpinfo_queues(fd, &s->send_q, &s->recv_q) == 0;
+	/*
+	 * Sent means acknowledged by the peer, less the SYN's sequence number:
+	 * bytes written sit in the send buffer (megabytes) long before they go.
+	 */
+	if (s->have_info && s->ti.have_bytes) {
+		uint64_t acked = s->ti.bytes_acked > 0 ? s->ti.bytes_acked - 1 : 0;
+		if (acked < bytes_out)
+			s->bytes_out = acked;
+	}
+}
+
+static int64_t earlier(int64_t a, int64_t b)
+{
+	return a == 0 ? b : b == 0 || a < b ? a : b;
+}
+
+int64_t session_meter_start(struct session_meter *m, struct report *r, int fd, long long interval_ms,
+			    int progress_mode, int64_t total)
+{
+	*m = (struct session_meter){ .r = r, .fd = fd, .interval_ms = interval_ms > 0 ? interval_ms : 0 };
+	progress_init(&m->progress, r, progress_mode, total);
+	if (m->interval_ms) {
+		interval_report_legend(r);
+		session_meter_sample(fd, 0, 0, &m->first);
+		m->last = m->first;
+		m->next_interval_ns = m->first.at_ns + m->interval_ms * 1000000;
+	}
+	return earlier(m->next_interval_ns, m->progress.next_ns);
+}
+
+/* Reports the interval from the last sample to a new one. */
+static void report_interval(struct session_meter *m, const struct relay_result *so_far)
+{
+	struct flow_sample now;
+	struct interval iv;
+
+	session_meter_sample(m->fd, so_far->bytes_out, so_far->bytes_in, &now);
+	interval_compute(&m->last, &now, m->first.at_ns, &iv);
+	interval_report(m->r, "interval", "interval", NULL, &iv);
+	m->last = now;
+}
+
+int64_t session_meter_tick(struct session_meter *m, const struct relay_result *so_far)
+{
+	int64_t now = now_ns();
+
+	if (m->interval_ms && now >= m->next_interval_ns) {
+		report_interval(m, so_far);
+		/* Keep to the grid: a late tick does not shift the intervals after it. */
+		while (m->next_interval_ns <= now)
+			m->next_interval_ns += m->interval_ms * 1000000;
+	}
+	int64_t next_progress = progress_update(&m->progress, so_far->bytes_out, so_far->bytes_in);
+	return earlier(m->interval_ms ? m->next_interval_ns : 0, next_progress);
+}
+
+void session_meter_before_output(struct session_meter *m)
+{
+	progress_erase(&m->progress);
+}
+
+void session_meter_finish(struct session_meter *m, struct report *r, const struct relay_result *res)
+{
+	progress_end(&m->progress, r);
+	if (!m->interval_ms)
+		return;
+	/* The last part-interval, so that the intervals add up to the totals. */
+	if (res->bytes_out != m->last.bytes_out || res->bytes_in != m->last.bytes_in ||
+	    now_ns() - m->last.at_ns >= 1000000)
+		report_interval(m, res);
+
+	struct interval whole;
+	interval_compute(&m->first, &m->last, m->first.at_ns, &whole);
+	interval_report(r, "summary", "total", NULL, &whole);
+}

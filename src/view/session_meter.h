@@ -1,0 +1,46 @@
+/*
+ * Watching one connection while the relay runs: an interval report every
+ * -i, the progress line, and at the end the last part-interval and the
+ * figures for the whole connection.
+ */
+#ifndef TCPTOOL_SESSION_METER_H
+#define TCPTOOL_SESSION_METER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "net/interval.h"
+#include "net/relay.h"
+#include "view/progress.h"
+#include "view/report.h"
+
+struct session_meter {
+	const struct report *r;
+	int fd;
+	long long interval_ms;      /* 0: no interval reports */
+	int64_t next_interval_ns;
+	struct flow_sample first, last;
+	struct progress progress;
+};
+
+/*
+ * Starts watching socket fd: interval_ms 0 for no reports; progress_mode
+ * as progress_init takes it; total, the bytes the input holds (-1: not
+ * known).  Returns when the meter first wants a tick (0: never).
+ */
+int64_t session_meter_start(struct session_meter *m, struct report *r, int fd, long long interval_ms,
+			    int progress_mode, int64_t total);
+
+/* The relay's tick: reports what is due, returns when the next tick is due (0: none). */
+int64_t session_meter_tick(struct session_meter *m, const struct relay_result *so_far);
+
+/* Before the relay writes the peer's data to a terminal the progress line is on. */
+void session_meter_before_output(struct session_meter *m);
+
+/* Ends the watch: erases the progress line, reports the last part-interval and the whole. */
+void session_meter_finish(struct session_meter *m, struct report *r, const struct relay_result *res);
+
+/* Reads one sample of socket fd, with the byte counts given. */
+void session_meter_sample(int fd, uint64_t bytes_out, uint64_t bytes_in, struct flow_sample *s);
+
+#endif
