@@ -721,8 +721,9 @@ interrupt_count() {
 	echo_server
 	local p=$port
 	usage_fails "connect: -z and -c exclude each other" connect -z -c 2 127.0.0.1 "$p"
-	usage_fails "connect: -i needs -c" connect -i 1s 127.0.0.1 "$p"
-	usage_fails "connect: -i needs -c" connect -z -i 1s 127.0.0.1 "$p"
+	usage_fails "connect: -i does not go with -z (use -c N -i DUR to repeat handshakes)" connect -z -i 1s 127.0.0.1 "$p"
+	usage_fails "connect: --rate does nothing with -z, which sends no data" connect -z --rate 1M 127.0.0.1 "$p"
+	usage_fails "connect: --read-rate does nothing with -c, which sends no data" connect -c 2 --read-rate 1M 127.0.0.1 "$p"
 	usage_fails "connect: --send does nothing with -z, which sends no data" connect -z --send x 127.0.0.1 "$p"
 	usage_fails "connect: --half-close does nothing with -z, which sends no data" connect -z --half-close 127.0.0.1 "$p"
 	usage_fails "connect: --half-close does nothing with -c, which sends no data" connect -c 2 --half-close 127.0.0.1 "$p"

@@ -62,6 +62,8 @@ int cmd_shutdown(int argc, char **argv, const struct options *o)
 	session_report_connected(&r, argv[0], &d);
 	session_report_tcp_info(&r, d.fd);
 	shutdown_watch_init(&w, &r, d.fd, d.late_err);
+	if (o->interval_ms > 0)
+		shutdown_watch_intervals(&w, o->interval_ms);
 
 	if (o->send_text)
 		shutdown_watch_send(&w, o->send_text, strlen(o->send_text),

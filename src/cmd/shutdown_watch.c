@@ -11,6 +11,8 @@
 #include "net/tcpinfo.h"
 #include "base/clock.h"
 #include "net/tcp_state.h"
+#include "view/interval_report.h"
+#include "view/session_meter.h"
 
 /*
  * TCP_INFO is sampled, since no poll event marks a state change such as
@@ -239,12 +241,61 @@ int shutdown_watch_send(struct shutdown_watch *w, const char *text, size_t len, 
 		sample_state(w);
 		return -1;
 	}
+	w->bytes_out += len;
 	char shown[100];
 	bool cut = format_printable(text, len < 60 ? len : 60, shown, sizeof(shown));
 	struct field f[] = { F_INT("bytes", len), F_END };
 	report_event(w->r, "sent", f, "sent %zu byte%s: \"%s\"%s", len, len == 1 ? "" : "s", shown, cut || len > 60 ? "..." : "");
 	sample_state(w);
 	return 0;
+}
+
+void shutdown_watch_intervals(struct shutdown_watch *w, long long interval_ms)
+{
+	w->interval_ms = interval_ms;
+	interval_report_legend(w->r);
+	session_meter_sample(w->fd, w->bytes_out, w->bytes_in, &w->first);
+	w->last = w->first;
+	w->next_interval_ns = w->first.at_ns + interval_ms * 1000000;
+}
+
+/* The interval from the last sample to now; the socket must still be open. */
+static void report_interval(struct shutdown_watch *w)
+{
+	struct flow_sample now;
+	struct interval iv;
+
+	session_meter_sample(w->fd, w->bytes_out, w->bytes_in, &now);
+	interval_compute(&w->last, &now, w->first.at_ns, &iv);
+	interval_report(w->r, "interval", "interval", NULL, &iv);
+	w->last = now;
+}
+
+/* An interval report when one is due; returns when the next is (0: none). */
+static int64_t interval_tick(struct shutdown_watch *w)
+{
+	if (w->interval_ms == 0 || w->fd < 0)
+		return 0;
+	int64_t now = now_ns();
+	if (now >= w->next_interval_ns) {
+		report_interval(w);
+		while (w->next_interval_ns <= now)
+			w->next_interval_ns += w->interval_ms * 1000000;
+	}
+	return w->next_interval_ns;
+}
+
+/* Before the socket goes: the last part-interval and the whole connection. */
+static void interval_finish(struct shutdown_watch *w)
+{
+	struct interval whole;
+
+	if (w->interval_ms == 0 || w->fd < 0)
+		return;
+	report_interval(w);
+	interval_compute(&w->first, &w->last, w->first.at_ns, &whole);
+	interval_report(w->r, "summary", "total", NULL, &whole);
+	w->interval_ms = 0;
 }
 
 bool shutdown_watch_until(struct shutdown_watch *w, int64_t deadline, bool stop_when_closed)
@@ -256,9 +307,12 @@ bool shutdown_watch_until(struct shutdown_watch *w, int64_t deadline, bool stop_
 			return false;
 		if (stop_when_closed && w->peer_fin && !fin_unacked_state(w->state))
 			return false;
+		int64_t next = interval_tick(w);
 		int64_t left = deadline - now_ns();
 		if (left <= 0)
 			return true;
+		if (next && next - now_ns() < left)
+			left = next - now_ns() > 0 ? next - now_ns() : 0;
 		int left_ms = (int)((left + 999999) / 1000000);
 		/* POLLIN means nothing once reads are shut or the FIN is read: it stays set. */
 		struct pollfd p[2] = {
@@ -370,6 +424,7 @@ int shutdown_watch_close(struct shutdown_watch *w, bool abort)
 	bool sends_fin = !sends_rst && !over && !w->wr_shut;
 	char what[200], left[40] = "", after[160];
 
+	interval_finish(w);
 	if (abort && w->reset) {
 		report_error(w->r, "abortive close: the connection was already reset");
 		close(w->fd);

@@ -11,6 +11,7 @@
 
 #include "view/report.h"
 #include "net/sock.h"
+#include "net/interval.h"
 #include "net/tcpinfo.h"
 
 struct shutdown_watch {
@@ -23,7 +24,15 @@ struct shutdown_watch {
 	bool socket_closed;      /* TCP_INFO said CLOSE: nothing more to sample */
 	uint64_t bytes_in;
 	struct tcp_summary at_shutdown; /* TCP_INFO just before our shutdown() */
+	uint64_t bytes_out;      /* --send's bytes written */
+	/* -i: interval reports while the watch runs; interval_ms 0: none. */
+	long long interval_ms;
+	int64_t next_interval_ns;
+	struct flow_sample first, last;
 };
+
+/* Reports an interval every interval_ms from now on, and the whole at the close. */
+void shutdown_watch_intervals(struct shutdown_watch *w, long long interval_ms);
 
 /* Starts watching fd: reports its state (ESTABLISHED), and late_err, a reset that came with the handshake. */
 void shutdown_watch_init(struct shutdown_watch *w, const struct report *r, int fd, int late_err);
