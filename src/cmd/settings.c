@@ -18,6 +18,7 @@ struct server_config settings_server(const struct options *o, int port, size_t r
 		.idle_timeout_ms = o->idle_timeout_ms,
 		.read_size = read_size,
 		.want_names = !o->quiet,  /* names only the events show */
+		.tick_ms = o->quiet ? -1 : o->interval_ms,  /* -q shows no interval lines: no ticks */
 		.on_event = server_report_event, .event_ctx = view,
 	};
 }

@@ -16,7 +16,7 @@ struct dial_settings settings_dial(const struct options *o);
 
 /*
  * -b, -4/-6, --backlog, --max-conns (default SERVER_MAX_CONNS_DEFAULT),
- * --idle-timeout and -q for echo and ack, which read up to read_size bytes
+ * --idle-timeout, -i and -q for echo and ack, which read up to read_size bytes
  * at a time and tell what happens to view.
  */
 struct server_config settings_server(const struct options *o, int port, size_t read_size,

@@ -39,6 +39,9 @@ struct server {
 	int64_t fd_retry_at;
 
 	struct server_stats st;
+	/* With tick_ms: the interval under way, the whole run, and when the next tick is due. */
+	struct server_tally iv, run;
+	int64_t next_tick;
 	struct server_event ev;          /* the one being told: cfg and stats set once */
 };
 
@@ -156,6 +159,78 @@ static enum server_end end_of(const struct server_conn *c)
 	return c->err == ECONNRESET || c->err == EPIPE ? SERVER_END_RESET : SERVER_END_ERROR;
 }
 
+/* Ticks: tallies of the clients, an interval at a time and over the whole run. */
+
+static void consider_busiest(struct server_busiest *b, const struct server_conn *c, uint64_t in,
+			     uint64_t out)
+{
+	if (in + out == 0 || (b->conn != 0 && in + out <= b->bytes_in + b->bytes_out))
+		return;
+	b->conn = c->id;
+	b->bytes_in = in;
+	b->bytes_out = out;
+	memcpy(b->peer, c->names.peer, sizeof(b->peer));
+}
+
+static void tally_opened(struct server_tally *t, uint64_t open)
+{
+	t->opened++;
+	if (open > t->peak)
+		t->peak = open;
+}
+
+/* A client leaves: it may have been the busiest of the interval, or of the run. */
+static void tally_closed(struct server *s, const struct server_conn *c)
+{
+	if (s->cfg->tick_ms <= 0)
+		return;
+	s->iv.closed++;
+	s->run.closed++;
+	consider_busiest(&s->iv.busiest, c, c->bytes_in - c->tick_in, c->bytes_out - c->tick_out);
+	consider_busiest(&s->run.busiest, c, c->bytes_in, c->bytes_out);
+}
+
+/* Tells the interval that ends now, and starts the next. */
+static void tick(struct server *s)
+{
+	for (int t = 0; t < N_TIMERS; t++)
+		for (struct server_conn *c = s->timers[t].head; c; c = c->next) {
+			consider_busiest(&s->iv.busiest, c, c->bytes_in - c->tick_in, c->bytes_out - c->tick_out);
+			c->tick_in = c->bytes_in;
+			c->tick_out = c->bytes_out;
+		}
+	s->iv.end_ns = s->now;
+	s->iv.open = s->st.open;
+	s->ev.tally = &s->iv;
+	emit(s, SERVER_TICK);
+	s->iv = (struct server_tally){ .start_ns = s->now, .peak = s->st.open };
+}
+
+/* Ticks on a grid from the start: a late one does not shift the intervals after it. */
+static void tick_if_due(struct server *s)
+{
+	if (s->cfg->tick_ms <= 0 || s->now < s->next_tick)
+		return;
+	tick(s);
+	while (s->next_tick <= s->now)
+		s->next_tick += s->cfg->tick_ms * 1000000;
+}
+
+/* At the stop: the last part-interval, so that the intervals add up to the total, then the total. */
+static void tick_final(struct server *s)
+{
+	const struct server_tally *iv = &s->iv;
+
+	if (s->cfg->tick_ms <= 0)
+		return;
+	if (iv->bytes_in || iv->bytes_out || iv->opened || iv->closed || s->now - iv->start_ns >= 1000000)
+		tick(s);
+	s->run.end_ns = s->now;
+	s->run.open = s->st.open;
+	s->ev.tally = &s->run;
+	emit(s, SERVER_TOTAL);
+}
+
 static void conn_close(struct server *s, struct server_conn *c, enum server_end end)
 {
 	if (s->ops->on_close)
@@ -168,6 +243,7 @@ static void conn_close(struct server *s, struct server_conn *c, enum server_end 
 	s->st.resets += end == SERVER_END_RESET;
 	s->st.timeouts += end == SERVER_END_TIMEOUT;
 	s->st.open--;
+	tally_closed(s, c);
 	emit_conn(s, SERVER_CLOSED, c, end);
 	free(c->out);
 	free(c);
@@ -199,6 +275,8 @@ static ssize_t write_some(struct server *s, struct server_conn *c, const char *b
 	}
 	if (done > 0) {
 		c->bytes_out += done;
+		s->iv.bytes_out += done;
+		s->run.bytes_out += done;
 		touch(s, c);
 	}
 	return (ssize_t)done;
@@ -268,6 +346,8 @@ static void conn_read(struct server *s, struct server_conn *c)
 
 	if (n > 0) {
 		c->bytes_in += (uint64_t)n;
+		s->iv.bytes_in += (uint64_t)n;
+		s->run.bytes_in += (uint64_t)n;
 		touch(s, c);
 		/* After our FIN, what still comes is read only to be dropped. */
 		if (!c->finishing)
@@ -386,6 +466,8 @@ static void conn_open(struct server *s, int fd, const struct sockaddr_storage *p
 	list_append(s, c, T_ACTIVE);
 	if (++s->st.open > s->st.peak)
 		s->st.peak = s->st.open;
+	tally_opened(&s->iv, s->st.open);
+	tally_opened(&s->run, s->st.open);
 	emit_conn(s, SERVER_ACCEPTED, c, SERVER_END_FIN);
 }
 
@@ -432,6 +514,8 @@ static int next_timeout(const struct server *s)
 		due = linger->timer_ns + (int64_t)SERVER_LINGER_MS * 1000000;
 	if (s->out_of_fds && s->fd_retry_at < due)
 		due = s->fd_retry_at;
+	if (s->cfg->tick_ms > 0 && s->next_tick < due)
+		due = s->next_tick;
 	if (due == INT64_MAX)
 		return -1;
 	if (due <= s->now)
@@ -525,6 +609,7 @@ static void stop(struct server *s)
 	for (int t = 0; t < N_TIMERS; t++)
 		while (s->timers[t].head)
 			conn_close(s, s->timers[t].head, SERVER_END_STOPPED);  // NOLINT(clang-analyzer-unix.Malloc): unlinked, then freed
+	tick_final(s);
 	emit_err(s, SERVER_STOPPED, 0);
 }
 
@@ -565,6 +650,7 @@ static void serve(struct server *s)
 				conn_ready(s, tag, evs[i].events);
 		}
 		expire_timers(s);
+		tick_if_due(s);
 	}
 }
 
@@ -603,6 +689,8 @@ int server_run(const struct server_config *cfg, const struct server_ops *ops)
 
 	sigprocmask(SIG_BLOCK, NULL, &old_mask);
 	s.now = s.st.started_ns = now_ns();
+	s.iv.start_ns = s.run.start_ns = s.now;
+	s.next_tick = s.now + (cfg->tick_ms > 0 ? cfg->tick_ms * 1000000 : 0);
 	s.lfd = sock_listen(cfg->bind_addr, cfg->port, cfg->family, cfg->backlog, &gai_err);
 	if (s.lfd < 0) {
 		s.ev.gai_err = gai_err;

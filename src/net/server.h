@@ -37,6 +37,7 @@ struct server_conn {
 	bool fin_sent;
 	enum relay_closer first_fin;
 	void *data;                 /* the command's own, freed in on_close */
+	uint64_t tick_in, tick_out; /* bytes_in and bytes_out at the last tick */
 
 	/* The loop's bookkeeping. */
 	char *out;                  /* bytes [out_off, out_len) wait to be written */
@@ -80,6 +81,8 @@ struct server_config {
 	 * message (first_fin): system calls that only the events need.
 	 */
 	bool want_names;
+	/* > 0: SERVER_TICK every tick_ms, and SERVER_TOTAL when the server stops. */
+	long long tick_ms;
 	server_event_fn *on_event;
 	void *event_ctx;
 };
@@ -103,6 +106,23 @@ struct server_stats {
 	int stop_signal;            /* 0: none */
 };
 
+/* The client that moved the most bytes (in and out together) over a stretch of time. */
+struct server_busiest {
+	uint64_t conn;              /* its id; 0: no client moved a byte */
+	char peer[SOCK_NAME_MAX];   /* empty without want_names */
+	uint64_t bytes_in, bytes_out;   /* its bytes in that stretch */
+};
+
+/* What the clients did over a stretch of time: one tick's interval, or the whole run. */
+struct server_tally {
+	int64_t start_ns, end_ns;   /* CLOCK_MONOTONIC */
+	uint64_t open;              /* clients connected at the end */
+	uint64_t peak;              /* the most connected at once during it */
+	uint64_t opened, closed;
+	uint64_t bytes_in, bytes_out;
+	struct server_busiest busiest;
+};
+
 enum server_event_type {
 	SERVER_LISTEN_FAILED,  /* err: errno of sock_listen, gai_err its getaddrinfo code */
 	SERVER_LISTENING,      /* fd: the listener */
@@ -115,6 +135,8 @@ enum server_event_type {
 	SERVER_OUT_OF_FDS,     /* err: accepting pauses (stats->times_out_of_fds) */
 	SERVER_WAIT_FAILED,    /* err: epoll_wait */
 	SERVER_ROUND,          /* a round of events is over: time to flush them */
+	SERVER_TICK,           /* tally: the interval since the last tick (tick_ms; at the stop, the part-interval) */
+	SERVER_TOTAL,          /* tally: the whole run, once every client is closed (tick_ms only) */
 	SERVER_STOPPED,        /* every client closed: the summary */
 };
 
@@ -130,11 +152,13 @@ struct server_event {
 	int fd;                          /* LISTENING */
 	uint64_t fd_limit;               /* FD_LIMIT */
 	long long room;                  /* FD_LIMIT */
+	const struct server_tally *tally;  /* TICK, TOTAL */
 };
 
 /*
  * Listens as the config says and serves until SIGINT, SIGTERM or SIGHUP,
- * then closes every client and sends SERVER_STOPPED.  Returns 0 after a
+ * then closes every client, tells the last part-interval and the total
+ * (with tick_ms) and sends SERVER_STOPPED.  Returns 0 after a
  * signal, -1 after a failure (told as an event).
  */
 int server_run(const struct server_config *cfg, const struct server_ops *ops);

@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "view/info_format.h"
+#include "view/info_print.h"
 #include "view/session.h"
 #include "base/exit_status.h"
 
@@ -131,6 +133,105 @@ static void report_summary(const struct report *r, const struct server_event *ev
 		     (unsigned long long)st->peak);
 }
 
+/* With -v and -i: what the figures of the interval lines mean, once, before the first. */
+static void report_tally_legend(const struct report *r, const struct server_config *cfg)
+{
+	static const struct { const char *name, *meaning; } legend[] = {
+		{ "interval", "seconds since the server started: the stretch the line covers" },
+		{ "connected", "clients connected at the end of the interval" },
+		{ "opened, closed", "connections accepted and closed during the interval" },
+		{ "received, sent", "data bytes read from and written to every client together in the "
+				    "interval, and their rate" },
+		{ "busiest client", "the client that moved the most bytes (in and out together) in the "
+				    "interval, and its bytes each way" },
+		{ "total", "the same for the whole run, when the server stops; 'at most' is the most "
+			   "clients connected at once" },
+	};
+	struct info_row rows[sizeof(legend) / sizeof(legend[0])];
+	size_t n = sizeof(legend) / sizeof(legend[0]);
+
+	if (cfg->tick_ms <= 0 || r->json || r->verbose == 0)
+		return;
+	memset(rows, 0, sizeof(rows));
+	for (size_t k = 0; k < n; k++) {
+		rows[k].name = legend[k].name;
+		snprintf(rows[k].meaning, sizeof(rows[k].meaning), "%s", legend[k].meaning);
+	}
+	info_print_rows(r->out, NULL, rows, n);
+}
+
+static double per_second(uint64_t bytes, int64_t ns)
+{
+	return ns > 0 ? (double)bytes * 1e9 / (double)ns : 0;
+}
+
+/* Seconds since the server started, to the millisecond: "12.345". */
+static char *format_since(int64_t ns, char *buf, size_t size)
+{
+	int64_t ms = ns > 0 ? ns / 1000000 : 0;
+
+	snprintf(buf, size, "%lld.%03lld", (long long)(ms / 1000), (long long)(ms % 1000));
+	return buf;
+}
+
+/*
+ * One interval (SERVER_TICK) or the whole run (SERVER_TOTAL): event
+ * "server_interval" or "server_total".  Not "interval" and "summary", which
+ * connect and listen use for one connection, with other fields.
+ */
+static void report_tally(const struct report *r, const struct server_event *ev, bool total)
+{
+	const struct server_tally *t = ev->tally;
+	const struct server_busiest *b = &t->busiest;
+	int64_t t0 = ev->stats->started_ns, span = t->end_ns - t->start_ns;
+	double in_rate = per_second(t->bytes_in, span), out_rate = per_second(t->bytes_out, span);
+	char from[32], to[32], in[32], inr[32], out[32], outr[32], bin[32], bout[32], who[128];
+	char clients[64];
+	struct field f[16];
+	size_t n = 0;
+
+	f[n++] = F_MS("start_ms", t->start_ns - t0);
+	f[n++] = F_MS("end_ms", t->end_ns - t0);
+	if (!total)
+		f[n++] = F_INT("clients", t->open);
+	f[n++] = F_INT("peak", t->peak);
+	f[n++] = F_INT("opened", t->opened);
+	f[n++] = F_INT("closed", t->closed);
+	f[n++] = F_INT("bytes_in", t->bytes_in);
+	f[n++] = F_INT("bytes_out", t->bytes_out);
+	f[n++] = F_INT("in_bytes_per_s", (int64_t)(in_rate + 0.5));
+	f[n++] = F_INT("out_bytes_per_s", (int64_t)(out_rate + 0.5));
+	if (b->conn) {
+		f[n++] = F_STR("busiest_peer", b->peer);
+		f[n++] = F_INT("busiest_conn", b->conn);
+		f[n++] = F_INT("busiest_bytes_in", b->bytes_in);
+		f[n++] = F_INT("busiest_bytes_out", b->bytes_out);
+	}
+	f[n] = F_END;
+
+	if (total)
+		snprintf(clients, sizeof(clients), "at most %llu client%s at once",
+			 (unsigned long long)t->peak, t->peak == 1 ? "" : "s");
+	else
+		snprintf(clients, sizeof(clients), "%llu client%s connected",
+			 (unsigned long long)t->open, t->open == 1 ? "" : "s");
+	if (b->conn)
+		snprintf(who, sizeof(who), "busiest client %s (%s in, %s out)", b->peer,
+			 format_si((double)b->bytes_in, "B", bin, sizeof(bin)),
+			 format_si((double)b->bytes_out, "B", bout, sizeof(bout)));
+	else
+		snprintf(who, sizeof(who), "no client sent or received data");
+	report_event(r, total ? "server_total" : "server_interval", f,
+		     "%s %s-%s s: %s, %llu opened, %llu closed; received %s (%s), sent %s (%s); %s",
+		     total ? "total" : "interval", format_since(t->start_ns - t0, from, sizeof(from)),
+		     format_since(t->end_ns - t0, to, sizeof(to)), clients,
+		     (unsigned long long)t->opened, (unsigned long long)t->closed,
+		     format_si((double)t->bytes_in, "B", in, sizeof(in)),
+		     format_si(in_rate, "B/s", inr, sizeof(inr)),
+		     format_si((double)t->bytes_out, "B", out, sizeof(out)),
+		     format_si(out_rate, "B/s", outr, sizeof(outr)), who);
+}
+
 /* Events reach the stream once a round; a stream that went away ends the server. */
 static bool flush_events(struct server_report *v)
 {
@@ -170,6 +271,7 @@ __attribute__((noinline)) static bool report(struct server_report *v, const stru
 	case SERVER_LISTENING:
 		session_report_listening(r, ev->fd, ev->cfg->backlog);
 		report_limits(r, ev->cfg);
+		report_tally_legend(r, ev->cfg);
 		break;
 	case SERVER_FD_LIMIT:
 		report_fd_limit(r, ev);
@@ -191,6 +293,10 @@ __attribute__((noinline)) static bool report(struct server_report *v, const stru
 		break;
 	case SERVER_ROUND:
 		return flush_events(v);
+	case SERVER_TICK:
+	case SERVER_TOTAL:
+		report_tally(r, ev, ev->type == SERVER_TOTAL);
+		break;
 	case SERVER_STOPPED:
 		report_summary(r, ev);
 		break;
