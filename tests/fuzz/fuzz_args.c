@@ -1,7 +1,8 @@
 /*
  * libFuzzer target: everything a command line can hand tcptool.  The input
  * is NUL-separated words; the first byte picks a command.  Each word goes
- * through every value parser (port, port set, duration, count, states),
+ * through every value parser (port, port set, duration, count, states,
+ * rate),
  * and the usage hints, then all of them through the option parser of that
  * command, so option combinations and their checks run too, and what is
  * left through the operand check.  Addresses go through the
@@ -59,6 +60,9 @@ static void parse_values(const char *w)
 	parse_duration(w, &v);
 	parse_count(w, 0, 1000000, &v);
 	parse_states(w, &mask);
+	unsigned long long rate;
+	if (parse_rate(w, &rate) == NULL && rate == 0)
+		abort();  /* a zero rate would mean "no limit": the parser must refuse it */
 	if (parse_port_set(w, &set) == NULL) {
 		int n = 0;
 		for (int p = port_set_next(&set, -1); p >= 0; p = port_set_next(&set, p))

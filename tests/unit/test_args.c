@@ -219,8 +219,36 @@ static void test_parse_twice(void)
 	CHECK(!o.zero_io);
 }
 
+static void test_rates(void)
+{
+	unsigned long long r = 0;
+
+	CHECK(parse_rate("500k", &r) == NULL);
+	CHECK_INT(r, 500000);
+	CHECK(parse_rate("10M", &r) == NULL);
+	CHECK_INT(r, 10000000);
+	CHECK(parse_rate("1G", &r) == NULL);
+	CHECK_INT(r, 1000000000);
+	CHECK(parse_rate("1.5M", &r) == NULL);
+	CHECK_INT(r, 1500000);
+	CHECK(parse_rate("64Ki", &r) == NULL);
+	CHECK_INT(r, 65536);
+	CHECK(parse_rate("100", &r) == NULL);
+	CHECK_INT(r, 100);
+	CHECK_STR(parse_rate("0", &r), "must be at least 1 byte a second");
+	CHECK_STR(parse_rate("0.1", &r), "must be at least 1 byte a second");
+	CHECK_STR(parse_rate("-5k", &r), "negative");
+	CHECK_STR(parse_rate("fast", &r), "expected bytes a second, like 500k, 10M or 1G");
+	CHECK_STR(parse_rate("", &r), "expected bytes a second, like 500k, 10M or 1G");
+	CHECK_STR(parse_rate("1..2", &r), "expected bytes a second, like 500k, 10M or 1G");
+	CHECK_STR(parse_rate("5mbit", &r), "unknown unit (use k, M, G or Ki, Mi, Gi)");
+	CHECK_STR(parse_rate("9999999999999999", &r), "too large");
+	CHECK_STR(parse_rate("2000000G", &r), "too large");
+}
+
 void test_args(void)
 {
+	test_rates();
 	test_port_sets();
 	test_states();
 	test_parse_twice();

@@ -36,8 +36,35 @@ static void test_bytes(void)
 	CHECK_STR(format_bytes((uint64_t)3 << 40, b, sizeof(b)), "3 TiB");
 }
 
+static void test_si(void)
+{
+	char b[32];
+
+	CHECK_STR(format_si(0, "B", b, sizeof(b)), "0 B");
+	CHECK_STR(format_si(999, "B", b, sizeof(b)), "999 B");
+	CHECK_STR(format_si(999.6, "B", b, sizeof(b)), "1.00 kB");
+	CHECK_STR(format_si(1250000, "B/s", b, sizeof(b)), "1.25 MB/s");
+	CHECK_STR(format_si(12500000, "B", b, sizeof(b)), "12.5 MB");
+	CHECK_STR(format_si(125000000, "B", b, sizeof(b)), "125 MB");
+	CHECK_STR(format_si(99960, "B", b, sizeof(b)), "100 kB");
+	CHECK_STR(format_si(4.5e9, "B/s", b, sizeof(b)), "4.50 GB/s");
+	CHECK_STR(format_si(-5, "B", b, sizeof(b)), "0 B");
+}
+
+static void test_clock(void)
+{
+	char b[32];
+
+	CHECK_STR(format_clock(0, b, sizeof(b)), "0:00");
+	CHECK_STR(format_clock(7, b, sizeof(b)), "0:07");
+	CHECK_STR(format_clock(754, b, sizeof(b)), "12:34");
+	CHECK_STR(format_clock(3723, b, sizeof(b)), "1:02:03");
+}
+
 void test_format(void)
 {
+	test_si();
+	test_clock();
 	test_bytes();
 	test_span();
 }

@@ -34,6 +34,9 @@ static const struct {
 	{ "procnet", test_procnet },
 	{ "sockdiag", test_sockdiag },
 	{ "format", test_format },
+	{ "interval", test_interval },
+	{ "progress", test_progress },
+	{ "rate_limit", test_rate_limit },
 };
 
 int main(int argc, char **argv)

@@ -33,6 +33,9 @@ void unit_fail(const char *file, int line, const char *fmt, ...)
 
 /* The groups: test_X.c holds group X, the tests of src/.../X.c. */
 void test_args(void);
+void test_interval(void);
+void test_progress(void);
+void test_rate_limit(void);
 void test_info_format(void);
 void test_trace_format(void);
 void test_probe(void);
