@@ -34,12 +34,58 @@ static const char *connect_option(const struct options *o)
 	return NULL;
 }
 
+/* info --watch [DUR]: the one operand is the interval, else -i, else 1 s. */
+static int watch_form(int argc, char **argv, const struct options *o)
+{
+	const char *co = connect_option(o);
+	long long ms = o->interval_ms >= 0 ? o->interval_ms : 1000;
+
+	if (o->fd >= 0 || o->system) {
+		usage_error("info", "info: --watch watches the socket list; it does not go with %s",
+			    o->system ? "--system" : "--fd");
+		return EXIT_USAGE;
+	}
+	if (argc > 1) {
+		usage_error("info", "info: --watch takes one operand, the interval DUR, not HOST PORT");
+		return EXIT_USAGE;
+	}
+	if (co) {
+		usage_error("info", "info: %s applies only to info HOST PORT", co);
+		return EXIT_USAGE;
+	}
+	if (o->listening + o->all_states + (o->state_mask != 0) > 1) {
+		usage_error("info", "info: use one of -l, -a and --state");
+		return EXIT_USAGE;
+	}
+	if (argc == 1) {
+		const char *why = parse_duration(argv[0], &ms);
+		if (why == NULL && ms == 0)
+			why = "must be greater than zero";
+		if (why) {
+			usage_error("info", "info: invalid interval '%s': %s", argv[0], why);
+			return EXIT_USAGE;
+		}
+		if (o->interval_ms >= 0) {
+			usage_error("info", "info: give the interval once, as DUR or with -i");
+			return EXIT_USAGE;
+		}
+	}
+	return info_watch(o, ms);
+}
+
 int cmd_info(int argc, char **argv, const struct options *o)
 {
 	const char *lo = list_option(o), *co = connect_option(o);
 	bool target = argc > 0;
-	int forms = target + (o->fd >= 0) + o->system;
 
+	if (o->count >= 0 && !o->watch) {
+		usage_error("info", "info: -c applies only to info --watch");
+		return EXIT_USAGE;
+	}
+	if (o->watch)
+		return watch_form(argc, argv, o);
+
+	int forms = target + (o->fd >= 0) + o->system;
 	if (forms > 1) {
 		usage_error("info", "info: use one of HOST PORT, --fd and --system");
 		return EXIT_USAGE;

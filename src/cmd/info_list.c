@@ -13,7 +13,7 @@
 #include "net/tcp_state.h"
 
 /* What the list is made of, on stderr: only when it changes what the user sees. */
-static void print_notes(const struct socklist *l, const struct options *o)
+void info_list_notes(const struct socklist *l, const struct options *o)
 {
 	if (o->quiet)
 		return;
@@ -35,26 +35,32 @@ static unsigned states_wanted(const struct options *o)
 	return o->all_states ? SOCKLIST_ALL : SOCKLIST_CONNECTED;
 }
 
-int info_list(const struct options *o)
+void info_list_query(const struct options *o, struct socklist_query *q)
 {
-	struct socklist_query q = {
+	*q = (struct socklist_query){
 		.family = o->family,
 		.states = states_wanted(o),
 		.port = o->port_filter,
 		.want_info = o->verbose > 0,
 	};
+}
+
+int info_list(const struct options *o)
+{
+	struct socklist_query q;
 	struct socklist l;
 	struct sock_columns w;
 	char line[4096];
 	int64_t t0 = now_ns();
 
+	info_list_query(o, &q);
 	if (socklist_collect(&q, &l) < 0) {
 		struct report r;
 		report_init(&r, stdout, o->json, o->quiet, o->verbose);
 		report_error(&r, "cannot list sockets: %s", strerror(errno));
 		return EXIT_NETWORK;
 	}
-	print_notes(&l, o);
+	info_list_notes(&l, o);
 	info_sock_columns(l.v, l.n, &w);
 	if (l.n > 0 && !o->json && !o->quiet) {
 		info_format_header(line, sizeof(line), &w);

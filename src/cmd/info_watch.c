@@ -1,0 +1,241 @@
+/*
+ * tcptool info --watch [DUR]: reads the socket list every DUR, pairs each
+ * socket with its reading before, and reports what moved in between: the
+ * rates, windows and limits that one reading alone cannot tell.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cmd/info.h"
+#include "view/info_format.h"
+#include "view/interval_report.h"
+#include "view/report.h"
+#include "view/watch_report.h"
+#include "kernel/sockdiff.h"
+#include "kernel/socklist.h"
+#include "net/interval.h"
+#include "net/tcp_state.h"
+#include "base/clock.h"
+
+static volatile sig_atomic_t interrupted;
+
+static void on_interrupt(int sig)
+{
+	(void)sig;
+	interrupted = 1;
+}
+
+/* Ctrl-C and SIGTERM end the watch between reports; a second one ends tcptool at once. */
+static void catch_interrupts(void)
+{
+	struct sigaction sa = { .sa_handler = on_interrupt, .sa_flags = SA_RESETHAND };
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
+bool info_watch_we_opened(const struct tcp_summary *s)
+{
+	/*
+	 * bytes_sent counts every data byte sent, retransmissions again, so
+	 * less bytes_retrans it is the data sent once, which the peer's ACKs
+	 * can never pass.  bytes_acked passes it by the SYN that connect()
+	 * sent (and by our FIN once acknowledged): acked beyond the data and
+	 * the FIN means we opened.  While data is in flight the guess may say
+	 * no to an opener; the watch keeps its first guess, so deltas stay right.
+	 */
+	if (!s->have_bytes_sent || !s->have_bytes)
+		return false;
+	uint64_t once = s->bytes_sent > s->bytes_retrans ? s->bytes_sent - s->bytes_retrans : 0;
+	uint64_t fin = s->state == TCP_FIN_WAIT2 || s->state == TCP_TIME_WAIT;
+	return s->bytes_acked > once + fin;
+}
+
+void info_watch_sample(const struct tcp_sock *s, int64_t at_ns, bool we_opened,
+		       const struct flow_sample *before, struct flow_sample *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->at_ns = at_ns;
+	out->have_info = s->has_info && s->state != TCP_LISTEN;
+	if (out->have_info) {
+		out->ti = s->info;
+		if (s->info.have_bytes)
+			info_data_bytes(&s->info, we_opened, &out->bytes_out, &out->bytes_in);
+	} else if (before) {
+		/* TIME_WAIT and /proc tell no counters: the last known ones stand. */
+		out->bytes_out = before->bytes_out;
+		out->bytes_in = before->bytes_in;
+	}
+	if (s->state != TCP_LISTEN) {
+		out->have_queues = true;
+		out->send_q = s->send_q;
+		out->recv_q = s->recv_q;
+	}
+}
+
+/* One reading of the list, sorted for sockdiff, with a sample for each socket. */
+struct reading {
+	struct socklist l;
+	struct flow_sample *samples;
+	bool *we_opened;
+	int64_t at_ns;
+	time_t wall;
+};
+
+static void reading_free(struct reading *g)
+{
+	socklist_free(&g->l);
+	free(g->samples);
+	free(g->we_opened);
+	memset(g, 0, sizeof(*g));
+}
+
+static int reading_take(const struct socklist_query *q, struct reading *g)
+{
+	memset(g, 0, sizeof(*g));
+	g->at_ns = now_ns();
+	g->wall = time(NULL);
+	if (socklist_collect(q, &g->l) < 0) {
+		int err = errno;
+		reading_free(g);
+		errno = err;
+		return -1;
+	}
+	size_t n = g->l.n ? g->l.n : 1;
+	g->samples = calloc(n, sizeof(*g->samples));
+	g->we_opened = calloc(n, sizeof(*g->we_opened));
+	if (g->samples == NULL || g->we_opened == NULL) {
+		reading_free(g);
+		errno = ENOMEM;
+		return -1;
+	}
+	sockdiff_sort(g->l.v, g->l.n);
+	return 0;
+}
+
+/* Two readings side by side: the second pass prints what the first counted. */
+struct diff {
+	const struct report *r;
+	struct reading *before, *after;
+	int64_t t0_ns;
+	size_t opened, closed;
+};
+
+/* The first pass: the later reading's samples, each socket's guess carried over. */
+static void count_one(void *ctx, size_t b, size_t a)
+{
+	struct diff *d = ctx;
+
+	if (a == SOCKDIFF_NONE) {
+		d->closed++;
+		return;
+	}
+	const struct tcp_sock *s = &d->after->l.v[a];
+	if (b == SOCKDIFF_NONE) {
+		d->opened++;
+		d->after->we_opened[a] = s->has_info && info_watch_we_opened(&s->info);
+	} else {
+		d->after->we_opened[a] = d->before->we_opened[b];
+	}
+	info_watch_sample(s, d->after->at_ns, d->after->we_opened[a],
+			  b == SOCKDIFF_NONE ? NULL : &d->before->samples[b], &d->after->samples[a]);
+}
+
+static void print_one(void *ctx, size_t b, size_t a)
+{
+	struct diff *d = ctx;
+	struct interval iv;
+
+	if (a == SOCKDIFF_NONE) {
+		watch_report_closed(d->r, &d->before->l.v[b], &d->before->samples[b]);
+		return;
+	}
+	if (b == SOCKDIFF_NONE) {
+		/* Born since the reading before: everything it did, it did in this interval. */
+		struct flow_sample zero = { .at_ns = d->before->at_ns, .have_info = d->after->samples[a].have_info };
+		interval_compute(&zero, &d->after->samples[a], d->t0_ns, &iv);
+		watch_report_socket(d->r, &d->after->l.v[a], true, &iv);
+		return;
+	}
+	interval_compute(&d->before->samples[b], &d->after->samples[a], d->t0_ns, &iv);
+	watch_report_socket(d->r, &d->after->l.v[a], false, &iv);
+}
+
+/* Sleeps until the CLOCK_MONOTONIC moment at_ns; false when interrupted. */
+static bool sleep_until(int64_t at_ns)
+{
+	struct timespec ts = { .tv_sec = at_ns / 1000000000, .tv_nsec = at_ns % 1000000000 };
+
+	while (!interrupted) {
+		int err = clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL);
+		if (err == 0)
+			return !interrupted;
+		if (err != EINTR)
+			return false;
+	}
+	return false;
+}
+
+int info_watch(const struct options *o, long long interval_ms)
+{
+	struct socklist_query q;
+	struct report r;
+	struct reading g[2];
+	struct reading *before = &g[0], *after = &g[1];
+	int64_t step = interval_ms * 1000000;
+	int rc = EXIT_OK;
+
+	info_list_query(o, &q);
+	q.want_info = true;
+	report_init(&r, stdout, o->json, o->quiet, o->verbose);
+	r.batch = true;   /* one flush a report, not one a socket */
+	catch_interrupts();
+	if (reading_take(&q, before) < 0) {
+		report_error(&r, "cannot list sockets: %s", strerror(errno));
+		return EXIT_NETWORK;
+	}
+	r.t0_ns = before->at_ns;
+	info_list_notes(&before->l, o);
+	for (size_t i = 0; i < before->l.n; i++) {
+		const struct tcp_sock *s = &before->l.v[i];
+		before->we_opened[i] = s->has_info && info_watch_we_opened(&s->info);
+		info_watch_sample(s, before->at_ns, before->we_opened[i], NULL, &before->samples[i]);
+	}
+	interval_report_legend(&r);
+	struct watch_block blk = { .number = 0, .sockets = before->l.n, .interval_ms = interval_ms,
+				   .wall = before->wall };
+	watch_report_block(&r, &blk);
+	fflush(stdout);
+
+	int64_t deadline = before->at_ns + step;
+	for (unsigned long long n = 1; o->count <= 0 || n <= (unsigned long long)o->count; n++) {
+		if (!sleep_until(deadline))
+			break;
+		if (reading_take(&q, after) < 0) {
+			report_error(&r, "cannot list sockets: %s", strerror(errno));
+			rc = EXIT_NETWORK;
+			break;
+		}
+		struct diff d = { .r = &r, .before = before, .after = after, .t0_ns = r.t0_ns };
+		sockdiff_walk(before->l.v, before->l.n, after->l.v, after->l.n, count_one, &d);
+		blk = (struct watch_block){ .number = n, .sockets = after->l.n, .opened = d.opened,
+					    .closed = d.closed, .interval_ms = interval_ms, .wall = after->wall };
+		watch_report_block(&r, &blk);
+		sockdiff_walk(before->l.v, before->l.n, after->l.v, after->l.n, print_one, &d);
+		fflush(stdout);
+		reading_free(before);
+		struct reading *t = before;
+		before = after;
+		after = t;
+		/* On the grid from the first reading; a report that ran late skips the moments it missed. */
+		deadline += step;
+		for (int64_t now = now_ns(); deadline <= now;)
+			deadline += step;
+	}
+	reading_free(before);
+	return rc;
+}

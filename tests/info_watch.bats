@@ -1,0 +1,121 @@
+#!/usr/bin/env bats
+# shellcheck disable=SC2016,SC2030,SC2031,SC2154 # bats: every @test runs in a subshell; run sets $stderr; jq programs are single-quoted
+# tcptool info --watch on loopback: a transfer between two other processes
+# seen as rates, sockets that appear and close between reports, the JSON
+# stream, Ctrl-C, and the usage errors.
+
+setup() {
+	load helpers/common
+	_common_setup
+}
+
+teardown() {
+	_common_teardown
+}
+
+# start_transfer: a listener reading 200 kB a second from a client fed by
+# /dev/zero, so bytes keep moving for as long as the test wants; sets
+# $port and waits until the connection is established.
+start_transfer() {
+	start_listener l --read-rate 200k -b 127.0.0.1 0
+	start_bg -i /dev/zero c "$TCPTOOL" -q connect 127.0.0.1 "$port"
+	wait_for_line l.err '^connection from '
+}
+
+@test "info --watch --port: the transfer between two other processes shows a rate both ways of the pair" {
+	need_tool jq jq
+	start_transfer
+	run -0 tt info --watch 0.3s -c 3 --port "$port" --json
+	# The baseline, then three reports.
+	[[ $(jq -s '[.[] | select(.event == "watch")] | length' <<<"$output") == 4 ]] || fail "$output"
+	[[ $(jq -s '[.[] | select(.event == "watch" and .baseline)] | length' <<<"$output") == 1 ]] ||
+		fail "$output"
+	# The client's socket sends, the listener's receives; both are tcptool's.
+	local sender receiver
+	sender=$(jq -s --arg p "127.0.0.1:$port" '[.[] | select(.event == "interval" and .peer == $p
+		and .state == "ESTABLISHED" and .command == "tcptool" and .out_bytes_per_s > 0)] | length' <<<"$output")
+	receiver=$(jq -s --arg p "127.0.0.1:$port" '[.[] | select(.event == "interval" and .local == $p
+		and .command == "tcptool" and .in_bytes_per_s > 0 and .bytes_in > 0)] | length' <<<"$output")
+	((sender > 0)) || fail "no interval of the client's socket with a rate out: $output"
+	((receiver > 0)) || fail "no interval of the listener's socket with a rate in: $output"
+	# Only the pair: --port keeps the rest of the host out.
+	run -0 jq -r 'select(.event == "interval") | "\(.local) \(.peer)"' <<<"$output"
+	local line
+	for line in "${lines[@]}"; do
+		[[ $line == *":$port "* || $line == *":$port" ]] || fail "not of port $port: $line"
+	done
+}
+
+@test "info --watch: human reports: the baseline line, a header per report, a line per socket with its rates" {
+	start_transfer
+	run -0 tt info --watch 0.3s -c 2 --port "$port"
+	assert_line --index 0 --regexp '^[0-9]{2}:[0-9]{2}:[0-9]{2}  2 sockets: the baseline; figures every 300 ms from the next report on$'
+	assert_line --index 1 --regexp '^[0-9]{2}:[0-9]{2}:[0-9]{2}  2 sockets, 0 new, 0 closed$'
+	# The listener's socket, receiving at a rate above 0.
+	assert_line --regexp "^         127\.0\.0\.1:$port > 127\.0\.0\.1:[0-9]+ ESTABLISHED tcptool \(pid [0-9]+\): [0-9.]+-[0-9.]+ s: sent [0-9.]+ k?B \([0-9.]+ k?B/s\), received [0-9.]+ [kM]?B \([0-9.]*[1-9][0-9.]* [kM]?B/s\); rtt "
+	[[ ${#lines[@]} == 7 ]] || fail "expected 1 + 2 x (header and 2 sockets) lines: $output"
+}
+
+@test "info --watch: a socket that appears is new, one that closes is reported closed with its totals; Ctrl-C ends with 0" {
+	need_tool jq jq
+	start_listener l -b 127.0.0.1 0
+	start_bg w "$TCPTOOL" info --watch 0.2s -c 100 --port "$port" --json
+	wait_for_line w.out '"report":1,'
+	start_bg cl python3 "$PEER" idle-client 127.0.0.1 "$port"
+	wait_for_line cl.out '^connected$'
+	wait_for_line w.out '"event":"socket_opened"'
+	wait_for_line w.out '"event":"interval".*"new":true'
+	# The client goes: its FIN ends the listener, and both sockets close.
+	kill "$(bg_pid cl)"
+	wait_for_count w.out '"event":"socket_closed"' 2
+	kill -INT "$(bg_pid w)"
+	assert_bg_exit w 0
+	local out
+	out=$(<"$(D w.out)")
+	run -0 jq -e . "$(D w.out)"
+	run -0 jq -r --arg p "127.0.0.1:$port" 'select(.event == "socket_closed") |
+		select(.local == $p or .peer == $p) | "\(.bytes_out_total) \(.bytes_in_total)"' <<<"$out"
+	# The client sent nothing, the listener nothing back: no SYN or FIN counted as data.
+	assert_equal "${#lines[@]}" 2
+	assert_line --index 0 "0 0"
+	assert_line --index 1 "0 0"
+	run -0 jq -r --arg p "127.0.0.1:$port" 'select(.event == "socket_opened") | .local, .peer' <<<"$out"
+	assert_line "127.0.0.1:$port"
+}
+
+@test "info --watch: the closed mark and the new mark in human reports" {
+	start_listener l -b 127.0.0.1 0
+	start_bg w "$TCPTOOL" info --watch 0.2s -c 100 --port "$port"
+	wait_for_line w.out 'the baseline'
+	start_bg cl python3 "$PEER" idle-client 127.0.0.1 "$port"
+	wait_for_line w.out "^  new    127\.0\.0\.1:$port > 127\.0\.0\.1:[0-9]+ ESTABLISHED tcptool \(pid [0-9]+\): "
+	wait_for_line w.out "^  new    127\.0\.0\.1:[0-9]+ > 127\.0\.0\.1:$port ESTABLISHED python3 \(pid [0-9]+\): "
+	wait_for_line w.out '  2 sockets, 0 new, 0 closed$'
+	kill "$(bg_pid cl)"
+	wait_for_line w.out "^  closed 127\.0\.0\.1:$port > 127\.0\.0\.1:[0-9]+ [A-Z_0-9]+ .*: in all sent 0 B, received 0 B; retransmitted 0 segments$"
+	wait_for_line w.out ', [12] closed$'
+	kill -INT "$(bg_pid w)"
+	assert_bg_exit w 0
+}
+
+@test "info --watch -c N -i DUR: N reports after the baseline, with no sockets at all" {
+	need_tool jq jq
+	local p
+	p=$(free_port)
+	run -0 tt info --watch -i 100ms -c 2 --port "$p" --json
+	run -0 jq -r '"\(.event) \(.report) \(.sockets) \(.interval_ms)"' <<<"$output"
+	assert_output $'watch 0 0 100\nwatch 1 0 100\nwatch 2 0 100'
+}
+
+@test "info --watch: usage errors exit 2 with one line and nothing on stdout" {
+	local args
+	for args in "--watch 0" "--watch -1s" "--watch soon" "--watch 127.0.0.1 80" "--watch --fd 0" \
+		"--watch --system" "-c 2" "-c 2 -l" "--watch 1s -i 2s" "--watch -w 1s" "--watch -l -a" "--watch -c x"; do
+		# shellcheck disable=SC2086 # the words of $args are the arguments
+		run -2 --separate-stderr tt info $args
+		assert_output ""
+		[[ ${stderr_lines[0]} == "tcptool: "* ]] || fail "info $args: $stderr"
+		assert_equal "${stderr_lines[1]}" "Try 'tcptool info --help' for more information."
+		assert_equal "${#stderr_lines[@]}" 2
+	done
+}
