@@ -53,6 +53,18 @@ setup() {
 	run -0 "$TCPTOOL_UNIT" format
 }
 
+@test "unit: sockdiff.c: two readings of the socket list paired by names and inode: kept, new, closed" {
+	run -0 "$TCPTOOL_UNIT" sockdiff
+}
+
+@test "unit: watch_report.c: info --watch's header lines, socket labels and closed sockets' totals" {
+	run -0 "$TCPTOOL_UNIT" watch_report
+}
+
+@test "unit: info_watch.c: who opened a connection, from its byte counters; a listed socket as an interval sample" {
+	run -0 "$TCPTOOL_UNIT" info_watch
+}
+
 @test "unit: every group of the runner has a test here; every tests/unit/test_X.c is group X, of a src/.../X.c" {
 	run -0 "$TCPTOOL_UNIT"
 	local g f x

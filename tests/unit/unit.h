@@ -46,5 +46,8 @@ void test_kernel_settings(void);
 void test_procnet(void);
 void test_sockdiag(void);
 void test_format(void);
+void test_sockdiff(void);
+void test_watch_report(void);
+void test_info_watch(void);
 
 #endif
