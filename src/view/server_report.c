@@ -174,20 +174,11 @@ static char *format_since(int64_t ns, char *buf, size_t size)
 	return buf;
 }
 
-/*
- * One interval (SERVER_TICK) or the whole run (SERVER_TOTAL): event
- * "server_interval" or "server_total".  Not "interval" and "summary", which
- * connect and listen use for one connection, with other fields.
- */
-static void report_tally(const struct report *r, const struct server_event *ev, bool total)
+/* The JSON keys of a tally; the total has no "clients" (none are left at the stop). */
+static void tally_fields(const struct server_tally *t, int64_t t0, bool total, struct field *f)
 {
-	const struct server_tally *t = ev->tally;
 	const struct server_busiest *b = &t->busiest;
-	int64_t t0 = ev->stats->started_ns, span = t->end_ns - t->start_ns;
-	double in_rate = per_second(t->bytes_in, span), out_rate = per_second(t->bytes_out, span);
-	char from[32], to[32], in[32], inr[32], out[32], outr[32], bin[32], bout[32], who[128];
-	char clients[64];
-	struct field f[16];
+	int64_t span = t->end_ns - t->start_ns;
 	size_t n = 0;
 
 	f[n++] = F_MS("start_ms", t->start_ns - t0);
@@ -199,8 +190,8 @@ static void report_tally(const struct report *r, const struct server_event *ev, 
 	f[n++] = F_INT("closed", t->closed);
 	f[n++] = F_INT("bytes_in", t->bytes_in);
 	f[n++] = F_INT("bytes_out", t->bytes_out);
-	f[n++] = F_INT("in_bytes_per_s", (int64_t)(in_rate + 0.5));
-	f[n++] = F_INT("out_bytes_per_s", (int64_t)(out_rate + 0.5));
+	f[n++] = F_INT("in_bytes_per_s", (int64_t)(per_second(t->bytes_in, span) + 0.5));
+	f[n++] = F_INT("out_bytes_per_s", (int64_t)(per_second(t->bytes_out, span) + 0.5));
 	if (b->conn) {
 		f[n++] = F_STR("busiest_peer", b->peer);
 		f[n++] = F_INT("busiest_conn", b->conn);
@@ -208,6 +199,18 @@ static void report_tally(const struct report *r, const struct server_event *ev, 
 		f[n++] = F_INT("busiest_bytes_out", b->bytes_out);
 	}
 	f[n] = F_END;
+}
+
+/*
+ * "interval 1.000-2.000 s: 3 clients connected, 2 opened, 1 closed;
+ * received 1.25 MB (1.25 MB/s), sent ...; busiest client ADDR (... in, ... out)".
+ */
+static void tally_line(const struct server_tally *t, int64_t t0, bool total, char *buf, size_t size)
+{
+	const struct server_busiest *b = &t->busiest;
+	int64_t span = t->end_ns - t->start_ns;
+	char from[32], to[32], in[32], inr[32], out[32], outr[32], bin[32], bout[32];
+	char clients[64], who[SOCK_NAME_MAX + 80];
 
 	if (total)
 		snprintf(clients, sizeof(clients), "at most %llu client%s at once",
@@ -221,15 +224,34 @@ static void report_tally(const struct report *r, const struct server_event *ev, 
 			 format_si((double)b->bytes_out, "B", bout, sizeof(bout)));
 	else
 		snprintf(who, sizeof(who), "no client sent or received data");
-	report_event(r, total ? "server_total" : "server_interval", f,
-		     "%s %s-%s s: %s, %llu opened, %llu closed; received %s (%s), sent %s (%s); %s",
-		     total ? "total" : "interval", format_since(t->start_ns - t0, from, sizeof(from)),
-		     format_since(t->end_ns - t0, to, sizeof(to)), clients,
-		     (unsigned long long)t->opened, (unsigned long long)t->closed,
-		     format_si((double)t->bytes_in, "B", in, sizeof(in)),
-		     format_si(in_rate, "B/s", inr, sizeof(inr)),
-		     format_si((double)t->bytes_out, "B", out, sizeof(out)),
-		     format_si(out_rate, "B/s", outr, sizeof(outr)), who);
+	snprintf(buf, size, "%s %s-%s s: %s, %llu opened, %llu closed; received %s (%s), sent %s (%s); %s",
+		 total ? "total" : "interval", format_since(t->start_ns - t0, from, sizeof(from)),
+		 format_since(t->end_ns - t0, to, sizeof(to)), clients,
+		 (unsigned long long)t->opened, (unsigned long long)t->closed,
+		 format_si((double)t->bytes_in, "B", in, sizeof(in)),
+		 format_si(per_second(t->bytes_in, span), "B/s", inr, sizeof(inr)),
+		 format_si((double)t->bytes_out, "B", out, sizeof(out)),
+		 format_si(per_second(t->bytes_out, span), "B/s", outr, sizeof(outr)), who);
+}
+
+/*
+ * One interval (SERVER_TICK) or the whole run (SERVER_TOTAL): events
+ * "server_interval" and "server_total", not "interval" and "summary", which
+ * connect and listen use for one connection with other keys, and which the
+ * server's own summary already is.
+ */
+static void report_tally(const struct report *r, const struct server_event *ev, bool total)
+{
+	struct field f[16];
+	char line[512];
+
+	tally_fields(ev->tally, ev->stats->started_ns, total, f);
+	tally_line(ev->tally, ev->stats->started_ns, total, line, sizeof(line));
+	/* Each name spelled out, where the docs test looks for the events. */
+	if (total)
+		report_event(r, "server_total", f, "%s", line);
+	else
+		report_event(r, "server_interval", f, "%s", line);
 }
 
 /* Events reach the stream once a round; a stream that went away ends the server. */
