@@ -51,8 +51,13 @@ static void judge(const struct flow_sample *a, const struct flow_sample *b, stru
 	iv->cwnd_pct = percent(cwnd, span);
 	iv->app_pct = percent(span - busy, span);
 	if (busy == 0 && iv->bytes_out == 0 && iv->notsent == 0) {
-		/* A receiver whose window closed on bytes it has not read: its reading is the limit. */
-		bool reader = iv->have_queues && iv->recv_q > 0 && iv->have_rcv_wnd && iv->our_window == 0;
+		/*
+		 * A receiver with unread bytes at both ends of the interval, as many
+		 * as half the window it last advertised: its reading is the limit.
+		 */
+		uint64_t window = iv->have_rcv_wnd ? iv->our_window : 65536;
+		bool reader = a->have_queues && b->have_queues && a->recv_q > 0 && b->recv_q > 0 &&
+			      (uint64_t)b->recv_q * 2 >= window;
 		iv->limit = reader ? LIMIT_READER : LIMIT_IDLE;
 		iv->limit_pct = 100;
 		return;

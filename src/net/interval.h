@@ -36,7 +36,7 @@ enum flow_limit {
 	LIMIT_RWND,      /* the receiver's window was full */
 	LIMIT_SNDBUF,    /* our send buffer was too small */
 	LIMIT_CWND,      /* the congestion window: the network */
-	LIMIT_READER,    /* a receiver: our own reading; our window closed on unread bytes */
+	LIMIT_READER,    /* a receiver: our own reading, unread bytes filling our window */
 };
 
 /*

@@ -76,7 +76,7 @@ size_t interval_format_limit(char *buf, size_t size, const struct interval *iv)
 		return (size_t)snprintf(buf, size, "%s", iv->bytes_in ? "receiving; nothing to send"
 							     : "idle: nothing to send");
 	case LIMIT_READER:
-		return (size_t)snprintf(buf, size, "our window is closed: we read slower than the peer sends");
+		return (size_t)snprintf(buf, size, "we read slower than the peer sends: unread bytes fill our window");
 	case LIMIT_APP: what = "the application (nothing to send)"; break;
 	case LIMIT_RWND: what = "the receiver's window"; break;
 	case LIMIT_SNDBUF: what = "the send buffer"; break;
@@ -172,7 +172,8 @@ void interval_report(const struct report *r, const char *event, const char *labe
 void interval_report_legend(const struct report *r)
 {
 	static const struct { const char *name, *meaning; } legend[] = {
-		{ "sent, received", "data bytes written to and read from the socket in the interval, and their rate" },
+		{ "sent, received", "data bytes the peer acknowledged, and data bytes we read, in the "
+				    "interval, with their rates" },
 		{ "rtt", "smoothed round-trip time the kernel measures from ACKs, and its mean deviation (var); "
 			 "it grows when a queue builds up on the path" },
 		{ "cwnd", "congestion window: segments the sender may have unacknowledged, as the "

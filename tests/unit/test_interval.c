@@ -125,16 +125,21 @@ static void test_trickle_and_reader(void)
 	interval_compute(&a, &b, a.at_ns, &iv);
 	CHECK_INT(iv.limit, LIMIT_APP);
 	CHECK_INT(iv.limit_pct, 100);
-	/* A receiver whose window closed on unread bytes. */
+	/* A receiver with unread bytes at both ends, half its window and more. */
 	pair(&a, &b);
 	b.bytes_in = 50000;
-	b.have_queues = true;
+	a.have_queues = b.have_queues = true;
+	a.recv_q = 60000;
 	b.recv_q = 70000;
 	b.ti.have_rcv_wnd = true;
-	b.ti.rcv_wnd = 0;
+	b.ti.rcv_wnd = 80000;
 	interval_compute(&a, &b, a.at_ns, &iv);
 	CHECK_INT(iv.limit, LIMIT_READER);
 	CHECK_STR(interval_limit_name(iv.limit), "our_reading");
+	/* A reader that keeps up: the queue was empty at the start. */
+	a.recv_q = 0;
+	interval_compute(&a, &b, a.at_ns, &iv);
+	CHECK_INT(iv.limit, LIMIT_IDLE);
 }
 
 void test_interval(void)
