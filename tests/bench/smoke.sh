@@ -35,4 +35,11 @@ if ! EXECS=20 BATCH=10 "$HERE/startup.sh"; then
 	echo "bench-smoke: startup.sh failed" >&2
 	rc=1
 fi
+
+echo
+echo "== watch.sh (SOCKETS=200 REPORTS=2 INTERVAL=200ms)"
+if ! SOCKETS=200 REPORTS=2 INTERVAL=200ms "$HERE/watch.sh"; then
+	echo "bench-smoke: watch.sh failed" >&2
+	rc=1
+fi
 exit "$rc"
