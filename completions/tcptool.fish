@@ -32,7 +32,7 @@ function __tcptool_operands
             set n (math $n + 1)
         else if test "$t" = --
             set dashdash 1
-        else if contains -- $t -b --bind --backlog --accept-delay -w --timeout -s --source -p --source-port --send -c --count -i --interval --max-conns --idle-timeout --reply --port --state --fd --how --after
+        else if contains -- $t -b --bind --backlog --accept-delay -w --timeout -s --source -p --source-port --send -c --count -i --interval --max-conns --idle-timeout --reply --port --state --fd --how --after --rate --read-rate
             set skip 1
         end
     end
@@ -66,6 +66,7 @@ function __tcptool_info_target
 end
 
 set -l durations '500ms 1s 5s 30s'
+set -l rates '100k 1M 10M 100M 1G'
 set -l addresses '127.0.0.1 ::1 0.0.0.0 ::'
 set -l listen '__tcptool_using listen'
 set -l connect '__tcptool_using connect'
@@ -95,13 +96,18 @@ complete -c tcptool -n 'not __tcptool_using help' -l json -d 'events as JSON obj
 complete -c tcptool -n 'not __tcptool_using help' -s h -l help -d 'show the help and exit'
 complete -c tcptool -n 'not __tcptool_command' -l version -d 'show the version and exit'
 
-# listen [-b ADDR] [--backlog N] [-k] [--half-close] [-w DUR] [--accept-delay DUR] [--trace] PORT
+# listen [-b ADDR] [--backlog N] [-k] [--half-close] [-w DUR] [--accept-delay DUR] [-i DUR] [--rate RATE] [--read-rate RATE] [--progress] [--trace] PORT
 complete -c tcptool -n $listen -s b -l bind -x -a $addresses -d 'listen on ADDR only (default: every address)'
 complete -c tcptool -n $listen -l backlog -x -d 'accept queue length passed to listen() (default 128)'
 complete -c tcptool -n $listen -s k -l keep-open -d 'after a client leaves, accept the next one'
 complete -c tcptool -n $listen -l accept-delay -x -a $durations -d 'wait DUR before each accept(); clients queue meanwhile'
 complete -c tcptool -n $listen -l half-close -d 'close each direction on its own: FIN on stdin EOF, keep sending after the peer FIN'
 complete -c tcptool -n $listen -s w -l timeout -x -a $durations -d 'give up after DUR without a connection or without data'
+complete -c tcptool -n $listen -s i -l interval -x -a $durations -d 'every DUR, report rates, RTT, windows, retransmissions and what limited the sender'
+complete -c tcptool -n $listen -l rate -x -a $rates -d 'send no faster than RATE bytes a second (500k, 10M, 1G)'
+complete -c tcptool -n $listen -l read-rate -x -a $rates -d 'read from the peer no faster than RATE bytes a second: its window fills'
+complete -c tcptool -n $listen -l progress -d 'show the progress line even where stderr is not a terminal'
+complete -c tcptool -n $listen -l no-progress -d 'never show the progress line'
 complete -c tcptool -n $listen -l trace -d "show our connection's segments (SYN, ACK, FIN, RST...) among the events; needs CAP_NET_RAW"
 complete -c tcptool -n "$listen; and test (__tcptool_operands) -eq 0" -a '(__tcptool_services)' -d port
 
@@ -113,7 +119,11 @@ complete -c tcptool -n $connect -s p -l source-port -x -d 'connect from local po
 complete -c tcptool -n $connect -l send -x -d 'send TEXT instead of reading stdin, then act as at stdin EOF'
 complete -c tcptool -n $connect -s z -l zero-io -d 'handshake only: report each PORT (a range 20-25 or list 22,80) open or not'
 complete -c tcptool -n $connect -s c -l count -x -d 'handshake N times (0: until Ctrl-C) and print min/avg/max/mdev like ping'
-complete -c tcptool -n $connect -s i -l interval -x -a $durations -d 'with -c: start the handshakes DUR apart (default 1s)'
+complete -c tcptool -n $connect -s i -l interval -x -a $durations -d 'every DUR, report rates, RTT, windows and the limit (with -c: the handshakes\' spacing)'
+complete -c tcptool -n $connect -l rate -x -a $rates -d 'send no faster than RATE bytes a second (500k, 10M, 1G)'
+complete -c tcptool -n $connect -l read-rate -x -a $rates -d 'read from the peer no faster than RATE bytes a second: its window fills'
+complete -c tcptool -n $connect -l progress -d 'show the progress line even where stderr is not a terminal'
+complete -c tcptool -n $connect -l no-progress -d 'never show the progress line'
 complete -c tcptool -n $connect -l trace -d "show our connection's segments (SYN, ACK, FIN, RST...) among the events; needs CAP_NET_RAW"
 complete -c tcptool -n "$connect; and test (__tcptool_operands) -eq 0" -a '(__fish_print_hostnames)' -d host
 complete -c tcptool -n "$connect; and test (__tcptool_operands) -eq 1" -a '(__tcptool_services)' -d port
@@ -123,6 +133,7 @@ complete -c tcptool -n "$connect; and test (__tcptool_operands) -eq 1" -a '(__tc
 complete -c tcptool -n $server -s b -l bind -x -a $addresses -d 'listen on ADDR only (default: every address)'
 complete -c tcptool -n $server -l backlog -x -d 'accept queue length passed to listen() (default 128)'
 complete -c tcptool -n $server -l max-conns -x -d 'serve N clients at once, more wait in the queue (default 1024)'
+complete -c tcptool -n $server -s i -l interval -x -a $durations -d 'every DUR, one line: clients, connections, bytes, rates, the busiest client'
 complete -c tcptool -n $server -l idle-timeout -x -a $durations -d 'close a client after DUR with no bytes either way'
 complete -c tcptool -n $ack -l reply -x -d 'answer each message with TEXT (default ACK!)'
 complete -c tcptool -n $ack -l lines -d 'answer each line with TEXT and a newline; stay open'
@@ -137,6 +148,9 @@ complete -c tcptool -n $info -s a -l all -d 'list sockets in every state, TIME_W
 complete -c tcptool -n $info -l port -x -d 'list only sockets whose local or peer port is N'
 complete -c tcptool -n $info -l state -x -a '(__fish_complete_list , __tcptool_states)' -d 'list only sockets in state NAME; repeat or use commas for more'
 complete -c tcptool -n $info -l fd -x -a '(__tcptool_fds)' -d 'describe the socket open on descriptor N (inherited from the shell, systemd, inetd)'
+complete -c tcptool -n $info -l watch -d "every DUR (default 1s), show the listed sockets' rates, windows and limits"
+complete -c tcptool -n $info -s i -l interval -x -a $durations -d 'with --watch: a block every DUR'
+complete -c tcptool -n $info -s c -l count -x -d 'with --watch: stop after N blocks'
 complete -c tcptool -n $info -l system -d "show the kernel's TCP settings, each with what it changes"
 complete -c tcptool -n $info -l trace -d "show our connection's segments (SYN, ACK, FIN, RST...) among the events; needs CAP_NET_RAW"
 complete -c tcptool -n "$info; and __tcptool_info_target; and test (__tcptool_operands) -eq 0" -a '(__fish_print_hostnames)' -d host
@@ -147,6 +161,7 @@ complete -c tcptool -n $shutdown -l how -x -a 'rd\t"shutdown(SHUT_RD): our reads
 complete -c tcptool -n $shutdown -l rst -d 'abortive close instead: SO_LINGER 0 and close() send RST, not FIN'
 complete -c tcptool -n $shutdown -l send -x -d 'send TEXT first'
 complete -c tcptool -n $shutdown -l after -x -a $durations -d 'wait DUR after connecting (and sending) before the shutdown'
+complete -c tcptool -n $shutdown -s i -l interval -x -a $durations -d 'every DUR, report rates, RTT, windows and queues while the close is watched'
 complete -c tcptool -n $shutdown -s w -l timeout -x -a $durations -d 'give up the handshake, and stop watching the close, after DUR (default 3s)'
 complete -c tcptool -n $shutdown -s s -l source -x -a $addresses -d 'connect from local address ADDR'
 complete -c tcptool -n $shutdown -s p -l source-port -x -d 'connect from local port PORT'

@@ -72,7 +72,7 @@ usage_fails() {
 	jq -e . <<<"$stderr" >/dev/null
 	local sum total closed
 	sum=$(jq -s '[.[] | select(.event == "interval") | .bytes_out] | add' <<<"$stderr")
-	total=$(jq -s '.[] | select(.event == "summary") | .bytes_out' <<<"$stderr")
+	total=$(jq -s '.[] | select(.event == "total") | .bytes_out' <<<"$stderr")
 	closed=$(jq -s '.[] | select(.event == "closed") | .bytes_out' <<<"$stderr")
 	assert_equal "$sum" 1500000
 	assert_equal "$total" 1500000

@@ -294,7 +294,7 @@ static void interval_finish(struct shutdown_watch *w)
 		return;
 	report_interval(w);
 	interval_compute(&w->first, &w->last, w->first.at_ns, &whole);
-	interval_report(w->r, "summary", "total", NULL, &whole);
+	interval_report(w->r, "total", "total", NULL, &whole);
 	w->interval_ms = 0;
 }
 

@@ -26,7 +26,7 @@ size_t interval_format(char *buf, size_t size, const struct interval *iv);
 size_t interval_format_limit(char *buf, size_t size, const struct interval *iv);
 
 /*
- * Prints one interval as event 'event' ("interval", or "summary" for a
+ * Prints one interval as event 'event' ("interval", or "total" for a
  * whole connection), prefixed for people with 'label' (may be NULL) and
  * carrying 'extra' fields (may be NULL) in JSON.
  */

@@ -83,5 +83,5 @@ void session_meter_finish(struct session_meter *m, struct report *r, const struc
 
 	struct interval whole;
 	interval_compute(&m->first, &m->last, m->first.at_ns, &whole);
-	interval_report(r, "summary", "total", NULL, &whole);
+	interval_report(r, "total", "total", NULL, &whole);
 }
