@@ -120,6 +120,13 @@ probe_7000          tcptool connect -z 127.0.0.1 6999-7001
 probe_count3        tcptool connect -c 3 -i 200ms 127.0.0.1 7000
 trace_lo_listen     tcptool -q listen -b 127.0.0.1 9911 < /dev/null > /dev/null &
 trace_lo_connect    echo hello | tcptool connect --half-close --trace 127.0.0.1 9911
+# README.md: The middle of a connection
+slow_reader         tcptool listen -b 127.0.0.1 --read-rate 100k 9000 > /dev/null
+interval_connect    tcptool connect -i 1s --half-close 127.0.0.1 9000 < disk.iso
+interval_jq         tcptool --json connect -i 1s --half-close 127.0.0.1 9000 < disk.iso 2>&1 >/dev/null | jq -r 'select(.event == "interval") | [.end_ms, .out_bytes_per_s, .peer_window, .limit] | @tsv'
+rate_progress       tcptool connect --rate 10M --half-close 127.0.0.1 9000 < disk.iso
+echo_interval       tcptool echo -i 1s 7000
+watch_port          tcptool info --watch --port 9000
 EOF
 }
 
@@ -487,5 +494,50 @@ EOF
 	need_tool jq jq
 	ex_run info_json_7000
 	assert_equal "$ex_rc" 0
+	ex_done
+}
+
+@test "the middle of a connection in the README: a slow reader's window, JSON, --rate's progress, echo -i" {
+	need_tool jq jq
+	head -c 250000 /dev/urandom >disk.iso
+	# The sender's reports show the reader's window as the limit.
+	ex_bg r slow_reader 9000
+	ex_run interval_connect
+	((ex_rc == 0)) || fail "the sender exited with $ex_rc: $(cat "$ex_out")"
+	# On the terminal the progress line steps aside: the events follow its erasing.
+	grep -q "interval 0.000-1.0[0-9]* s: sent .*; limited by the receiver's window" "$ex_out" ||
+		fail "no interval limited by the receiver's window: $(cat "$ex_out")"
+	grep -q 'total 0.000-' "$ex_out" || fail "no total: $(cat "$ex_out")"
+	assert_bg_exit r 0
+	# The same as JSON through jq: end, rate, peer window, limit.
+	ex_bg r2 slow_reader 9000
+	ex_run interval_jq
+	((ex_rc == 0)) || fail "exit $ex_rc: $(cat "$ex_out")"
+	grep -qP '^[0-9.]+\t[0-9]+\t[0-9]+\treceiver_window\r?$' "$ex_out" || fail "$(cat "$ex_out")"
+	assert_bg_exit r2 0
+	# --rate on a terminal: the progress line, with the share of the file
+	# (3 MB at 10 MB/s: several draws).
+	head -c 3000000 /dev/zero >disk.iso
+	start_listener l -b 127.0.0.1 0
+	ex_map 9000 "$port"
+	ex_run rate_progress
+	((ex_rc == 0)) || fail "exit $ex_rc: $(cat "$ex_out")"
+	grep -q '% of 3.00 MB' "$ex_out" || fail "no progress line: $(cat "$ex_out")"
+	assert_bg_exit l 0
+	# echo -i: a line a second, and the total at Control-C.
+	ex_bg e echo_interval 7000
+	tt -q connect --half-close --send hello 127.0.0.1 "$port" >/dev/null
+	wait_for_line e.out '^interval 1.0[0-9]*-2.0[0-9]* s: ' 60 || fail "$(show e)"
+	ex_signal e INT
+	assert_bg_exit e 0
+	grep -q '^total 0.000-.* 1 opened, 1 closed; received 5 B ' "$(D e.out)" || fail "$(show e)"
+	# info --watch sees a slow transfer between two other processes.
+	head -c 300000 /dev/zero >disk.iso
+	ex_bg r3 slow_reader 9000
+	start_bg -i disk.iso c "$TCPTOOL" connect -q --half-close 127.0.0.1 "$port"
+	ex_bg w watch_port
+	wait_for_line w.out "127.0.0.1:[0-9]+ > 127.0.0.1:$port [A-Z0-9_]+ .*: [0-9.-]+ s: sent [1-9]" 80 || fail "$(show w)"
+	ex_signal w INT
+	assert_bg_exit w 0
 	ex_done
 }

@@ -65,6 +65,18 @@ setup() {
 	run -0 "$TCPTOOL_UNIT" info_watch
 }
 
+@test "unit: interval.c: rates, in-flight bytes and the verdict on what limited the sender, from two samples" {
+	run -0 "$TCPTOOL_UNIT" interval
+}
+
+@test "unit: rate_limit.c: the token bucket of --rate and --read-rate keeps to its rate and bursts" {
+	run -0 "$TCPTOOL_UNIT" rate_limit
+}
+
+@test "unit: progress.c: the progress line's text, with the share sent and the time left" {
+	run -0 "$TCPTOOL_UNIT" progress
+}
+
 @test "unit: every group of the runner has a test here; every tests/unit/test_X.c is group X, of a src/.../X.c" {
 	run -0 "$TCPTOOL_UNIT"
 	local g f x

@@ -78,8 +78,8 @@ int cmd_info(int argc, char **argv, const struct options *o)
 	const char *lo = list_option(o), *co = connect_option(o);
 	bool target = argc > 0;
 
-	if (o->count >= 0 && !o->watch) {
-		usage_error("info", "info: -c applies only to info --watch");
+	if ((o->count >= 0 || o->interval_ms >= 0) && !o->watch) {
+		usage_error("info", "info: %s applies only to info --watch", o->count >= 0 ? "-c" : "-i");
 		return EXIT_USAGE;
 	}
 	if (o->watch)

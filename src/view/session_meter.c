@@ -5,20 +5,25 @@
 #include "net/tcpinfo.h"
 #include "view/interval_report.h"
 
+/*
+ * Sent means acknowledged by the peer, less the SYN's sequence number:
+ * bytes written sit in the send buffer (megabytes) long before they go.
+ * Never more than was written (the FIN's sequence number).
+ */
+static uint64_t acked_out(const struct tcp_summary *ti, uint64_t written)
+{
+	uint64_t acked = ti->bytes_acked > 0 ? ti->bytes_acked - 1 : 0;
+
+	return ti->have_bytes && acked < written ? acked : written;
+}
+
 void session_meter_sample(int fd, uint64_t bytes_out, uint64_t bytes_in, struct flow_sample *s)
 {
 	*s = (struct flow_sample){ .at_ns = now_ns(), .bytes_out = bytes_out, .bytes_in = bytes_in };
 	s->have_info = tcpinfo_read(fd, &s->ti) == 0;
 	s->have_queues = tcpinfo_queues(fd, &s->send_q, &s->recv_q) == 0;
-	/*
-	 * Sent means acknowledged by the peer, less the SYN's sequence number:
-	 * bytes written sit in the send buffer (megabytes) long before they go.
-	 */
-	if (s->have_info && s->ti.have_bytes) {
-		uint64_t acked = s->ti.bytes_acked > 0 ? s->ti.bytes_acked - 1 : 0;
-		if (acked < bytes_out)
-			s->bytes_out = acked;
-	}
+	if (s->have_info)
+		s->bytes_out = acked_out(&s->ti, bytes_out);
 }
 
 static int64_t earlier(int64_t a, int64_t b)
@@ -62,7 +67,13 @@ int64_t session_meter_tick(struct session_meter *m, const struct relay_result *s
 		while (m->next_interval_ns <= now)
 			m->next_interval_ns += m->interval_ms * 1000000;
 	}
-	int64_t next_progress = progress_update(&m->progress, so_far->bytes_out, so_far->bytes_in);
+	int64_t next_progress = m->progress.next_ns;
+	if (m->progress.on && now >= m->progress.next_ns) {
+		struct tcp_summary ti;
+		uint64_t out = tcpinfo_read(m->fd, &ti) == 0 ? acked_out(&ti, so_far->bytes_out)
+							      : so_far->bytes_out;
+		next_progress = progress_update(&m->progress, out, so_far->bytes_in);
+	}
 	return earlier(m->interval_ms ? m->next_interval_ns : 0, next_progress);
 }
 
