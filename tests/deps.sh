@@ -19,10 +19,12 @@ set -euo pipefail
 # peer); mandoc, groff-base and bsdextrautils (col) for the manual; zsh,
 # fish, shellcheck and bash-completion for the completions; strace;
 # libpcap-dev and pkg-config for a build with --trace; jq, which examples
-# in the manual and the README use.
+# in the manual and the README use; nftables (nft: loss in a test's network
+# namespace) and ethtool (segments of MSS size on a veth) for
+# interval_net.bats.
 essential=(bats bats-support bats-assert python3 iproute2 procps)
 optional=(netbase netcat-openbsd mandoc groff-base bsdextrautils zsh fish shellcheck bash-completion
-	strace libpcap-dev pkg-config jq)
+	strace libpcap-dev pkg-config jq nftables ethtool)
 # CI also builds with clang, fuzzes (libFuzzer's runtime), lints and runs valgrind.
 ci_only=(clang libclang-rt-14-dev cppcheck clang-tidy valgrind)
 
