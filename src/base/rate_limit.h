@@ -17,7 +17,10 @@ struct rate_limit {
 
 void rate_limit_init(struct rate_limit *rl, uint64_t rate, int64_t now_ns);
 
-/* How many of 'want' bytes may move at now_ns (all of them without a limit). */
+/*
+ * How many of 'want' bytes may move at now_ns (all of them without a
+ * limit); 0 until 4 KiB (or the burst, or want, if less) have gathered.
+ */
 size_t rate_limit_allow(struct rate_limit *rl, int64_t now_ns, size_t want);
 
 /* Takes n bytes that moved out of the bucket. */

@@ -24,7 +24,7 @@ struct tcp_summary {
 	uint64_t bytes_acked, bytes_received;
 	bool have_data_segs;       /* kernel 4.6+ */
 	uint32_t data_segs_in;     /* segments that carried data, accepted or not */
-	bool have_snd_wnd;         /* kernel 6.2+ */
+	bool have_snd_wnd;         /* kernel 5.4+ */
 	uint32_t snd_wnd;          /* the peer's receive window, scaled */
 
 	/* The life of the connection, for interval reports. */
@@ -39,7 +39,7 @@ struct tcp_summary {
 	uint64_t busy_us, rwnd_limited_us, sndbuf_limited_us;
 	bool have_bytes_sent;      /* kernel 4.19+ */
 	uint64_t bytes_sent, bytes_retrans;
-	bool have_rcv_wnd;         /* kernel 6.8+: the window we advertise */
+	bool have_rcv_wnd;         /* kernel 6.2+: the window we advertise */
 	uint32_t rcv_wnd;
 	bool have_rto_stats;       /* kernel 6.7+: retransmission timeouts */
 	uint32_t total_rto, total_rto_recoveries, total_rto_time_ms;

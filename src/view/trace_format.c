@@ -109,6 +109,34 @@ static bool note_segment(struct trace_conn *c, const struct tcp_segment *s, int6
 	return again;
 }
 
+/* What a segment does to flow control, as the trace tells it. */
+enum window_note { WINDOW_NONE, WINDOW_ZERO, WINDOW_PROBE, WINDOW_OPENS };
+
+/*
+ * A zero window closes the sender's way; the sender then probes with a
+ * bare segment one below what the receiver acknowledged (which also looks
+ * like a keepalive, hence the closed window as a condition), until a
+ * segment advertises room again.  Learns the window from s.
+ */
+static enum window_note note_window(const struct tcp_segment *s, struct trace_side *from,
+				    const struct trace_side *to)
+{
+	enum window_note note = WINDOW_NONE;
+
+	if (!from || s->flags & (TCPF_SYN | TCPF_RST) || !(s->flags & TCPF_ACK))
+		return note;
+	if (s->win == 0)
+		note = WINDOW_ZERO;
+	else if (from->window_closed)
+		note = WINDOW_OPENS;
+	else if (s->len == 0 && to && to->window_closed && to->have_ack && s->seq == to->last_ack - 1)
+		note = WINDOW_PROBE;
+	from->window_closed = s->win == 0;
+	from->have_ack = true;
+	from->last_ack = s->ack;
+	return note;
+}
+
 /* "A", "A+1", or the plain number when that side's first sequence number is unknown. */
 static void relative(const struct trace_side *side, char letter, uint32_t v, char *buf, size_t size)
 {
@@ -154,6 +182,7 @@ void trace_segment_event(struct trace_conn *c, const struct tcp_segment *s, int6
 
 	pick_sides(c, s, &from, &to);
 	bool again = note_segment(c, s, t_ns, from, to);
+	enum window_note window = note_window(s, from, to);
 	char from_letter = from == &c->a ? 'A' : 'B', to_letter = from == &c->a ? 'B' : 'A';
 	bool has_ack = s->flags & TCPF_ACK;
 
@@ -204,6 +233,12 @@ void trace_segment_event(struct trace_conn *c, const struct tcp_segment *s, int6
 	}
 	if (again)
 		add(ev->human, sizeof(ev->human), " (retransmission)");
+	if (window == WINDOW_ZERO)
+		add(ev->human, sizeof(ev->human), " (zero window: no room to receive)");
+	else if (window == WINDOW_PROBE)
+		add(ev->human, sizeof(ev->human), " (window probe)");
+	else if (window == WINDOW_OPENS)
+		add(ev->human, sizeof(ev->human), " (window opens)");
 
 	struct field *f = ev->f;
 	f[nf++] = F_STR("dir", out ? "out" : "in");
@@ -237,5 +272,11 @@ void trace_segment_event(struct trace_conn *c, const struct tcp_segment *s, int6
 	f[nf++] = F_STR("sack", ev->sack[0] ? ev->sack : NULL);
 	if (again)
 		f[nf++] = F_BOOL("retransmission", true);
+	if (window == WINDOW_ZERO)
+		f[nf++] = F_BOOL("zero_window", true);
+	else if (window == WINDOW_PROBE)
+		f[nf++] = F_BOOL("window_probe", true);
+	else if (window == WINDOW_OPENS)
+		f[nf++] = F_BOOL("window_opens", true);
 	f[nf] = F_END;
 }

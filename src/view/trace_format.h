@@ -27,6 +27,9 @@ struct trace_side {
 	bool fin_sent;
 	uint32_t fin_end;      /* the ack that acknowledges its FIN */
 	bool fin_acked;
+	bool have_ack;
+	uint32_t last_ack;     /* the ack of its latest segment */
+	bool window_closed;    /* its latest segment advertised a zero window */
 };
 
 /* A is the end that sent the first SYN (or, without one, the first segment). */
@@ -39,7 +42,7 @@ struct trace_conn {
 /* True once nothing more is to come: a RST, or both FINs sent and acknowledged. */
 bool trace_conn_over(const struct trace_conn *c);
 
-#define SEGMENT_FIELDS_MAX 24
+#define SEGMENT_FIELDS_MAX 28
 
 /* A segment as an event: storage for the strings its fields point into. */
 struct segment_event {

@@ -30,6 +30,12 @@ void test_rate_limit(void)
 	CHECK(moved >= 995000 && moved <= 1000000);
 	/* An idle bucket fills to one burst, not to the whole pause's worth. */
 	CHECK_INT(rate_limit_allow(&rl, 100 * SEC, 1 << 20), 5000);
+	/* A few bytes gathered are not worth a segment: 4 KiB first, unless less is wanted. */
+	rate_limit_init(&rl, 100000, 0);
+	rate_limit_spend(&rl, rate_limit_allow(&rl, 0, 1 << 20));
+	CHECK_INT(rate_limit_allow(&rl, 10000000, 1 << 20), 0);      /* 1 kB gathered */
+	CHECK_INT(rate_limit_allow(&rl, 10000000, 500), 500);        /* but 500 B are all there is */
+	CHECK_INT(rate_limit_allow(&rl, 41000000, 1 << 20), 4100);   /* 4.1 kB: worth a segment */
 	/* Tiny rates still move a byte at a time. */
 	rate_limit_init(&rl, 3, 0);
 	CHECK_INT(rate_limit_allow(&rl, 0, 100), 1);

@@ -246,8 +246,40 @@ static void test_ipv6_verbose(void)
 	CHECK_CONTAINS(json, "\"ts_val\":100,\"ts_ecr\":0,\"fastopen\":true}");
 }
 
+/* Flow control: B's window closes, A probes it, B's window opens again. */
+static void test_zero_window(void)
+{
+	struct trace_conn c = { 0 };
+	struct segment_event ev = { 0 };
+	char json[1024];
+
+	handshake(&c, 1000, 5000);
+	struct tcp_segment s = seg(true, 1001, 5001, TCPF_ACK, 1000);
+	event(&c, &s, &ev, json, sizeof(json));
+	s = seg(false, 5001, 2001, TCPF_ACK, 0);
+	s.win = 0;
+	event(&c, &s, &ev, json, sizeof(json));
+	CHECK_CONTAINS(ev.human, "win=0 (zero window: no room to receive)");
+	CHECK_CONTAINS(json, "\"zero_window\":true");
+	/* The probe: nothing new, one below what B acknowledged. */
+	s = seg(true, 2000, 5001, TCPF_ACK, 0);
+	event(&c, &s, &ev, json, sizeof(json));
+	CHECK_CONTAINS(ev.human, "seq=A+1000 ack=B+1 win=502 (window probe)");
+	CHECK_CONTAINS(json, "\"window_probe\":true");
+	s = seg(false, 5001, 2001, TCPF_ACK, 0);
+	event(&c, &s, &ev, json, sizeof(json));
+	CHECK_CONTAINS(ev.human, "(window opens)");
+	CHECK_CONTAINS(json, "\"window_opens\":true");
+	/* The same bare segment with the window open is a keepalive, not a probe. */
+	s = seg(true, 2000, 5001, TCPF_ACK, 0);
+	event(&c, &s, &ev, json, sizeof(json));
+	CHECK(strstr(ev.human, "probe") == NULL);
+	CHECK(strstr(json, "window_") == NULL);
+}
+
 void test_trace_format(void)
 {
+	test_zero_window();
 	test_ipv6_verbose();
 	test_handshake_and_data();
 	test_close();
