@@ -209,3 +209,22 @@ on_pty() {
 	run cat "$(D pty)"
 	assert_regex "$output" $'line one\r\nline two\r\n'
 }
+
+@test "Ctrl-C during a relay: the last interval, the total and the closed line, then the signal's own end" {
+	start_listener l -b 127.0.0.1 0
+	start_bg -i /dev/zero c "$TCPTOOL" connect -i 0.2s --rate 200k 127.0.0.1 "$port"
+	wait_for_count c.err '^interval ' 2
+	kill -INT "$(bg_pid c)"
+	local rc=0
+	wait_bg c || rc=$?
+	# Ended by SIGINT, as the shell reports it: 128 + 2.
+	assert_equal "$rc" 130
+	run cat "$(D c.err)"
+	assert_regex "$output" $'\ntotal 0.000-[0-9.]+ s: sent [0-9.]+ kB '
+	assert_regex "$output" $'\nclosed 127.0.0.1:[0-9]+: 0 bytes in, [0-9]+ bytes out in [0-9.]+ m?s; interrupted by a signal$'
+	# The listener saw our FIN and every byte we counted.
+	assert_bg_exit l 0
+	local sent
+	sent=$(sed -nE 's/^closed .*: 0 bytes in, ([0-9]+) bytes out .*/\1/p' "$(D c.err)")
+	assert_equal "$(stat -c %s "$(D l.out)")" "$sent"
+}

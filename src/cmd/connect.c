@@ -7,6 +7,7 @@
 
 #include "commands.h"
 #include "cmd/connect_probe.h"
+#include "cmd/interrupt.h"
 #include "net/relay.h"
 #include "view/report.h"
 #include "view/session.h"
@@ -103,11 +104,15 @@ int cmd_connect(int argc, char **argv, const struct options *o)
 	} else {
 		struct session_opts so = settings_session(o);
 		session_share_terminal(&r, &io);
+		/* Ctrl-C ends the relay with its closing lines, then tcptool as the signal would. */
+		interrupt_catch();
 		status = session_relay(&r, d.fd, &d.names, &io, &so, d.late_err, NULL);
+		interrupt_release();
 	}
 	relay_io_free(&io);
 	close(d.fd);
 	trace_finish(trace);
 	trace_close(trace);
+	interrupt_reraise();
 	return status;
 }

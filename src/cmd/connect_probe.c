@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cmd/connect_probe.h"
+#include "cmd/interrupt.h"
 #include "net/probe.h"
 #include "net/probe_stats.h"
 #include "view/session_dial.h"
@@ -21,27 +22,6 @@
 
 /* Handshakes in flight at most, and fewer under a small ulimit -n. */
 #define PROBE_PARALLEL 128
-
-static volatile sig_atomic_t interrupted;
-
-static void on_interrupt(int sig)
-{
-	(void)sig;
-	interrupted = 1;
-}
-
-/*
- * SIGINT (Ctrl-C) and SIGTERM end the probing; the summary still prints.
- * Once: a second one, should the first go unnoticed, ends tcptool at once.
- */
-static void catch_interrupts(void)
-{
-	struct sigaction sa = { .sa_handler = on_interrupt, .sa_flags = SA_RESETHAND };
-
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-}
 
 struct probing {
 	const struct report *r;
@@ -180,17 +160,17 @@ static void report_summary(const struct probing *pr, int ports)
 		F_INT("sent", s->sent), F_INT("succeeded", s->by_result[PROBE_OPEN]), F_INT("failed", failed),
 		F_INT("refused", s->by_result[PROBE_REFUSED]), F_INT("timeout", s->by_result[PROBE_TIMEOUT]),
 		F_INT("unreachable", s->by_result[PROBE_UNREACHABLE]), F_INT("error", s->by_result[PROBE_ERROR]),
-		F_BOOL("interrupted", interrupted),
+		F_BOOL("interrupted", interrupt_signal != 0),
 		timed ? F_MS("min_ms", min) : F_END, F_MS("avg_ms", avg), F_MS("max_ms", max),
 		F_MS("mdev_ms", mdev), F_END,
 	};
 
 	failure_kinds(s, ports ? ", " : ": ", kinds, sizeof(kinds));
-	if (ports && interrupted)
+	if (ports && interrupt_signal)
 		report_event(pr->r, "probe_summary", f, "%llu of %d port%s probed before the interrupt: %llu open%s",
 			     (unsigned long long)s->sent, ports, ports == 1 ? "" : "s",
 			     (unsigned long long)s->by_result[PROBE_OPEN], kinds);
-	if (ports && !interrupted)
+	if (ports && !interrupt_signal)
 		report_event(pr->r, "probe_summary", f, "%d ports: %llu open%s", ports,
 			     (unsigned long long)s->by_result[PROBE_OPEN], kinds);
 	if (ports)
@@ -208,7 +188,7 @@ static void report_summary(const struct probing *pr, int ports)
 		     (unsigned long long)s->by_result[PROBE_OPEN],
 		     (unsigned long long)failed,
 		     (unsigned long long)(s->sent ? failed * 100 / s->sent : 0), kinds,
-		     interrupted ? " (interrupted)" : "", times);
+		     interrupt_signal ? " (interrupted)" : "", times);
 }
 
 /* Sleeps until 'when' (ns), or less if interrupted. */
@@ -216,7 +196,7 @@ static void sleep_until(int64_t when)
 {
 	for (;;) {
 		int64_t left = when - now_ns();
-		if (left <= 0 || interrupted)
+		if (left <= 0 || interrupt_signal)
 			return;
 		/* Short naps: a signal that lands between the check and poll costs at most 100 ms. */
 		int ms = left > 100000000 ? 100 : (int)((left + 999999) / 1000000);
@@ -242,7 +222,7 @@ static int probe_ports(struct probing *pr, const struct port_set *set, const str
 		if (pr->v[pr->reported].done)
 			report_probe(pr, &pr->v[pr->reported], NULL);
 	/* One port needs no summary line, unless it was interrupted; JSON always has its object. */
-	if (set->count > 1 || pr->r->json || interrupted)
+	if (set->count > 1 || pr->r->json || interrupt_signal)
 		report_summary(pr, set->count);
 	free(pr->v);
 	return 0;
@@ -258,7 +238,7 @@ static void probe_repeatedly(struct probing *pr, const struct probe_opts *po)
 		if (i > 1)
 			sleep_until(started + interval * 1000000);
 		/* Nobody reads the lines any more (| head -1): stop, as at Ctrl-C. */
-		if (interrupted || ferror(stdout))
+		if (interrupt_signal || ferror(stdout))
 			break;
 		struct probe p = { .port = pr->port };
 		started = now_ns();
@@ -304,12 +284,12 @@ int connect_probe(const char *host, const char *ports, const struct options *o)
 		return status;
 	}
 	/* From here on Ctrl-C ends with the summary (during the lookup, it just ends tcptool). */
-	catch_interrupts();
+	interrupt_catch();
 	struct probe_opts po = {
 		.to = peers,
 		.dial = { .timeout_ms = (int)o->timeout_ms, .source = source, .source_port = o->source_port },
 		.parallel = parallel_limit(),
-		.stop = &interrupted,
+		.stop = &interrupt_signal,
 		.done = on_probe_done,
 		.ctx = &pr,
 	};

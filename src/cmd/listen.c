@@ -15,6 +15,7 @@
 #include "view/trace.h"
 #include "base/clock.h"
 #include "cmd/settings.h"
+#include "cmd/interrupt.h"
 
 /* Sleeps for --accept-delay, then shows how many clients the kernel queued meanwhile. */
 static void accept_delay(const struct report *r, int lfd, long long ms)
@@ -133,16 +134,20 @@ int cmd_listen(int argc, char **argv, const struct options *o)
 			trace_follow(trace, (struct sockaddr *)&local.addr, (struct sockaddr *)&peer, false);
 		session_report_accepted(&r, &names, 0);
 		session_report_tcp_info(&r, cfd);
+		/* Ctrl-C ends the relay with its closing lines, then tcptool as the signal would. */
+		interrupt_catch();
 		status = session_relay(&r, cfd, &names, &io, &so, 0, &end);
+		interrupt_release();
 		close(cfd);
 		trace_finish(trace);
 		/* With -k one client's trouble is its own, but a broken stdout ends us. */
-		if (end == END_INPUT_ERROR || end == END_OUTPUT_ERROR)
+		if (end == END_INPUT_ERROR || end == END_OUTPUT_ERROR || interrupt_signal)
 			break;
 	} while (o->keep_open);
 
 	relay_io_free(&io);
 	close(lfd);
 	trace_close(trace);
+	interrupt_reraise();
 	return status;
 }

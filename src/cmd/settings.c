@@ -1,6 +1,8 @@
 /* What the commands hand the layers, made in one place from the command line. */
 #include "cmd/settings.h"
 
+#include "cmd/interrupt.h"
+
 struct dial_settings settings_dial(const struct options *o)
 {
 	return (struct dial_settings){
@@ -31,6 +33,7 @@ struct session_opts settings_session(const struct options *o)
 		.interval_ms = o->interval_ms > 0 ? o->interval_ms : 0,
 		.send_rate = o->send_rate, .read_rate = o->read_rate,
 		.progress = o->progress,
+		.stop = &interrupt_signal,
 	};
 }
 

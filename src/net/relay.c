@@ -500,6 +500,10 @@ int relay_run(int sock, struct relay_io *io, const struct relay_opts *o, struct 
 	r.next_tick = o->on_tick ? o->first_tick_ns : 0;
 
 	while (!r.done) {
+		if (o->stop && *o->stop) {
+			finish(&r, END_STOPPED, EINTR);
+			break;
+		}
 		tick(&r);
 		maybe_input_done(&r);
 		if (r.done)

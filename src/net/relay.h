@@ -6,6 +6,7 @@
 #ifndef TCPTOOL_RELAY_H
 #define TCPTOOL_RELAY_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -60,6 +61,7 @@ enum relay_end {
 	END_INPUT_ERROR,   /* reading in_fd failed */
 	END_OUTPUT_ERROR,  /* writing out_fd failed */
 	END_IDLE_TIMEOUT,  /* nothing moved for idle_timeout_ms */
+	END_STOPPED,       /* *stop was set (a signal) */
 };
 
 struct relay_result {
@@ -95,6 +97,8 @@ struct relay_opts {
 	void (*before_output)(void *ctx);
 	uint64_t send_rate;    /* bytes per second to the socket; 0: no limit */
 	uint64_t read_rate;    /* bytes per second from the socket; 0: no limit */
+	/* Non-zero *stop (set by a signal handler; NULL: none) ends the relay. */
+	const volatile sig_atomic_t *stop;
 	void *ctx;
 };
 

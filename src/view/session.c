@@ -81,6 +81,7 @@ static const char *end_name(enum relay_end end)
 	case END_PEER_CLOSED: return "fin";
 	case END_RESET: return "reset";
 	case END_IDLE_TIMEOUT: return "timeout";
+	case END_STOPPED: return "interrupted";
 	default: return "error";
 	}
 }
@@ -97,6 +98,8 @@ static const char *closing_words(const struct conn_end *e)
 		return "closed by us: idle too long";
 	if (strcmp(e->end, "stopped") == 0)
 		return "closed by us: the server is stopping";
+	if (strcmp(e->end, "interrupted") == 0)
+		return "interrupted by a signal";
 	if (strcmp(e->end, "reset") == 0 && e->first_fin == CLOSER_NONE)
 		return "reset by the peer (RST)";
 	return e->first_fin == CLOSER_PEER ? "the peer closed first"
@@ -172,6 +175,7 @@ int session_relay(struct report *r, int sock, const struct sock_names *names,
 		.before_output = ctx.meter.progress.on && r->mid_line ? before_output : NULL,
 		.send_rate = o->send_rate,
 		.read_rate = o->read_rate,
+		.stop = o->stop,
 		.ctx = &ctx,
 	};
 	struct relay_result res;
@@ -190,6 +194,7 @@ int session_relay(struct report *r, int sock, const struct sock_names *names,
 	const char *why = explain_errno(res.err, PHASE_TRANSFER);
 	switch (res.end) {
 	case END_PEER_CLOSED:
+	case END_STOPPED:  /* the caller ends as the signal would have */
 		return EXIT_OK;
 	case END_IDLE_TIMEOUT:
 		report_error(r, "idle for %s: nothing sent or received, giving up",

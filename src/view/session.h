@@ -6,6 +6,7 @@
 #ifndef TCPTOOL_SESSION_H
 #define TCPTOOL_SESSION_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -22,6 +23,7 @@ struct session_opts {
 	long long interval_ms;  /* -i: an interval report this often; 0: none */
 	uint64_t send_rate, read_rate;   /* --rate, --read-rate: bytes a second; 0: no limit */
 	int progress;           /* the progress line: -1 never, 0 on a terminal, 1 always */
+	const volatile sig_atomic_t *stop;  /* non-zero: stop the relay (a signal); NULL: none */
 };
 
 /* The "listening" event: the bound name, dual stack or not, the backlog. */
@@ -42,7 +44,7 @@ struct conn_end {
 	uint64_t bytes_in, bytes_out;
 	int64_t duration_ns;
 	enum relay_closer first_fin;
-	const char *end;   /* "fin", "reset", "timeout", "error" or "stopped" */
+	const char *end;   /* "fin", "reset", "timeout", "error", "stopped" or "interrupted" */
 	uint64_t conn;     /* the server's connection number; 0: none */
 };
 
