@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -82,6 +83,7 @@ struct reading {
 	struct socklist l;
 	struct flow_sample *samples;
 	bool *we_opened;
+	bool *idle;   /* nothing to report since the reading before */
 	int64_t at_ns;
 	time_t wall;
 };
@@ -91,6 +93,7 @@ static void reading_free(struct reading *g)
 	socklist_free(&g->l);
 	free(g->samples);
 	free(g->we_opened);
+	free(g->idle);
 	memset(g, 0, sizeof(*g));
 }
 
@@ -108,7 +111,8 @@ static int reading_take(const struct socklist_query *q, struct reading *g)
 	size_t n = g->l.n ? g->l.n : 1;
 	g->samples = calloc(n, sizeof(*g->samples));
 	g->we_opened = calloc(n, sizeof(*g->we_opened));
-	if (g->samples == NULL || g->we_opened == NULL) {
+	g->idle = calloc(n, sizeof(*g->idle));
+	if (g->samples == NULL || g->we_opened == NULL || g->idle == NULL) {
 		reading_free(g);
 		errno = ENOMEM;
 		return -1;
@@ -122,8 +126,24 @@ struct diff {
 	const struct report *r;
 	struct reading *before, *after;
 	int64_t t0_ns;
-	size_t opened, closed;
+	size_t opened, closed, idle;
+	bool show_idle;   /* -v: every socket, idle or not */
 };
+
+/*
+ * Nothing to tell of a socket in the interval: no bytes either way, no
+ * retransmission, the state it had, and nothing waiting in its queues (a
+ * transfer stalled behind a zero window moves nothing, yet is the one to
+ * see).  Its line would only repeat the last.
+ */
+static bool is_idle(const struct tcp_sock *was, const struct flow_sample *before, const struct tcp_sock *is,
+		    const struct flow_sample *after)
+{
+	if (was->state != is->state || before->bytes_out != after->bytes_out ||
+	    before->bytes_in != after->bytes_in || after->send_q != 0 || after->recv_q != 0)
+		return false;
+	return !before->have_info || !after->have_info || before->ti.total_retrans == after->ti.total_retrans;
+}
 
 /* The first pass: the later reading's samples, each socket's guess carried over. */
 static void count_one(void *ctx, size_t b, size_t a)
@@ -143,6 +163,10 @@ static void count_one(void *ctx, size_t b, size_t a)
 	}
 	info_watch_sample(s, d->after->at_ns, d->after->we_opened[a],
 			  b == SOCKDIFF_NONE ? NULL : &d->before->samples[b], &d->after->samples[a]);
+	if (b != SOCKDIFF_NONE && is_idle(&d->before->l.v[b], &d->before->samples[b], s, &d->after->samples[a])) {
+		d->after->idle[a] = true;
+		d->idle++;
+	}
 }
 
 static void print_one(void *ctx, size_t b, size_t a)
@@ -161,6 +185,8 @@ static void print_one(void *ctx, size_t b, size_t a)
 		watch_report_socket(d->r, &d->after->l.v[a], true, &iv);
 		return;
 	}
+	if (d->after->idle[a] && !d->show_idle)
+		return;
 	interval_compute(&d->before->samples[b], &d->after->samples[a], d->t0_ns, &iv);
 	watch_report_socket(d->r, &d->after->l.v[a], false, &iv);
 }
@@ -185,17 +211,22 @@ int info_watch(const struct options *o, long long interval_ms)
 	struct socklist_query q;
 	struct report r;
 	struct reading g[2];
+	struct owners_cache owners = { 0 };
 	struct reading *before = &g[0], *after = &g[1];
 	int64_t step = interval_ms * 1000000;
 	int rc = EXIT_OK;
 
 	info_list_query(o, &q);
 	q.want_info = true;
+	q.owners = &owners;
+	/* A report goes out in one write (or a few), not a write every 4 kB or every line. */
+	setvbuf(stdout, NULL, _IOFBF, 1 << 20);
 	report_init(&r, stdout, o->json, o->quiet, o->verbose);
 	r.batch = true;   /* one flush a report, not one a socket */
 	catch_interrupts();
 	if (reading_take(&q, before) < 0) {
 		report_error(&r, "cannot list sockets: %s", strerror(errno));
+		owners_cache_free(&owners);
 		return EXIT_NETWORK;
 	}
 	r.t0_ns = before->at_ns;
@@ -220,12 +251,16 @@ int info_watch(const struct options *o, long long interval_ms)
 			rc = EXIT_NETWORK;
 			break;
 		}
-		struct diff d = { .r = &r, .before = before, .after = after, .t0_ns = r.t0_ns };
+		struct diff d = { .r = &r, .before = before, .after = after, .t0_ns = r.t0_ns,
+				  .show_idle = o->verbose > 0 };
 		sockdiff_walk(before->l.v, before->l.n, after->l.v, after->l.n, count_one, &d);
 		blk = (struct watch_block){ .number = n, .sockets = after->l.n, .opened = d.opened,
-					    .closed = d.closed, .interval_ms = interval_ms, .wall = after->wall };
+					    .closed = d.closed, .idle = d.idle, .interval_ms = interval_ms,
+					    .wall = after->wall };
 		watch_report_block(&r, &blk);
 		sockdiff_walk(before->l.v, before->l.n, after->l.v, after->l.n, print_one, &d);
+		if (!d.show_idle)
+			watch_report_idle(&r, d.idle);
 		fflush(stdout);
 		reading_free(before);
 		struct reading *t = before;
@@ -237,5 +272,6 @@ int info_watch(const struct options *o, long long interval_ms)
 			deadline += step;
 	}
 	reading_free(before);
+	owners_cache_free(&owners);
 	return rc;
 }

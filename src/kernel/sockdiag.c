@@ -1,6 +1,8 @@
 /* TCP sockets from NETLINK_SOCK_DIAG: one dump request per family. */
 #include "kernel/sockdiag.h"
 
+#include "kernel/diag_bytecode.h"
+
 #include <errno.h>
 #include <netinet/in.h>
 #include <string.h>
@@ -146,9 +148,17 @@ malformed:
 
 int sockdiag_dump(int family, unsigned states, bool want_info, tcp_sock_fn *fn, void *ctx)
 {
+	return sockdiag_dump_port(family, states, want_info, -1, fn, ctx);
+}
+
+int sockdiag_dump_port(int family, unsigned states, bool want_info, int port, tcp_sock_fn *fn,
+		       void *ctx)
+{
 	struct {
 		struct nlmsghdr nlh;
 		struct inet_diag_req_v2 req;
+		struct rtattr filter;
+		char bytecode[DIAG_BYTECODE_PORT_LEN];
 	} msg;
 	struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
 	/* long alignment keeps the netlink headers in the buffer aligned */
@@ -159,7 +169,7 @@ int sockdiag_dump(int family, unsigned states, bool want_info, tcp_sock_fn *fn, 
 	if (fd < 0)
 		return -1;
 	memset(&msg, 0, sizeof(msg));
-	msg.nlh.nlmsg_len = sizeof(msg);
+	msg.nlh.nlmsg_len = NLMSG_LENGTH(sizeof(msg.req));
 	msg.nlh.nlmsg_type = SOCK_DIAG_BY_FAMILY;
 	msg.nlh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
 	msg.nlh.nlmsg_seq = 1;
@@ -168,7 +178,14 @@ int sockdiag_dump(int family, unsigned states, bool want_info, tcp_sock_fn *fn, 
 	msg.req.idiag_states = states;
 	if (want_info)
 		msg.req.idiag_ext = (1 << (INET_DIAG_INFO - 1)) | (1 << (INET_DIAG_CONG - 1));
-	if (sendto(fd, &msg, sizeof(msg), 0, (struct sockaddr *)&kernel, sizeof(kernel)) < 0)
+	/* The kernel skips the other ports' sockets: no copying them out, no parsing them. */
+	size_t bc = port >= 0 ? diag_bytecode_port(port, msg.bytecode, sizeof(msg.bytecode)) : 0;
+	if (bc > 0) {
+		msg.filter.rta_type = INET_DIAG_REQ_BYTECODE;
+		msg.filter.rta_len = (unsigned short)RTA_LENGTH(bc);
+		msg.nlh.nlmsg_len = NLMSG_ALIGN(msg.nlh.nlmsg_len) + RTA_ALIGN(msg.filter.rta_len);
+	}
+	if (sendto(fd, &msg, msg.nlh.nlmsg_len, 0, (struct sockaddr *)&kernel, sizeof(kernel)) < 0)
 		goto out;
 	for (;;) {
 		struct iovec iov = { buf, sizeof(buf) };

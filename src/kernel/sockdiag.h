@@ -16,6 +16,13 @@
 int sockdiag_dump(int family, unsigned states, bool want_info, tcp_sock_fn *fn, void *ctx);
 
 /*
+ * The same for the sockets whose local or peer port is 'port' (-1: any),
+ * which the kernel picks out itself with an inet_diag bytecode filter.
+ */
+int sockdiag_dump_port(int family, unsigned states, bool want_info, int port, tcp_sock_fn *fn,
+		       void *ctx);
+
+/*
  * Parses one buffer of netlink messages as a sock_diag dump returns them,
  * calling fn for each socket.  Copes with any bytes: returns 1 at the end
  * of the dump (NLMSG_DONE), 0 when more is to come, or -1 with errno set:

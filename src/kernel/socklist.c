@@ -97,7 +97,7 @@ int socklist_collect(const struct socklist_query *q, struct socklist *l)
 	for (size_t i = 0; i < 2; i++) {
 		if (q->family != AF_UNSPEC && q->family != families[i])
 			continue;
-		if (sockdiag_dump(families[i], q->states, q->want_info, keep, &c) == 0)
+		if (sockdiag_dump_port(families[i], q->states, q->want_info, q->port, keep, &c) == 0)
 			continue;
 		if (errno == ENOMEM)
 			return -1;
@@ -120,7 +120,8 @@ int socklist_collect(const struct socklist_query *q, struct socklist *l)
 	}
 	if (l->n > 1)  /* v is NULL when nothing matched */
 		qsort(l->v, l->n, sizeof(*l->v), cmp_sock);
-	if (owners_find(l->v, l->n) > 0) {
+	size_t hidden = q->owners ? owners_find_cached(q->owners, l->v, l->n) : owners_find(l->v, l->n);
+	if (hidden > 0) {
 		uid_t me = geteuid();
 		for (size_t i = 0; i < l->n; i++)
 			if (l->v[i].inode && l->v[i].owners == 0 && l->v[i].uid != me)

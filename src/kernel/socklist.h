@@ -13,6 +13,7 @@
 #include <sys/socket.h>
 #include <sys/types.h>
 
+#include "kernel/owners.h"
 #include "kernel/tcp_sock.h"
 #include "net/tcp_state.h"
 
@@ -21,6 +22,7 @@ struct socklist_query {
 	unsigned states;  /* 1 << state */
 	int port;         /* local or peer port; -1: any */
 	bool want_info;   /* tcp_info and congestion control, netlink only */
+	struct owners_cache *owners;   /* owners known from readings before; NULL: none */
 };
 
 struct socklist {

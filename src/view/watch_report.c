@@ -75,12 +75,30 @@ void watch_report_block(const struct report *r, const struct watch_block *b)
 		F_INT("sockets", b->sockets),
 		F_INT("opened", b->opened),
 		F_INT("closed", b->closed),
+		F_INT("idle", b->idle),
 		F_MS("interval_ms", b->interval_ms * 1000000),
 		F_END,
 	};
 
 	watch_format_header(line, sizeof(line), b);
 	report_event(r, "watch", f, "%s", line);
+}
+
+size_t watch_format_idle(char *buf, size_t size, size_t idle)
+{
+	int k = snprintf(buf, size, MARK_NONE "%zu socket%s idle (not shown; -v shows every socket)", idle,
+			 idle == 1 ? "" : "s");
+	return k > 0 ? (size_t)k : 0;
+}
+
+void watch_report_idle(const struct report *r, size_t idle)
+{
+	char line[128];
+
+	if (r->json || idle == 0)
+		return;
+	watch_format_idle(line, sizeof(line), idle);
+	report_event(r, "idle", NULL, "%s", line);
 }
 
 /* The names, state and owner of a socket as JSON fields, F_END last; f needs 6 entries. */

@@ -20,6 +20,7 @@ struct watch_block {
 	unsigned long long number;   /* 0: the baseline, which has no figures yet */
 	size_t sockets;              /* matching now */
 	size_t opened, closed;       /* since the report before */
+	size_t idle;                 /* nothing to report in the interval (see watch_report_idle) */
 	long long interval_ms;
 	time_t wall;                 /* when the sockets were read */
 };
@@ -53,6 +54,16 @@ void watch_report_block(const struct report *r, const struct watch_block *b);
  */
 void watch_report_socket(const struct report *r, const struct tcp_sock *s, bool is_new,
 			 const struct interval *iv);
+
+/*
+ * The sockets left out of a report as idle: no bytes either way, nothing
+ * retransmitted, not new, the same state as at the report before.  For
+ * people one line, "         9998 sockets idle (not shown; -v shows every
+ * socket)"; in JSON the "idle" count of the "watch" event says it, so
+ * this prints nothing.  Nothing either for 0.
+ */
+size_t watch_format_idle(char *buf, size_t size, size_t idle);
+void watch_report_idle(const struct report *r, size_t idle);
 
 /* A socket gone since the report before, as it was last seen (JSON: "socket_closed"). */
 void watch_report_closed(const struct report *r, const struct tcp_sock *s, const struct flow_sample *last);
