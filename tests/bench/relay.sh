@@ -14,6 +14,15 @@
 #   socat    socat -u TCP-LISTEN:PORT,bind=127.0.0.1,reuseaddr -
 #                                                  socat -u - TCP:127.0.0.1:PORT
 #
+# The cost of watching: in every case, tcptool also runs without -q twice,
+# once plain and once with -i WATCH on both ends, stderr (the event and
+# interval lines) to a file; they take their turns with the other tools.
+#   plain    tcptool listen -b 127.0.0.1 PORT      tcptool connect --half-close 127.0.0.1 PORT
+#   watched  tcptool listen -i WATCH -b ...        tcptool connect -i WATCH --half-close ...
+# A watched run whose ends did not both print their "total" line counts as
+# failed.  A second table sets watched against plain, run by run, with the
+# interval lines each end printed (the last part-interval included).
+#
 # Each run starts every tool's pair afresh: the listener, then (once ss
 # shows it listening) the client.  The wall time runs from the client's
 # start until both have exited; GB/s is SIZE / that time, in 10^9 bytes.
@@ -34,7 +43,7 @@
 # 1024), TIMEOUT (seconds one transfer may take before it is killed and
 # counted as failed; 60 + 1 per 50 MB), TOOLS (the peers to compare with,
 # of "nc ncat socat"; installed ones only), CASES (of "pipe-null file-null
-# pipe-file").
+# pipe-file"), WATCH (1s: the interval of the watched runs; empty: none).
 set -uo pipefail
 
 TCPTOOL=${TCPTOOL:-./tcptool}
@@ -48,6 +57,7 @@ fi
 TIMEOUT=${TIMEOUT:-$((60 + BYTES / 50000000))}
 TOOLS=${TOOLS-nc ncat socat}
 CASES=${CASES:-pipe-null file-null pipe-file}
+WATCH=${WATCH-1s}
 DIR=$(mktemp -d)
 RESULTS=$DIR/results
 ERRORS=0
@@ -86,6 +96,14 @@ commands() {
 		LISTENER=(socat -u "TCP-LISTEN:$p,bind=127.0.0.1,reuseaddr" -)
 		CLIENT=(socat -u - "TCP:127.0.0.1:$p")
 		;;
+	plain)
+		LISTENER=("$TCPTOOL" listen -b 127.0.0.1 "$p")
+		CLIENT=("$TCPTOOL" connect --half-close 127.0.0.1 "$p")
+		;;
+	watched)
+		LISTENER=("$TCPTOOL" listen -i "$WATCH" -b 127.0.0.1 "$p")
+		CLIENT=("$TCPTOOL" connect -i "$WATCH" --half-close 127.0.0.1 "$p")
+		;;
 	esac
 }
 
@@ -97,10 +115,11 @@ fail() { # TOOL CASE WHAT
 
 # transfer TOOL SRC DST [RUN]: one connection, SRC pipe or file, DST null,
 # file or count (untimed, through wc -c).  With RUN, records
-# "CASE|TOOL|RUN|SECONDS|CPU" in $RESULTS.
+# "CASE|TOOL|RUN|START|END|LISTENER CPU|CLIENT CPU|INTERVAL LINES" in
+# $RESULTS (the lines of the listener and the client, watched runs only).
 transfer() {
 	local tool=$1 src=$2 dst=$3 run=${4:-} name="$2 -> $3" p lpid cpid lrc crc t0 t1 got
-	local lcpu ccpu
+	local lcpu ccpu lines=
 	p=$(free_port)
 	commands "$tool" "$p"
 	rm -f "$DIR/listener.ru" "$DIR/client.ru" "$DIR/count"
@@ -149,10 +168,17 @@ transfer() {
 		fail "$tool" "$name" "the listener wrote ${got:-nothing}, not $BYTES bytes"
 		return 1
 	fi
+	if [[ $tool == watched ]]; then
+		if ! grep -q '^total ' "$DIR/listener.err" || ! grep -q '^total ' "$DIR/client.err"; then
+			fail "$tool" "$name" "no interval summary (total) from both ends"
+			return 1
+		fi
+		lines="$(grep -c '^interval ' "$DIR/listener.err") $(grep -c '^interval ' "$DIR/client.err")"
+	fi
 	if [[ -n $run ]]; then
 		read -r lcpu < <(awk '{ print $1 + $2 }' "$DIR/listener.ru")
 		read -r ccpu < <(awk '{ print $1 + $2 }' "$DIR/client.ru")
-		echo "$name|$tool|$run|$t0|$t1|$lcpu|$ccpu" >>"$RESULTS"
+		echo "$name|$tool|$run|$t0|$t1|$lcpu|$ccpu|$lines" >>"$RESULTS"
 	fi
 }
 
@@ -170,6 +196,7 @@ for t in $TOOLS; do
 		exit 2
 	fi
 done
+[[ -n $WATCH ]] && tools+=(plain watched)
 for c in $CASES; do
 	case $c in
 	pipe-null | file-null | pipe-file) ;;
@@ -186,13 +213,14 @@ if ! head -c "$BYTES" /dev/zero >"$DIR/src"; then
 	exit 1
 fi
 
-echo "tcptool $("$TCPTOOL" --version | cut -d' ' -f2)," \
+echo "tcptool $("$TCPTOOL" --version | head -1 | cut -d' ' -f2)," \
 	"$(nc -h 2>&1 | sed -n 's/^OpenBSD netcat (Debian patchlevel \([^)]*\)).*/nc.openbsd \1,/p')" \
 	"$(socat -V 2>/dev/null | sed -n 's/^socat version \([^ ]*\).*/socat \1,/p')" \
 	"$(ncat --version 2>&1 | sed -n 's/^Ncat: Version \([^ ]*\).*/ncat \1/p')"
 echo "$(nproc) CPUs, $(uname -r); $RUNS runs of $SIZE ($BYTES bytes) per case;" \
 	"files on $(stat -f -c %T "$DIR")"
 ((${#missing[@]})) && echo "skipped: ${missing[*]}"
+[[ -n $WATCH ]] && echo "watched: tcptool -i $WATCH on both ends, against plain (neither with -q)"
 
 echo "checking the byte counts" >&2
 for t in "${tools[@]}"; do
@@ -212,7 +240,7 @@ for run in $(seq "$RUNS"); do
 done
 
 if [[ -s $RESULTS ]]; then
-	python3 - "$RESULTS" "$BYTES" <<'EOF'
+	python3 - "$RESULTS" "$BYTES" "$WATCH" <<'EOF'
 import statistics, sys
 from collections import defaultdict
 
@@ -221,15 +249,21 @@ TOOLS = ["tcptool", "nc", "ncat", "socat"]
 gbps = defaultdict(lambda: defaultdict(dict))
 cpu = defaultdict(lambda: defaultdict(dict))
 order = []
+lines = defaultdict(list)
 for line in open(sys.argv[1]):
-    case, tool, run, t0, t1, lcpu, ccpu = line.strip().split("|")
+    case, tool, run, t0, t1, lcpu, ccpu, ends = line.rstrip("\n").split("|")
     if case not in order:
         order.append(case)
     gbps[case][tool][run] = size / 1e9 / (float(t1) - float(t0))
     cpu[case][tool][run] = (float(lcpu) + float(ccpu)) / (size / 2**30)
+    if ends:
+        lines[case] += [int(n) for n in ends.split()]
+
+def ratios(ours, theirs):
+    return [ours[r] / theirs[r] for r in ours if r in theirs and theirs[r]]
 
 def ratio(ours, theirs):
-    pairs = [ours[r] / theirs[r] for r in ours if r in theirs and theirs[r]]
+    pairs = ratios(ours, theirs)
     return "%.2fx" % statistics.median(pairs) if pairs else ""
 
 print()
@@ -237,7 +271,7 @@ print("%-14s %-8s %8s %13s %10s %12s %12s" % ("case", "tool", "GB/s", "min-max",
       "tcptool/GB/s", "tcptool/CPU"))
 for case in order:
     ours_g, ours_c = gbps[case].get("tcptool"), cpu[case].get("tcptool")
-    for tool in sorted(gbps[case], key=TOOLS.index):
+    for tool in sorted((t for t in gbps[case] if t in TOOLS), key=TOOLS.index):
         g, c = gbps[case][tool], cpu[case][tool]
         rg = rc = ""
         if ours_g and tool != "tcptool":
@@ -245,6 +279,26 @@ for case in order:
         v = list(g.values())
         print("%-14s %-8s %8.2f %13s %10.2f %12s %12s" % (case, tool, statistics.median(v),
               "%.2f-%.2f" % (min(v), max(v)), statistics.median(c.values()), rg, rc))
+
+# The cost of watching: -i WATCH against the same commands without it.
+watched = [case for case in order if "watched" in gbps[case] and "plain" in gbps[case]]
+if watched:
+    print()
+    print("%-14s %-8s %8s %13s %10s %13s %11s %13s %9s" % ("case", "tcptool", "GB/s", "min-max",
+          "CPU s/GiB", "-i/plain GB/s", "its min-max", "-i/plain CPU", "intervals"))
+    for case in watched:
+        for tool in ("plain", "watched"):
+            g, c = gbps[case][tool], cpu[case][tool]
+            rg = rr = rc = n = ""
+            if tool == "watched":
+                rg, rc = ratio(g, gbps[case]["plain"]), ratio(c, cpu[case]["plain"])
+                pairs = ratios(g, gbps[case]["plain"])
+                rr = "%.2f-%.2f" % (min(pairs), max(pairs)) if pairs else ""
+                n = "%d-%d" % (min(lines[case]), max(lines[case])) if lines[case] else ""
+            v = list(g.values())
+            print("%-14s %-8s %8.2f %13s %10.2f %13s %11s %13s %9s" % (case,
+                  tool if tool == "plain" else "-i " + sys.argv[3], statistics.median(v),
+                  "%.2f-%.2f" % (min(v), max(v)), statistics.median(c.values()), rg, rr, rc, n))
 EOF
 fi
 if ((ERRORS)); then

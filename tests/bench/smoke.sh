@@ -23,7 +23,7 @@ if ((status != 0)) || grep -qv '^run [0-9]* of [0-9]*$' "$ERR"; then
 fi
 
 echo
-echo "== relay.sh (RUNS=1 SIZE=16M)"
+echo "== relay.sh (RUNS=1 SIZE=16M; tcptool plain and with -i 1s too)"
 if ! RUNS=1 SIZE=16M TIMEOUT=15 "$HERE/relay.sh"; then
 	echo "bench-smoke: relay.sh failed" >&2
 	rc=1
