@@ -119,3 +119,90 @@ start_transfer() {
 		assert_equal "${#stderr_lines[@]}" 2
 	done
 }
+
+# start_idle_pair: a listener and a client that send nothing; sets $port
+# and waits until the listener has accepted.
+start_idle_pair() {
+	start_listener l -b 127.0.0.1 0
+	start_bg cl python3 "$PEER" idle-client 127.0.0.1 "$port"
+	wait_for_line cl.out '^connected$'
+	wait_for_line l.err '^connection from '
+}
+
+@test "info --watch: sockets with nothing to report are folded into one line; -v shows each" {
+	start_idle_pair
+	run -0 tt info --watch 0.2s -c 2 --port "$port"
+	assert_line --index 0 --regexp '^[0-9:]{8}  2 sockets: the baseline; '
+	assert_line --index 1 --regexp '^[0-9:]{8}  2 sockets, 0 new, 0 closed$'
+	assert_line --index 2 '         2 sockets idle (not shown; -v shows every socket)'
+	assert_line --index 3 --regexp '^[0-9:]{8}  2 sockets, 0 new, 0 closed$'
+	assert_line --index 4 '         2 sockets idle (not shown; -v shows every socket)'
+	[[ ${#lines[@]} == 5 ]] || fail "expected the baseline and 2 x (header, idle line): $output"
+	# -v: both sockets in each report, and no folding.
+	run -0 tt info --watch 0.2s -c 2 --port "$port" -v
+	refute_line --partial 'idle (not shown'
+	local shown
+	shown=$(grep -cE "^         127\.0\.0\.1:[0-9]+ > 127\.0\.0\.1:[0-9]+ ESTABLISHED .*: [0-9.]+-[0-9.]+ s: sent 0 B \(0 B/s\), received 0 B " <<<"$output")
+	[[ $shown == 4 ]] || fail "expected 2 reports x 2 idle sockets shown, got $shown: $output"
+}
+
+@test "info --watch --json: idle sockets are counted in the watch event and left out unless -v" {
+	need_tool jq jq
+	start_idle_pair
+	run -0 tt info --watch 0.2s -c 2 --port "$port" --json
+	run -0 jq -r '"\(.event) \(.report) \(.sockets) \(.idle)"' <<<"$output"
+	assert_output $'watch 0 2 0\nwatch 1 2 2\nwatch 2 2 2'
+	run -0 tt info --watch 0.2s -c 2 --port "$port" --json -v
+	run -0 jq -r 'select(.event == "watch") | "\(.report) \(.idle)"' <<<"$output"
+	assert_output $'0 0\n1 2\n2 2'
+	run -0 tt info --watch 0.2s -c 2 --port "$port" --json -v
+	run -0 jq -s '[.[] | select(.event == "interval" and .bytes_out == 0 and .bytes_in == 0)] | length' <<<"$output"
+	assert_output 4
+}
+
+@test "info --watch: a busy connection is shown while an idle one on the same server is folded" {
+	start_server e echo -b 127.0.0.1 0
+	start_bg cl python3 "$PEER" idle-client 127.0.0.1 "$port"
+	wait_for_line cl.out '^connected$'
+	start_bg -i /dev/zero c "$TCPTOOL" -q connect --rate 100k 127.0.0.1 "$port"
+	wait_for_count e.out '^connection from ' 2
+	run -0 tt info --watch 0.3s -c 2 --port "$port"
+	assert_line --index 1 --regexp '^[0-9:]{8}  4 sockets, 0 new, 0 closed$'
+	assert_line --index 4 '         2 sockets idle (not shown; -v shows every socket)'
+	assert_line --index 5 --regexp '^[0-9:]{8}  4 sockets, 0 new, 0 closed$'
+	assert_line --index 8 '         2 sockets idle (not shown; -v shows every socket)'
+	# The two shown are the busy pair, the connect's socket and the server's end of it.
+	local pid
+	pid=$(bg_pid c)
+	assert_line --regexp "^         127\.0\.0\.1:$port > 127\.0\.0\.1:[0-9]+ ESTABLISHED .*: [0-9.]+-[0-9.]+ s: sent [0-9.]+ kB "
+	assert_line --regexp "^         127\.0\.0\.1:[0-9]+ > 127\.0\.0\.1:$port ESTABLISHED tcptool \(pid $pid\): [0-9.]+-[0-9.]+ s: sent [0-9.]+ kB "
+	[[ ${lines[2]} == "         127.0.0.1:"* && ${lines[3]} == "         127.0.0.1:"* ]] || fail "$output"
+	[[ ${lines[6]} == "         127.0.0.1:"* && ${lines[7]} == "         127.0.0.1:"* ]] || fail "$output"
+	[[ ${#lines[@]} == 9 ]] || fail "expected the baseline and 2 x (header, 2 sockets, idle line): $output"
+}
+
+@test "info --watch --port: the kernel sends only the port's sockets, of either end and in every state asked" {
+	need_tool jq jq
+	local a b
+	start_idle_pair
+	a=$port
+	# Another pair, on another port: none of it is listed.
+	start_listener l2 -b 127.0.0.1 0
+	b=$port
+	start_bg cl2 python3 "$PEER" idle-client 127.0.0.1 "$b"
+	wait_for_line cl2.out '^connected$'
+	wait_for_line l2.err '^connection from '
+	run -0 tt info --watch 0.2s -c 1 --port "$a" -a -v --json
+	run -0 jq -r 'select(.event == "interval") | "\(.state) \(.local) \(.peer)"' <<<"$output"
+	assert_equal "${#lines[@]}" 3
+	assert_line "LISTEN 127.0.0.1:$a 0.0.0.0:0"
+	assert_line --regexp "^ESTABLISHED 127\.0\.0\.1:$a 127\.0\.0\.1:[0-9]+$"
+	assert_line --regexp "^ESTABLISHED 127\.0\.0\.1:[0-9]+ 127\.0\.0\.1:$a$"
+	# info's list asks the same way: the listener too with -a, nothing of port b.
+	run -0 tt info --port "$a" -a --json
+	run -0 jq -r '"\(.state) \(.local)"' <<<"$output"
+	refute_output --partial ":$b"
+	assert_line "LISTEN 127.0.0.1:$a"
+	assert_line --regexp "^ESTABLISHED 127\.0\.0\.1:$a$"
+	assert_line --regexp "^ESTABLISHED 127\.0\.0\.1:[0-9]+$"
+}

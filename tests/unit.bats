@@ -49,6 +49,14 @@ setup() {
 	run -0 "$TCPTOOL_UNIT" sockdiag
 }
 
+@test "unit: diag_bytecode.c: the --port filter's inet_diag program passes the kernel's audit and picks either end's port" {
+	run -0 "$TCPTOOL_UNIT" diag_bytecode
+}
+
+@test "unit: owners.c: a socket's process from /proc, and the cache that looks again only for a new inode" {
+	run -0 "$TCPTOOL_UNIT" owners
+}
+
 @test "unit: format.c: byte counts in B, KiB, MiB and TiB, and time spans" {
 	run -0 "$TCPTOOL_UNIT" format
 }

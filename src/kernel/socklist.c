@@ -15,6 +15,7 @@
 struct collect {
 	const struct socklist_query *q;
 	struct socklist *l;
+	bool port_picked;   /* the kernel sent only the port's sockets */
 };
 
 int socklist_port(const struct sockaddr_storage *ss)
@@ -31,10 +32,10 @@ static int keep(void *ctx, const struct tcp_sock *s)
 	struct collect *c = ctx;
 	struct socklist *l = c->l;
 
-	/* /proc lists every state; netlink was asked for these already. */
+	/* /proc lists every state and port; netlink was asked for these already. */
 	if (s->state < 1 || s->state > 31 || !(c->q->states & (1u << s->state)))
 		return 0;
-	if (c->q->port >= 0 && socklist_port(&s->local) != c->q->port &&
+	if (c->q->port >= 0 && !c->port_picked && socklist_port(&s->local) != c->q->port &&
 	    socklist_port(&s->peer) != c->q->port)
 		return 0;
 	if (l->n == l->cap) {
@@ -93,7 +94,7 @@ int socklist_collect(const struct socklist_query *q, struct socklist *l)
 	static const int families[] = { AF_INET, AF_INET6 };
 
 	memset(l, 0, sizeof(*l));
-	struct collect c = { q, l };
+	struct collect c = { q, l, true };
 	for (size_t i = 0; i < 2; i++) {
 		if (q->family != AF_UNSPEC && q->family != families[i])
 			continue;
@@ -103,6 +104,7 @@ int socklist_collect(const struct socklist_query *q, struct socklist *l)
 			return -1;
 		/* Netlink refused (a sandbox, no inet_diag): start again from /proc. */
 		l->from_proc = true;
+		c.port_picked = false;
 		l->netlink_err = errno;
 		l->n = 0;
 		break;

@@ -33,6 +33,8 @@ static const struct {
 	{ "kernel_settings", test_kernel_settings },
 	{ "procnet", test_procnet },
 	{ "sockdiag", test_sockdiag },
+	{ "diag_bytecode", test_diag_bytecode },
+	{ "owners", test_owners },
 	{ "format", test_format },
 	{ "sockdiff", test_sockdiff },
 	{ "watch_report", test_watch_report },

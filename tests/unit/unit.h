@@ -45,6 +45,8 @@ void test_tcp_state(void);
 void test_kernel_settings(void);
 void test_procnet(void);
 void test_sockdiag(void);
+void test_diag_bytecode(void);
+void test_owners(void);
 void test_format(void);
 void test_sockdiff(void);
 void test_watch_report(void);
