@@ -139,19 +139,32 @@ const char *parse_port(const char *s, int *port)
 	return NULL;
 }
 
-const char *parse_duration(const char *s, long long *ms)
+/*
+ * The number N or N.N at the start of s, checked by hand because strtod
+ * also takes hex, inf and nan: returns how many digits it has, with *unit
+ * at what follows it, or -1 when s does not start with one.
+ */
+static int leading_number(const char *s, const char **unit)
 {
-	/* N[.N][ms|s|m|h]; checked by hand because strtod also takes hex, inf and nan. */
-	const char *p = s;
 	int dots = 0, digits = 0;
 
-	for (; isdigit((unsigned char)*p) || *p == '.'; p++) {
-		if (*p == '.')
+	for (; isdigit((unsigned char)*s) || *s == '.'; s++) {
+		if (*s == '.')
 			dots++;
 		else
 			digits++;
 	}
-	if (digits == 0 || dots > 1)
+	*unit = s;
+	return digits == 0 || dots > 1 ? -1 : digits;
+}
+
+const char *parse_duration(const char *s, long long *ms)
+{
+	/* N[.N][ms|s|m|h] */
+	const char *p;
+	int digits = leading_number(s, &p);
+
+	if (digits < 0)
 		return *s == '-' ? "negative" : "expected a number with an optional unit ms, s, m or h";
 
 	double scale;
@@ -183,17 +196,10 @@ const char *parse_rate(const char *s, unsigned long long *bytes_per_s)
 		{ "", 1 }, { "k", 1e3 }, { "K", 1e3 }, { "M", 1e6 }, { "G", 1e9 },
 		{ "Ki", 1024.0 }, { "Mi", 1048576.0 }, { "Gi", 1073741824.0 },
 	};
-	const char *p = s;
-	int dots = 0, digits = 0;
+	const char *p;
+	int digits = leading_number(s, &p);
 
-	/* Checked by hand: strtod would take hex, inf and nan. */
-	for (; isdigit((unsigned char)*p) || *p == '.'; p++) {
-		if (*p == '.')
-			dots++;
-		else
-			digits++;
-	}
-	if (digits == 0 || dots > 1)
+	if (digits < 0)
 		return *s == '-' ? "negative" : "expected bytes a second, like 500k, 10M or 1G";
 	if (digits > 15)
 		return "too large";

@@ -15,46 +15,6 @@ setup() {
 
 teardown() {
 	_common_teardown
-	local ns
-	if [[ -f $BATS_TEST_TMPDIR/netns ]]; then
-		while read -r ns; do
-			ip netns del "$ns" 2>/dev/null
-		done <"$BATS_TEST_TMPDIR/netns"
-	fi
-	return 0
-}
-
-# need_capture: skips, with the reason, where --trace cannot capture.
-need_capture() {
-	if "$TCPTOOL" --version | grep -q '^capture: none'; then
-		skip "needs a build with libpcap (package libpcap-dev)"
-	fi
-	[[ $(id -u) == 0 ]] || skip "capturing needs root (CAP_NET_RAW)"
-}
-
-# two_hosts: namespaces A (sender) and B (receiver) joined by a veth pair
-# (IF_A 10.203.0.1, IF_B 10.203.0.2); sets IN_A and IN_B to the commands
-# that run their arguments in A or B (nsenter makes no mounts, so this also
-# works in a chroot).  Skips where no namespace may be made.
-two_hosts() {
-	need_tool ip iproute2
-	[[ $(id -u) == 0 ]] || skip "making network namespaces with a veth pair needs root"
-	local tag=$$x$BATS_TEST_NUMBER ns
-	NS_A=nia$tag NS_B=nib$tag IF_A=nva$tag IF_B=nvb$tag
-	IN_A=(nsenter "--net=/run/netns/$NS_A") IN_B=(nsenter "--net=/run/netns/$NS_B")
-	ip netns add "$NS_A" 2>/dev/null || skip "cannot make a network namespace here"
-	echo "$NS_A" >>"$BATS_TEST_TMPDIR/netns"
-	ip netns add "$NS_B"
-	echo "$NS_B" >>"$BATS_TEST_TMPDIR/netns"
-	ip link add "$IF_A" netns "$NS_A" type veth peer name "$IF_B" netns "$NS_B" ||
-		skip "no veth pairs here"
-	"${IN_A[@]}" ip addr add 10.203.0.1/24 dev "$IF_A"
-	"${IN_B[@]}" ip addr add 10.203.0.2/24 dev "$IF_B"
-	for ns in "$NS_A" "$NS_B"; do
-		nsenter --net="/run/netns/$ns" ip link set lo up
-	done
-	"${IN_A[@]}" ip link set "$IF_A" up
-	"${IN_B[@]}" ip link set "$IF_B" up
 }
 
 # across NAME SIZE [CONNECT ARGS...]: B listens with -i 0.5s --json; A sends
@@ -195,7 +155,7 @@ add_tbf() {
 }
 
 @test "a 4 Mbit/s bottleneck: rates near 500 kB/s, RTT above the no-load RTT, the congestion window the limit" {
-	two_hosts
+	two_hosts 10.203.0
 	add_tbf
 	across tbf 2400000 -i 0.5s
 	# The first second holds slow start and its losses: the later full
@@ -232,7 +192,7 @@ add_loss() {
 }
 
 @test "2% loss: retransmissions in the intervals, and in all in the total" {
-	two_hosts
+	two_hosts 10.203.0
 	# One drop per segment rather than per 64 kB GSO packet, where ethtool can say so.
 	if command -v ethtool >/dev/null; then
 		"${IN_A[@]}" ethtool -K "$IF_A" tso off gso off >/dev/null 2>&1 || true

@@ -12,21 +12,6 @@ setup() {
 
 teardown() {
 	_common_teardown
-	local ns
-	if [[ -f $BATS_TEST_TMPDIR/netns ]]; then
-		while read -r ns; do
-			ip netns del "$ns" 2>/dev/null
-		done <"$BATS_TEST_TMPDIR/netns"
-	fi
-	return 0
-}
-
-# need_capture: skips, with the reason, where --trace cannot capture.
-need_capture() {
-	if "$TCPTOOL" --version | grep -q '^capture: none'; then
-		skip "needs a build with libpcap (package libpcap-dev)"
-	fi
-	[[ $(id -u) == 0 ]] || skip "capturing needs root (CAP_NET_RAW)"
 }
 
 # check_events FILE EXPR...: every line of FILE is a JSON event; each Python
@@ -282,30 +267,6 @@ HANDSHAKE=(
 		"tcptool: --trace: this tcptool was built without capture support (libpcap); carrying on without the trace"
 }
 
-# two_hosts: namespaces A and B joined by a veth pair (vethA 10.201.0.1,
-# vethB 10.201.0.2); sets NS_A, NS_B, IF_A, IF_B, and IN_A and IN_B to the
-# commands that run their arguments in A or B.  Unlike ip netns exec (and
-# ip -n), nsenter makes no mounts, so they also work where / is not a mount
-# point (a chroot).  Skips where it cannot.
-two_hosts() {
-	need_tool ip iproute2
-	NS_A=tta$$ NS_B=ttb$$ IF_A=va$$ IF_B=vb$$
-	IN_A=(nsenter "--net=/run/netns/$NS_A") IN_B=(nsenter "--net=/run/netns/$NS_B")
-	ip netns add "$NS_A" 2>/dev/null || skip "cannot make a network namespace here"
-	echo "$NS_A" >>"$BATS_TEST_TMPDIR/netns"
-	ip netns add "$NS_B"
-	echo "$NS_B" >>"$BATS_TEST_TMPDIR/netns"
-	ip link add "$IF_A" netns "$NS_A" type veth peer name "$IF_B" netns "$NS_B"
-	"${IN_A[@]}" ip addr add 10.201.0.1/24 dev "$IF_A"
-	"${IN_B[@]}" ip addr add 10.201.0.2/24 dev "$IF_B"
-	local ns
-	for ns in "$NS_A" "$NS_B"; do
-		nsenter --net="/run/netns/$ns" ip link set lo up
-	done
-	"${IN_A[@]}" ip link set "$IF_A" up
-	"${IN_B[@]}" ip link set "$IF_B" up
-}
-
 # trace_across: B listens, A connects with --trace --json and says "hi";
 # sets $port, A's events go to $(D events).
 trace_across() {
@@ -318,7 +279,7 @@ trace_across() {
 
 @test "--trace between two network namespaces: the handshake on the veth" {
 	need_capture
-	two_hosts
+	two_hosts 10.201.0
 	trace_across
 	check_events "$(D events)" "${HANDSHAKE[@]}" \
 		'all(e["iface"] == "'"$IF_A"'" for e in seg)' \
@@ -328,7 +289,7 @@ trace_across() {
 
 @test "--trace with a delay on the path: the SYN-ACK comes the delay after the SYN" {
 	need_capture
-	two_hosts
+	two_hosts 10.201.0
 	local err
 	# B delays what it sends, so the SYN-ACK reaches A 80 ms late.
 	err=$("${IN_B[@]}" tc qdisc add dev "$IF_B" root netem delay 80ms 2>&1) ||
@@ -342,7 +303,7 @@ trace_across() {
 
 @test "listen --trace: this host's own connections to that port elsewhere stay out of the trace" {
 	need_capture
-	two_hosts
+	two_hosts 10.201.0
 	start_bg la "${IN_A[@]}" "$TCPTOOL" listen --trace --json 0
 	port=$(wait_for_port la)
 	# B listens on the same port number: A's outgoing connection to it must not show.

@@ -11,8 +11,6 @@
 #include "net/tcpinfo.h"
 #include "base/clock.h"
 #include "net/tcp_state.h"
-#include "view/interval_report.h"
-#include "view/session_meter.h"
 
 /*
  * TCP_INFO is sampled, since no poll event marks a state change such as
@@ -252,50 +250,20 @@ int shutdown_watch_send(struct shutdown_watch *w, const char *text, size_t len, 
 
 void shutdown_watch_intervals(struct shutdown_watch *w, long long interval_ms)
 {
-	w->interval_ms = interval_ms;
-	interval_report_legend(w->r);
-	session_meter_sample(w->fd, w->bytes_out, w->bytes_in, &w->first);
-	w->last = w->first;
-	w->next_interval_ns = w->first.at_ns + interval_ms * 1000000;
-}
-
-/* The interval from the last sample to now; the socket must still be open. */
-static void report_interval(struct shutdown_watch *w)
-{
-	struct flow_sample now;
-	struct interval iv;
-
-	session_meter_sample(w->fd, w->bytes_out, w->bytes_in, &now);
-	interval_compute(&w->last, &now, w->first.at_ns, &iv);
-	interval_report(w->r, "interval", "interval", NULL, &iv);
-	w->last = now;
+	session_meter_start(&w->meter, w->r, w->fd, interval_ms);
 }
 
 /* An interval report when one is due; returns when the next is (0: none). */
 static int64_t interval_tick(struct shutdown_watch *w)
 {
-	if (w->interval_ms == 0 || w->fd < 0)
-		return 0;
-	int64_t now = now_ns();
-	if (now >= w->next_interval_ns) {
-		report_interval(w);
-		while (w->next_interval_ns <= now)
-			w->next_interval_ns += w->interval_ms * 1000000;
-	}
-	return w->next_interval_ns;
+	return w->fd < 0 ? 0 : session_meter_tick(&w->meter, w->bytes_out, w->bytes_in);
 }
 
 /* Before the socket goes: the last part-interval and the whole connection. */
 static void interval_finish(struct shutdown_watch *w)
 {
-	struct interval whole;
-
-	if (w->interval_ms == 0 || w->fd < 0)
-		return;
-	report_interval(w);
-	interval_compute(&w->first, &w->last, w->first.at_ns, &whole);
-	interval_report(w->r, "total", "total", NULL, &whole);
-	w->interval_ms = 0;
+	if (w->fd >= 0)
+		session_meter_finish(&w->meter, w->bytes_out, w->bytes_in);
 }
 
 bool shutdown_watch_until(struct shutdown_watch *w, int64_t deadline, bool stop_when_closed)

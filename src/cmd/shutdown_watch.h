@@ -11,7 +11,7 @@
 
 #include "view/report.h"
 #include "net/sock.h"
-#include "net/interval.h"
+#include "view/session_meter.h"
 #include "net/tcpinfo.h"
 
 struct shutdown_watch {
@@ -25,10 +25,7 @@ struct shutdown_watch {
 	uint64_t bytes_in;
 	struct tcp_summary at_shutdown; /* TCP_INFO just before our shutdown() */
 	uint64_t bytes_out;      /* --send's bytes written */
-	/* -i: interval reports while the watch runs; interval_ms 0: none. */
-	long long interval_ms;
-	int64_t next_interval_ns;
-	struct flow_sample first, last;
+	struct session_meter meter;  /* -i: interval reports while the watch runs */
 };
 
 /* Reports an interval every interval_ms from now on, and the whole at the close. */

@@ -49,3 +49,18 @@ int info_print_rows(FILE *out, const struct info_row *header, const struct info_
 	free(text);
 	return 0;
 }
+
+int info_print_legend(FILE *out, const struct info_legend *legend, size_t n)
+{
+	struct info_row *rows = calloc(n ? n : 1, sizeof(*rows));
+
+	if (rows == NULL)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		rows[i].name = legend[i].name;
+		snprintf(rows[i].meaning, sizeof(rows[i].meaning), "%s", legend[i].meaning);
+	}
+	int rc = info_print_rows(out, NULL, rows, n);
+	free(rows);
+	return rc;
+}

@@ -15,4 +15,15 @@ struct info_row;
 int info_print_rows(FILE *out, const struct info_row *header, const struct info_row *rows,
 		    size_t n);
 
+/* A name and one line on what it means, for a legend. */
+struct info_legend {
+	const char *name, *meaning;
+};
+
+/*
+ * Prints a legend as explained rows with no values, as info_print_rows
+ * lays them out.  Returns 0, or -1 with errno set when there is no memory.
+ */
+int info_print_legend(FILE *out, const struct info_legend *legend, size_t n);
+
 #endif

@@ -3,9 +3,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
-#include <string.h>
 
-#include "view/info_format.h"
 #include "view/info_print.h"
 
 size_t interval_fields(const struct interval *iv, struct field *f)
@@ -171,7 +169,7 @@ void interval_report(const struct report *r, const char *event, const char *labe
 
 void interval_report_legend(const struct report *r)
 {
-	static const struct { const char *name, *meaning; } legend[] = {
+	static const struct info_legend legend[] = {
 		{ "sent, received", "data bytes the peer acknowledged, and data bytes we read, in the "
 				    "interval, with their rates" },
 		{ "rtt", "smoothed round-trip time the kernel measures from ACKs, and its mean deviation (var); "
@@ -195,16 +193,9 @@ void interval_report_legend(const struct report *r)
 				"receiver's window, the send buffer, the congestion window (the "
 				"network), or the application having nothing to send" },
 	};
-	struct info_row rows[sizeof(legend) / sizeof(legend[0])];
-	size_t n = sizeof(legend) / sizeof(legend[0]);
 
 	if (r->quiet || r->json || r->verbose == 0)
 		return;
-	memset(rows, 0, sizeof(rows));
-	for (size_t i = 0; i < n; i++) {
-		rows[i].name = legend[i].name;
-		snprintf(rows[i].meaning, sizeof(rows[i].meaning), "%s", legend[i].meaning);
-	}
-	info_print_rows(r->out, NULL, rows, n);
+	info_print_legend(r->out, legend, sizeof(legend) / sizeof(legend[0]));
 	fflush(r->out);
 }

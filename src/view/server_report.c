@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "view/info_format.h"
 #include "view/info_print.h"
 #include "view/session.h"
 #include "base/exit_status.h"
@@ -136,7 +135,7 @@ static void report_summary(const struct report *r, const struct server_event *ev
 /* With -v and -i: what the figures of the interval lines mean, once, before the first. */
 static void report_tally_legend(const struct report *r, const struct server_config *cfg)
 {
-	static const struct { const char *name, *meaning; } legend[] = {
+	static const struct info_legend legend[] = {
 		{ "interval", "seconds since the server started: the stretch the line covers" },
 		{ "connected", "clients connected at the end of the interval" },
 		{ "opened, closed", "connections accepted and closed during the interval" },
@@ -147,17 +146,10 @@ static void report_tally_legend(const struct report *r, const struct server_conf
 		{ "total", "the same for the whole run, when the server stops; 'at most' is the most "
 			   "clients connected at once" },
 	};
-	struct info_row rows[sizeof(legend) / sizeof(legend[0])];
-	size_t n = sizeof(legend) / sizeof(legend[0]);
 
 	if (cfg->tick_ms <= 0 || r->json || r->verbose == 0)
 		return;
-	memset(rows, 0, sizeof(rows));
-	for (size_t k = 0; k < n; k++) {
-		rows[k].name = legend[k].name;
-		snprintf(rows[k].meaning, sizeof(rows[k].meaning), "%s", legend[k].meaning);
-	}
-	info_print_rows(r->out, NULL, rows, n);
+	info_print_legend(r->out, legend, sizeof(legend) / sizeof(legend[0]));
 }
 
 static double per_second(uint64_t bytes, int64_t ns)

@@ -140,7 +140,7 @@ static int64_t on_tick(void *ctx, const struct relay_result *so_far)
 {
 	struct session_ctx *s = ctx;
 
-	return session_meter_tick(&s->meter, so_far);
+	return session_meter_tick(&s->meter, so_far->bytes_out, so_far->bytes_in);
 }
 
 static void before_output(void *ctx)
@@ -160,8 +160,10 @@ int session_relay(struct report *r, int sock, const struct sock_names *names,
 		  struct relay_io *io, const struct session_opts *o, int pending_err, enum relay_end *end)
 {
 	struct session_ctx ctx = { .r = r, .o = o };
-	int64_t first_tick = session_meter_start(&ctx.meter, r, sock, o->interval_ms, o->progress,
-						 relay_io_input_size(io));
+	int64_t first_tick = session_meter_start(&ctx.meter, r, sock, o->interval_ms);
+	int64_t first_draw = session_meter_progress(&ctx.meter, r, o->progress, relay_io_input_size(io));
+	if (first_draw && (first_tick == 0 || first_draw < first_tick))
+		first_tick = first_draw;
 	struct relay_opts ro = {
 		.half_close = o->half_close,
 		.idle_timeout_ms = (int)o->timeout_ms,
@@ -182,7 +184,7 @@ int session_relay(struct report *r, int sock, const struct sock_names *names,
 	char dur[32];
 
 	relay_run(sock, io, &ro, &res);
-	session_meter_finish(&ctx.meter, r, &res);
+	session_meter_finish(&ctx.meter, res.bytes_out, res.bytes_in);
 	struct conn_end ce = {
 		.bytes_in = res.bytes_in, .bytes_out = res.bytes_out, .duration_ns = res.duration_ns,
 		.first_fin = res.first_fin, .end = end_name(res.end),

@@ -31,38 +31,44 @@ static int64_t earlier(int64_t a, int64_t b)
 	return a == 0 ? b : b == 0 || a < b ? a : b;
 }
 
-int64_t session_meter_start(struct session_meter *m, struct report *r, int fd, long long interval_ms,
-			    int progress_mode, int64_t total)
+int64_t session_meter_start(struct session_meter *m, const struct report *r, int fd,
+			    long long interval_ms)
 {
 	*m = (struct session_meter){ .r = r, .fd = fd, .interval_ms = interval_ms > 0 ? interval_ms : 0 };
-	progress_init(&m->progress, r, progress_mode, total);
 	if (m->interval_ms) {
 		interval_report_legend(r);
 		session_meter_sample(fd, 0, 0, &m->first);
 		m->last = m->first;
 		m->next_interval_ns = m->first.at_ns + m->interval_ms * 1000000;
 	}
-	return earlier(m->next_interval_ns, m->progress.next_ns);
+	return m->next_interval_ns;
+}
+
+int64_t session_meter_progress(struct session_meter *m, struct report *r, int mode, int64_t total)
+{
+	progress_init(&m->progress, r, mode, total);
+	m->progress_r = r;
+	return m->progress.next_ns;
 }
 
 /* Reports the interval from the last sample to a new one. */
-static void report_interval(struct session_meter *m, const struct relay_result *so_far)
+static void report_interval(struct session_meter *m, uint64_t bytes_out, uint64_t bytes_in)
 {
 	struct flow_sample now;
 	struct interval iv;
 
-	session_meter_sample(m->fd, so_far->bytes_out, so_far->bytes_in, &now);
+	session_meter_sample(m->fd, bytes_out, bytes_in, &now);
 	interval_compute(&m->last, &now, m->first.at_ns, &iv);
 	interval_report(m->r, "interval", "interval", NULL, &iv);
 	m->last = now;
 }
 
-int64_t session_meter_tick(struct session_meter *m, const struct relay_result *so_far)
+int64_t session_meter_tick(struct session_meter *m, uint64_t bytes_out, uint64_t bytes_in)
 {
 	int64_t now = now_ns();
 
 	if (m->interval_ms && now >= m->next_interval_ns) {
-		report_interval(m, so_far);
+		report_interval(m, bytes_out, bytes_in);
 		/* Keep to the grid: a late tick does not shift the intervals after it. */
 		while (m->next_interval_ns <= now)
 			m->next_interval_ns += m->interval_ms * 1000000;
@@ -70,9 +76,8 @@ int64_t session_meter_tick(struct session_meter *m, const struct relay_result *s
 	int64_t next_progress = m->progress.next_ns;
 	if (m->progress.on && now >= m->progress.next_ns) {
 		struct tcp_summary ti;
-		uint64_t out = tcpinfo_read(m->fd, &ti) == 0 ? acked_out(&ti, so_far->bytes_out)
-							      : so_far->bytes_out;
-		next_progress = progress_update(&m->progress, out, so_far->bytes_in);
+		uint64_t out = tcpinfo_read(m->fd, &ti) == 0 ? acked_out(&ti, bytes_out) : bytes_out;
+		next_progress = progress_update(&m->progress, out, bytes_in);
 	}
 	return earlier(m->interval_ms ? m->next_interval_ns : 0, next_progress);
 }
@@ -82,17 +87,17 @@ void session_meter_before_output(struct session_meter *m)
 	progress_erase(&m->progress);
 }
 
-void session_meter_finish(struct session_meter *m, struct report *r, const struct relay_result *res)
+void session_meter_finish(struct session_meter *m, uint64_t bytes_out, uint64_t bytes_in)
 {
-	progress_end(&m->progress, r);
+	if (m->progress_r)
+		progress_end(&m->progress, m->progress_r);
 	if (!m->interval_ms)
 		return;
 	/* The last part-interval, so that the intervals add up to the totals. */
-	if (res->bytes_out != m->last.bytes_out || res->bytes_in != m->last.bytes_in ||
-	    now_ns() - m->last.at_ns >= 1000000)
-		report_interval(m, res);
+	report_interval(m, bytes_out, bytes_in);
 
 	struct interval whole;
 	interval_compute(&m->first, &m->last, m->first.at_ns, &whole);
-	interval_report(r, "total", "total", NULL, &whole);
+	interval_report(m->r, "total", "total", NULL, &whole);
+	m->interval_ms = 0;
 }

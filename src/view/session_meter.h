@@ -10,7 +10,6 @@
 #include <stdint.h>
 
 #include "net/interval.h"
-#include "net/relay.h"
 #include "view/progress.h"
 #include "view/report.h"
 
@@ -20,25 +19,38 @@ struct session_meter {
 	long long interval_ms;      /* 0: no interval reports */
 	int64_t next_interval_ns;
 	struct flow_sample first, last;
-	struct progress progress;
+	struct progress progress;   /* off unless session_meter_progress() started it */
+	struct report *progress_r;  /* the report the progress line is tied to */
 };
 
 /*
- * Starts watching socket fd: interval_ms 0 for no reports; progress_mode
- * as progress_init takes it; total, the bytes the input holds (-1: not
- * known).  Returns when the meter first wants a tick (0: never).
+ * Starts watching socket fd: an interval report every interval_ms (0:
+ * none) on r.  Returns when the meter first wants a tick (0: never).
  */
-int64_t session_meter_start(struct session_meter *m, struct report *r, int fd, long long interval_ms,
-			    int progress_mode, int64_t total);
+int64_t session_meter_start(struct session_meter *m, const struct report *r, int fd,
+			    long long interval_ms);
 
-/* The relay's tick: reports what is due, returns when the next tick is due (0: none). */
-int64_t session_meter_tick(struct session_meter *m, const struct relay_result *so_far);
+/*
+ * Adds the progress line on r (mode as progress_init takes it) for an
+ * input of total bytes (-1: not known).  Returns when it is first drawn
+ * (0: never).
+ */
+int64_t session_meter_progress(struct session_meter *m, struct report *r, int mode, int64_t total);
+
+/*
+ * A tick, with the bytes written to and read from the socket so far:
+ * reports what is due, returns when the next tick is due (0: none).
+ */
+int64_t session_meter_tick(struct session_meter *m, uint64_t bytes_out, uint64_t bytes_in);
 
 /* Before the relay writes the peer's data to a terminal the progress line is on. */
 void session_meter_before_output(struct session_meter *m);
 
-/* Ends the watch: erases the progress line, reports the last part-interval and the whole. */
-void session_meter_finish(struct session_meter *m, struct report *r, const struct relay_result *res);
+/*
+ * Ends the watch, with the socket still open: erases the progress line,
+ * reports the last part-interval and the whole connection.
+ */
+void session_meter_finish(struct session_meter *m, uint64_t bytes_out, uint64_t bytes_in);
 
 /* Reads one sample of socket fd, with the byte counts given. */
 void session_meter_sample(int fd, uint64_t bytes_out, uint64_t bytes_in, struct flow_sample *s);

@@ -27,6 +27,14 @@ _common_teardown() {
 	# itself uses 3 and 4).
 	exec 7>&- 8>&- 9>&-
 	stop_all_bg
+	# The network namespaces two_hosts made.
+	local ns
+	if [[ -f $BATS_TEST_TMPDIR/netns ]]; then
+		while read -r ns; do
+			ip netns del "$ns" 2>/dev/null
+		done <"$BATS_TEST_TMPDIR/netns"
+	fi
+	return 0
 }
 
 # start_bg [-i FILE] NAME CMD [ARGS...]
@@ -301,6 +309,41 @@ need_netns() {
 	else
 		skip "no network namespace may be made here"
 	fi
+}
+
+# two_hosts NET: namespaces A and B joined by a veth pair (IF_A NET.1,
+# IF_B NET.2, NET such as 10.201.0); sets NS_A, NS_B, IF_A, IF_B, and IN_A
+# and IN_B to the commands that run their arguments in A or B.  Unlike ip
+# netns exec (and ip -n), nsenter makes no mounts, so they also work where
+# / is not a mount point (a chroot).  _common_teardown deletes them.  Skips
+# where it cannot.
+two_hosts() {
+	local net=$1 tag=$$x$BATS_TEST_NUMBER ns
+	need_tool ip iproute2
+	[[ $(id -u) == 0 ]] || skip "making network namespaces with a veth pair needs root"
+	NS_A=tha$tag NS_B=thb$tag IF_A=tva$tag IF_B=tvb$tag
+	IN_A=(nsenter "--net=/run/netns/$NS_A") IN_B=(nsenter "--net=/run/netns/$NS_B")
+	ip netns add "$NS_A" 2>/dev/null || skip "cannot make a network namespace here"
+	echo "$NS_A" >>"$BATS_TEST_TMPDIR/netns"
+	ip netns add "$NS_B"
+	echo "$NS_B" >>"$BATS_TEST_TMPDIR/netns"
+	ip link add "$IF_A" netns "$NS_A" type veth peer name "$IF_B" netns "$NS_B" ||
+		skip "no veth pairs here"
+	"${IN_A[@]}" ip addr add "$net.1/24" dev "$IF_A"
+	"${IN_B[@]}" ip addr add "$net.2/24" dev "$IF_B"
+	for ns in "$NS_A" "$NS_B"; do
+		nsenter --net="/run/netns/$ns" ip link set lo up
+	done
+	"${IN_A[@]}" ip link set "$IF_A" up
+	"${IN_B[@]}" ip link set "$IF_B" up
+}
+
+# need_capture: skips, with the reason, where --trace cannot capture.
+need_capture() {
+	if "$TCPTOOL" --version | grep -q '^capture: none'; then
+		skip "needs a build with libpcap (package libpcap-dev)"
+	fi
+	[[ $(id -u) == 0 ]] || skip "capturing needs root (CAP_NET_RAW)"
 }
 
 # in_small_sndbuf_netns COMMAND [ARGS...]: runs COMMAND (with need_netns
