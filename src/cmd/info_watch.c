@@ -78,12 +78,17 @@ void info_watch_sample(const struct tcp_sock *s, int64_t at_ns, bool we_opened,
 	}
 }
 
-/* One reading of the list, sorted for sockdiff, with a sample for each socket. */
+/*
+ * One reading of the list, sorted for sockdiff, with a sample for each
+ * socket.  Its arrays serve reading after reading: no megabytes allocated
+ * and faulted in every report.
+ */
 struct reading {
 	struct socklist l;
 	struct flow_sample *samples;
 	bool *we_opened;
 	bool *idle;   /* nothing to report since the reading before */
+	size_t cap;   /* of samples, we_opened and idle */
 	int64_t at_ns;
 	time_t wall;
 };
@@ -99,24 +104,29 @@ static void reading_free(struct reading *g)
 
 static int reading_take(const struct socklist_query *q, struct reading *g)
 {
-	memset(g, 0, sizeof(*g));
 	g->at_ns = now_ns();
 	g->wall = time(NULL);
-	if (socklist_collect(q, &g->l) < 0) {
-		int err = errno;
-		reading_free(g);
-		errno = err;
+	if (socklist_recollect(q, &g->l) < 0)
 		return -1;
-	}
 	size_t n = g->l.n ? g->l.n : 1;
-	g->samples = calloc(n, sizeof(*g->samples));
-	g->we_opened = calloc(n, sizeof(*g->we_opened));
-	g->idle = calloc(n, sizeof(*g->idle));
-	if (g->samples == NULL || g->we_opened == NULL || g->idle == NULL) {
-		reading_free(g);
-		errno = ENOMEM;
-		return -1;
+	if (n > g->cap) {
+		struct flow_sample *samples = realloc(g->samples, n * sizeof(*samples));
+		if (samples)
+			g->samples = samples;
+		bool *we_opened = realloc(g->we_opened, n * sizeof(*we_opened));
+		if (we_opened)
+			g->we_opened = we_opened;
+		bool *idle = realloc(g->idle, n * sizeof(*idle));
+		if (idle)
+			g->idle = idle;
+		if (samples == NULL || we_opened == NULL || idle == NULL) {
+			errno = ENOMEM;
+			return -1;
+		}
+		g->cap = n;
 	}
+	memset(g->we_opened, 0, n * sizeof(*g->we_opened));
+	memset(g->idle, 0, n * sizeof(*g->idle));
 	sockdiff_sort(g->l.v, g->l.n);
 	return 0;
 }
@@ -210,7 +220,7 @@ int info_watch(const struct options *o, long long interval_ms)
 {
 	struct socklist_query q;
 	struct report r;
-	struct reading g[2];
+	struct reading g[2] = { 0 };
 	struct owners_cache owners = { 0 };
 	struct reading *before = &g[0], *after = &g[1];
 	int64_t step = interval_ms * 1000000;
@@ -219,6 +229,7 @@ int info_watch(const struct options *o, long long interval_ms)
 	info_list_query(o, &q);
 	q.want_info = true;
 	q.owners = &owners;
+	q.unsorted = true;   /* sockdiff sorts it */
 	/* A report goes out in one write (or a few), not a write every 4 kB or every line. */
 	setvbuf(stdout, NULL, _IOFBF, 1 << 20);
 	report_init(&r, stdout, o->json, o->quiet, o->verbose);
@@ -226,6 +237,7 @@ int info_watch(const struct options *o, long long interval_ms)
 	catch_interrupts();
 	if (reading_take(&q, before) < 0) {
 		report_error(&r, "cannot list sockets: %s", strerror(errno));
+		reading_free(before);
 		owners_cache_free(&owners);
 		return EXIT_NETWORK;
 	}
@@ -262,7 +274,6 @@ int info_watch(const struct options *o, long long interval_ms)
 		if (!d.show_idle)
 			watch_report_idle(&r, d.idle);
 		fflush(stdout);
-		reading_free(before);
 		struct reading *t = before;
 		before = after;
 		after = t;
@@ -271,7 +282,8 @@ int info_watch(const struct options *o, long long interval_ms)
 		for (int64_t now = now_ns(); deadline <= now;)
 			deadline += step;
 	}
-	reading_free(before);
+	reading_free(&g[0]);
+	reading_free(&g[1]);
 	owners_cache_free(&owners);
 	return rc;
 }

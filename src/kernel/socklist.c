@@ -91,9 +91,15 @@ static int cmp_sock(const void *pa, const void *pb)
 
 int socklist_collect(const struct socklist_query *q, struct socklist *l)
 {
+	memset(l, 0, sizeof(*l));
+	return socklist_recollect(q, l);
+}
+
+int socklist_recollect(const struct socklist_query *q, struct socklist *l)
+{
 	static const int families[] = { AF_INET, AF_INET6 };
 
-	memset(l, 0, sizeof(*l));
+	*l = (struct socklist){ .v = l->v, .cap = l->cap };
 	struct collect c = { q, l, true };
 	for (size_t i = 0; i < 2; i++) {
 		if (q->family != AF_UNSPEC && q->family != families[i])
@@ -120,7 +126,7 @@ int socklist_collect(const struct socklist_query *q, struct socklist *l)
 		if (read_any == 0)
 			return -1;
 	}
-	if (l->n > 1)  /* v is NULL when nothing matched */
+	if (l->n > 1 && !q->unsorted)  /* v is NULL when nothing matched */
 		qsort(l->v, l->n, sizeof(*l->v), cmp_sock);
 	size_t hidden = q->owners ? owners_find_cached(q->owners, l->v, l->n) : owners_find(l->v, l->n);
 	if (hidden > 0) {

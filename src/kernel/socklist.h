@@ -23,6 +23,7 @@ struct socklist_query {
 	int port;         /* local or peer port; -1: any */
 	bool want_info;   /* tcp_info and congestion control, netlink only */
 	struct owners_cache *owners;   /* owners known from readings before; NULL: none */
+	bool unsorted;    /* the caller sorts the list its own way: leave the kernel's order */
 };
 
 struct socklist {
@@ -46,6 +47,12 @@ struct socklist {
  * set when neither netlink nor /proc could be read.
  */
 int socklist_collect(const struct socklist_query *q, struct socklist *l);
+
+/*
+ * The same into a list collected before (or zeroed), reusing its array: a
+ * watch then does not allocate and fault in megabytes every reading.
+ */
+int socklist_recollect(const struct socklist_query *q, struct socklist *l);
 
 void socklist_free(struct socklist *l);
 

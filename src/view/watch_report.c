@@ -31,16 +31,15 @@ size_t watch_format_header(char *buf, size_t size, const struct watch_block *b)
 	return k > 0 ? (size_t)k : 0;
 }
 
-size_t watch_format_label(char *buf, size_t size, const struct tcp_sock *s)
+/* The label from names already formatted: a listener's peer shows as "*". */
+static size_t format_label(char *buf, size_t size, const struct tcp_sock *s, const char *local,
+			   const char *peer)
 {
-	char local[SOCK_NAME_MAX], peer[SOCK_NAME_MAX], owner[64];
+	char owner[64];
 	int k;
 
-	sock_name((const struct sockaddr *)&s->local, local, sizeof(local));
 	if (s->state == TCP_LISTEN)
-		snprintf(peer, sizeof(peer), "*");
-	else
-		sock_name((const struct sockaddr *)&s->peer, peer, sizeof(peer));
+		peer = "*";
 	if (s->owners > 0)
 		snprintf(owner, sizeof(owner), " %s (pid %d)", s->command, (int)s->pid);
 	else if (s->inode != 0)
@@ -49,6 +48,15 @@ size_t watch_format_label(char *buf, size_t size, const struct tcp_sock *s)
 		owner[0] = '\0';   /* the kernel's own: TIME_WAIT, not yet accepted */
 	k = snprintf(buf, size, "%s > %s %s%s", local, peer, tcp_state_name(s->state), owner);
 	return k > 0 ? (size_t)k : 0;
+}
+
+size_t watch_format_label(char *buf, size_t size, const struct tcp_sock *s)
+{
+	char local[SOCK_NAME_MAX], peer[SOCK_NAME_MAX];
+
+	sock_name((const struct sockaddr *)&s->local, local, sizeof(local));
+	sock_name((const struct sockaddr *)&s->peer, peer, sizeof(peer));
+	return format_label(buf, size, s, local, peer);
 }
 
 size_t watch_format_totals(char *buf, size_t size, const struct flow_sample *last)
@@ -122,18 +130,32 @@ static size_t sock_fields(const struct tcp_sock *s, char *local, char *peer, str
 void watch_report_socket(const struct report *r, const struct tcp_sock *s, bool is_new,
 			 const struct interval *iv)
 {
-	char local[SOCK_NAME_MAX], peer[SOCK_NAME_MAX], label[256];
-	struct field f[8];
-	size_t n = sock_fields(s, local, peer, f);
+	char local[SOCK_NAME_MAX], peer[SOCK_NAME_MAX];
 
-	if (is_new && r->json)
-		report_event(r, "socket_opened", f, "%s", "");
-	f[n++] = F_BOOL("new", is_new);
-	f[n] = F_END;
-	memcpy(label, is_new ? MARK_NEW : MARK_NONE, sizeof(MARK_NONE));
-	watch_format_label(label + sizeof(MARK_NONE) - 1, sizeof(label) - sizeof(MARK_NONE) + 1, s);
-	strncat(label, ":", sizeof(label) - strlen(label) - 1);
-	interval_report(r, "interval", label, f, iv);
+	if (r->quiet)
+		return;
+	/* The names once for both renderings: a report may have 10,000 of these. */
+	struct field f[8 + INTERVAL_FIELDS + 1];
+	size_t n = sock_fields(s, local, peer, f);
+	if (r->json) {
+		if (is_new)
+			report_event(r, "socket_opened", f, "%s", "");
+		f[n++] = F_BOOL("new", is_new);
+		interval_fields(iv, f + n);
+		/* The figures are fields: no human line to format and throw away. */
+		report_event(r, "interval", f, "%s", "");
+		return;
+	}
+	char line[1024];
+	size_t k = sizeof(MARK_NONE) - 1;
+	memcpy(line, is_new ? MARK_NEW : MARK_NONE, k);
+	k += format_label(line + k, sizeof(line) - k, s, local, peer);
+	if (k + 2 < sizeof(line)) {
+		line[k++] = ':';
+		line[k++] = ' ';
+		interval_format(line + k, sizeof(line) - k, iv);
+	}
+	report_event(r, "interval", NULL, "%s", line);
 }
 
 void watch_report_closed(const struct report *r, const struct tcp_sock *s, const struct flow_sample *last)
