@@ -136,10 +136,12 @@ static const struct owner_entry *cache_find(const struct owners_cache *c, uint64
 size_t owners_find_cached(struct owners_cache *c, struct tcp_sock *v, size_t n)
 {
 	bool unseen = false;
+	size_t known = 0;
 
 	for (size_t i = 0; i < n; i++) {
 		if (v[i].inode == 0)
 			continue;
+		known++;
 		const struct owner_entry *e = cache_find(c, v[i].inode);
 		if (e == NULL) {
 			unseen = true;
@@ -160,6 +162,9 @@ size_t owners_find_cached(struct owners_cache *c, struct tcp_sock *v, size_t n)
 		c->hidden = owners_find(v, n);
 		c->scans++;
 	}
+	/* Every inode known and as many as the cache holds: it holds just these already. */
+	if (!unseen && known == c->n)
+		return c->hidden;
 	/* Now exactly this reading's inodes: a closed socket's leaves. */
 	struct owner_entry *e = malloc((n ? n : 1) * sizeof(*e));
 	size_t m = 0;
