@@ -175,7 +175,7 @@ start_idle_pair() {
 	local pid
 	pid=$(bg_pid c)
 	assert_line --regexp "^         127\.0\.0\.1:$port > 127\.0\.0\.1:[0-9]+ ESTABLISHED .*: [0-9.]+-[0-9.]+ s: sent [0-9.]+ kB "
-	assert_line --regexp "^         127\.0\.0\.1:[0-9]+ > 127\.0\.0\.1:$port ESTABLISHED tcptool \(pid $pid\): [0-9.]+-[0-9.]+ s: sent [0-9.]+ kB "
+	assert_line --regexp "^         127\.0\.0\.1:[0-9]+ > 127\.0\.0\.1:$port ESTABLISHED [^ ]+ \(pid $pid\): [0-9.]+-[0-9.]+ s: sent [0-9.]+ kB "
 	[[ ${lines[2]} == "         127.0.0.1:"* && ${lines[3]} == "         127.0.0.1:"* ]] || fail "$output"
 	[[ ${lines[6]} == "         127.0.0.1:"* && ${lines[7]} == "         127.0.0.1:"* ]] || fail "$output"
 	[[ ${#lines[@]} == 9 ]] || fail "expected the baseline and 2 x (header, 2 sockets, idle line): $output"
