@@ -65,7 +65,7 @@ setup() {
 	run -0 "$TCPTOOL_UNIT" sockdiff
 }
 
-@test "unit: watch_report.c: info --watch's header lines, socket labels and closed sockets' totals" {
+@test "unit: watch_report.c: info --watch's header lines, socket labels, closed sockets' totals and the idle sockets' line" {
 	run -0 "$TCPTOOL_UNIT" watch_report
 }
 

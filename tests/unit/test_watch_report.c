@@ -1,4 +1,4 @@
-/* view/watch_report.c: info --watch's header lines, socket labels and a closed socket's totals. */
+/* view/watch_report.c: info --watch's header lines, socket labels, a closed socket's totals and the idle sockets' line. */
 #include "unit.h"
 
 #include <arpa/inet.h>
@@ -75,4 +75,30 @@ void test_watch_report(void)
 	last.bytes_in = 999;
 	watch_format_totals(b, sizeof(b), &last);
 	CHECK_STR(b, "in all sent 1.25 MB, received 999 B");
+
+	/* The idle sockets' one line, in the column of the sockets' lines. */
+	watch_format_idle(b, sizeof(b), 9998);
+	CHECK_STR(b, "         9998 sockets idle (not shown; -v shows every socket)");
+	watch_format_idle(b, sizeof(b), 1);
+	CHECK_STR(b, "         1 socket idle (not shown; -v shows every socket)");
+	CHECK_INT(watch_format_idle(b, 4, 2), strlen("         2 sockets idle (not shown; -v shows every socket)"));
+	CHECK_STR(b, "   ");
+
+	/* The JSON header counts them; in JSON the idle line is not printed, nor for 0. */
+	char *text = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&text, &len);
+	struct report r;
+	struct watch_block blk = { .number = 3, .sockets = 10, .opened = 1, .idle = 7, .interval_ms = 1000 };
+	report_init(&r, out, true, false, 0);
+	watch_report_block(&r, &blk);
+	watch_report_idle(&r, 7);
+	report_init(&r, out, false, false, 0);
+	watch_report_idle(&r, 0);
+	watch_report_idle(&r, 2);
+	fclose(out);
+	CHECK_CONTAINS(text, "\"sockets\":10,\"opened\":1,\"closed\":0,\"idle\":7,");
+	CHECK_CONTAINS(text, "}\n         2 sockets idle (not shown; -v shows every socket)\n");
+	CHECK_INT(strlen(strchr(text, '\n') + 1), strlen("         2 sockets idle (not shown; -v shows every socket)\n"));
+	free(text);
 }
