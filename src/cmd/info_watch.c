@@ -4,13 +4,13 @@
  * rates, windows and limits that one reading alone cannot tell.
  */
 #include <errno.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "cmd/info.h"
+#include "cmd/interrupt.h"
 #include "view/info_format.h"
 #include "view/interval_report.h"
 #include "view/report.h"
@@ -20,24 +20,6 @@
 #include "net/interval.h"
 #include "net/tcp_state.h"
 #include "base/clock.h"
-
-static volatile sig_atomic_t interrupted;
-
-static void on_interrupt(int sig)
-{
-	(void)sig;
-	interrupted = 1;
-}
-
-/* Ctrl-C and SIGTERM end the watch between reports; a second one ends tcptool at once. */
-static void catch_interrupts(void)
-{
-	struct sigaction sa = { .sa_handler = on_interrupt, .sa_flags = SA_RESETHAND };
-
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-}
 
 bool info_watch_we_opened(const struct tcp_summary *s)
 {
@@ -206,10 +188,10 @@ static bool sleep_until(int64_t at_ns)
 {
 	struct timespec ts = { .tv_sec = at_ns / 1000000000, .tv_nsec = at_ns % 1000000000 };
 
-	while (!interrupted) {
+	while (!interrupt_signal) {
 		int err = clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL);
 		if (err == 0)
-			return !interrupted;
+			return !interrupt_signal;
 		if (err != EINTR)
 			return false;
 	}
@@ -234,7 +216,7 @@ int info_watch(const struct options *o, long long interval_ms)
 	setvbuf(stdout, NULL, _IOFBF, 1 << 20);
 	report_init(&r, stdout, o->json, o->quiet, o->verbose);
 	r.batch = true;   /* one flush a report, not one a socket */
-	catch_interrupts();
+	interrupt_catch();  /* Ctrl-C and SIGTERM end the watch between reports, exit 0 */
 	if (reading_take(&q, before) < 0) {
 		report_error(&r, "cannot list sockets: %s", strerror(errno));
 		reading_free(before);
