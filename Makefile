@@ -148,11 +148,11 @@ FUZZ_CC ?= clang
 FUZZ_SECONDS ?= 60
 FUZZ_TARGETS := sockdiag args report segment
 FUZZ_SRCS_sockdiag := src/kernel/sockdiag.c src/kernel/procnet.c src/net/tcpinfo.c src/kernel/socklist.c \
-  src/kernel/owners.c
+  src/kernel/owners.c src/kernel/diag_bytecode.c
 FUZZ_SRCS_args := src/args.c src/args_hint.c src/net/sock.c src/net/tcp_state.c src/base/clock.c
-FUZZ_SRCS_report := src/view/report.c src/net/sock.c src/base/clock.c src/base/format.c
+FUZZ_SRCS_report := src/view/report.c src/net/sock.c src/base/clock.c src/base/format.c src/base/textbuf.c
 FUZZ_SRCS_segment := src/net/segment.c src/view/trace_format.c src/view/report.c src/net/sock.c \
-  src/base/clock.c src/base/format.c
+  src/base/clock.c src/base/format.c src/base/textbuf.c
 fuzz: $(FUZZ_TARGETS:%=build-fuzz/fuzz_%)
 	@for t in $(FUZZ_TARGETS); do \
 	  mkdir -p build-fuzz/corpus-$$t; \

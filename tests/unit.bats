@@ -85,6 +85,10 @@ setup() {
 	run -0 "$TCPTOOL_UNIT" progress
 }
 
+@test "unit: textbuf.c: appending to a buffer that may be too small, counting what did not fit" {
+	run -0 "$TCPTOOL_UNIT" textbuf
+}
+
 @test "unit: every group of the runner has a test here; every tests/unit/test_X.c is group X, of a src/.../X.c" {
 	run -0 "$TCPTOOL_UNIT"
 	local g f x

@@ -8,6 +8,7 @@
 
 #include "net/sock.h"
 #include "net/tcp_state.h"
+#include "base/textbuf.h"
 
 /* ssthresh before the first loss: "none yet". */
 #define INFINITE_SSTHRESH 0x7fffffffu
@@ -162,25 +163,6 @@ size_t info_negotiated_rows(const struct tcp_summary *s, const char *congestion,
 	return n;
 }
 
-/* Text appended to a buffer that may be too small: len counts what did not fit too. */
-struct textbuf {
-	char *buf;
-	size_t size, len;
-};
-
-static void put(struct textbuf *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void put(struct textbuf *o, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	bool room = o->len < o->size;
-	int k = vsnprintf(room ? o->buf + o->len : NULL, room ? o->size - o->len : 0, fmt, ap);
-	va_end(ap);
-	o->len += k > 0 ? (size_t)k : 0;
-}
-
 /* Kinds of places where a line may end, weakest first. */
 enum line_break {
 	BREAK_WORD,    /* at a blank, or after a comma in "8080,9000-9010" */
@@ -259,7 +241,7 @@ static void put_wrapped(struct textbuf *o, const char *text, int indent, size_t 
 
 	for (bool first = true; first || *p; first = false, p = next) {
 		size_t k = wrap_line(p, avail, false, &next);
-		put(o, "%*s%.*s\n", first ? 0 : indent, "", (int)k, p);
+		textbuf_printf(o, "%*s%.*s\n", first ? 0 : indent, "", (int)k, p);
 	}
 }
 
@@ -274,17 +256,17 @@ static void put_row(struct textbuf *o, const struct info_row *r, int name_width,
 	int value_col = ROW_INDENT + name_width + 2;
 
 	if (r->value[0] == '\0') {
-		put(o, "%*s%s\n", ROW_INDENT, "", r->name);
+		textbuf_printf(o, "%*s%s\n", ROW_INDENT, "", r->name);
 	} else if (width - value_col >= VALUE_MIN) {
-		put(o, "%*s%-*s  ", ROW_INDENT, "", name_width, r->name);
+		textbuf_printf(o, "%*s%-*s  ", ROW_INDENT, "", name_width, r->name);
 		put_wrapped(o, r->value, value_col, (size_t)(width - value_col));
 	} else {
 		/* No room beside the name: the value on lines of its own. */
-		put(o, "%*s%s\n%*s", ROW_INDENT, "", r->name, ROW_INDENT + 2, "");
+		textbuf_printf(o, "%*s%s\n%*s", ROW_INDENT, "", r->name, ROW_INDENT + 2, "");
 		put_wrapped(o, r->value, ROW_INDENT + 2, (size_t)(width - ROW_INDENT - 2));
 	}
 	if (r->meaning[0]) {
-		put(o, "%*s", MEANING_INDENT, "");
+		textbuf_printf(o, "%*s", MEANING_INDENT, "");
 		put_wrapped(o, r->meaning, MEANING_INDENT, (size_t)(width - MEANING_INDENT));
 	}
 }
@@ -292,7 +274,7 @@ static void put_row(struct textbuf *o, const struct info_row *r, int name_width,
 size_t info_format_rows(char *buf, size_t size, const struct info_row *header,
 			const struct info_row *rows, size_t n, int width)
 {
-	struct textbuf o = { buf, size, 0 };
+	struct textbuf o = textbuf_on(buf, size);
 	int name_width = header ? (int)strlen(header->name) : 0;
 
 	if (width > INFO_WIDTH || width <= 0)
@@ -302,8 +284,6 @@ size_t info_format_rows(char *buf, size_t size, const struct info_row *header,
 	for (size_t i = 0; i < n; i++)
 		if ((int)strlen(rows[i].name) > name_width)
 			name_width = (int)strlen(rows[i].name);
-	if (size)
-		buf[0] = '\0';
 	if (header)
 		put_row(&o, header, name_width, width);
 	for (size_t i = 0; i < n; i++)

@@ -1,10 +1,10 @@
 /* Interval lines, their JSON and their legend. */
 #include "view/interval_report.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 
 #include "view/info_print.h"
+#include "base/textbuf.h"
 
 size_t interval_fields(const struct interval *iv, struct field *f)
 {
@@ -87,66 +87,45 @@ size_t interval_format_limit(char *buf, size_t size, const struct interval *iv)
 	return (size_t)snprintf(buf, size, "limited by %s %d%% of the time", what, iv->limit_pct);
 }
 
-/* A bounded appender that keeps counting past the end, like snprintf. */
-struct line {
-	char *buf;
-	size_t size, len;
-};
-
-static void add(struct line *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void add(struct line *l, const char *fmt, ...)
-{
-	va_list ap;
-	size_t room = l->len < l->size ? l->size - l->len : 0;
-
-	va_start(ap, fmt);
-	int n = vsnprintf(room ? l->buf + l->len : NULL, room, fmt, ap);
-	va_end(ap);
-	if (n > 0)
-		l->len += (size_t)n;
-}
-
 size_t interval_format(char *buf, size_t size, const struct interval *iv)
 {
-	struct line l = { buf, size, 0 };
+	struct textbuf l = textbuf_on(buf, size);
 	char a[32], b[32], c[32], d[32];
 	int64_t ms0 = iv->start_ns / 1000000, ms1 = iv->end_ns / 1000000;
 
-	if (size)
-		buf[0] = '\0';
-	add(&l, "%lld.%03lld-%lld.%03lld s: sent %s (%s), received %s (%s)", (long long)(ms0 / 1000),
+	textbuf_printf(&l, "%lld.%03lld-%lld.%03lld s: sent %s (%s), received %s (%s)", (long long)(ms0 / 1000),
 	    (long long)(ms0 % 1000), (long long)(ms1 / 1000), (long long)(ms1 % 1000),
 	    format_si((double)iv->bytes_out, "B", a, sizeof(a)), format_si(iv->out_rate, "B/s", b, sizeof(b)),
 	    format_si((double)iv->bytes_in, "B", c, sizeof(c)), format_si(iv->in_rate, "B/s", d, sizeof(d)));
 	if (iv->have_info) {
-		add(&l, "; rtt %s (var %s)", format_span_us(iv->rtt_us, a, sizeof(a)),
+		textbuf_printf(&l, "; rtt %s (var %s)", format_span_us(iv->rtt_us, a, sizeof(a)),
 		    format_span_us(iv->rttvar_us, b, sizeof(b)));
-		add(&l, "; cwnd %u (%s)", iv->cwnd, format_si((double)iv->cwnd * iv->mss, "B", a, sizeof(a)));
+		textbuf_printf(&l, "; cwnd %u (%s)", iv->cwnd, format_si((double)iv->cwnd * iv->mss, "B", a, sizeof(a)));
 		if (iv->ssthresh == TCP_SSTHRESH_NONE)
-			add(&l, ", no ssthresh yet");
+			textbuf_printf(&l, ", no ssthresh yet");
 		else
-			add(&l, ", ssthresh %u", iv->ssthresh);
-		add(&l, "; in flight %s", format_si((double)iv->in_flight_bytes, "B", a, sizeof(a)));
+			textbuf_printf(&l, ", ssthresh %u", iv->ssthresh);
+		textbuf_printf(&l, "; in flight %s", format_si((double)iv->in_flight_bytes, "B", a, sizeof(a)));
 		if (iv->have_snd_wnd)
-			add(&l, "; peer window %s", format_si(iv->peer_window, "B", a, sizeof(a)));
+			textbuf_printf(&l, "; peer window %s", format_si(iv->peer_window, "B", a, sizeof(a)));
 		if (iv->have_rcv_wnd)
-			add(&l, ", ours %s", format_si(iv->our_window, "B", a, sizeof(a)));
+			textbuf_printf(&l, ", ours %s", format_si(iv->our_window, "B", a, sizeof(a)));
 	}
 	if (iv->have_queues)
-		add(&l, "; queues: send %s, recv %s", format_si(iv->send_q, "B", a, sizeof(a)),
+		textbuf_printf(&l, "; queues: send %s, recv %s", format_si(iv->send_q, "B", a, sizeof(a)),
 		    format_si(iv->recv_q, "B", b, sizeof(b)));
 	if (iv->have_info) {
 		if (iv->have_rates)
-			add(&l, "; delivery %s, pacing %s", format_si((double)iv->delivery_rate, "B/s", a, sizeof(a)),
+			textbuf_printf(&l, "; delivery %s, pacing %s", format_si((double)iv->delivery_rate, "B/s", a, sizeof(a)),
 			    format_si((double)iv->pacing_rate, "B/s", b, sizeof(b)));
-		add(&l, "; retransmitted %u (%u in all), lost %u", iv->retrans, iv->retrans_total, iv->lost);
+		textbuf_printf(&l, "; retransmitted %u (%u in all), lost %u", iv->retrans, iv->retrans_total, iv->lost);
 		if (iv->have_rto && iv->rto_total)
-			add(&l, ", timeouts %u (%u in all)", iv->rto, iv->rto_total);
+			textbuf_printf(&l, ", timeouts %u (%u in all)", iv->rto, iv->rto_total);
 	}
 	if (interval_format_limit(a, 0, iv) > 0) {
 		char limit[96];
 		interval_format_limit(limit, sizeof(limit), iv);
-		add(&l, "; %s", limit);
+		textbuf_printf(&l, "; %s", limit);
 	}
 	return l.len;
 }

@@ -9,6 +9,7 @@
 
 #include "net/sock.h"
 #include "base/clock.h"
+#include "base/textbuf.h"
 
 void report_init(struct report *r, FILE *out, bool json, bool quiet, int verbose)
 {
@@ -17,78 +18,58 @@ void report_init(struct report *r, FILE *out, bool json, bool quiet, int verbose
 	};
 }
 
-/* A bounded appender that keeps counting past the end, like snprintf. */
-struct out {
-	char *buf;
-	size_t size, len;
-};
-
-static void put(struct out *o, const char *s, size_t n)
-{
-	if (o->len < o->size) {
-		size_t room = o->size - o->len - 1;
-		memcpy(o->buf + o->len, s, n < room ? n : room);
-		o->buf[o->len + (n < room ? n : room)] = '\0';
-	}
-	o->len += n;
-}
-
-static void puts_(struct out *o, const char *s) { put(o, s, strlen(s)); }
-
-static void put_json_string(struct out *o, const char *s)
+static void put_json_string(struct textbuf *o, const char *s)
 {
 	char esc[8];
 
-	put(o, "\"", 1);
+	textbuf_put(o, "\"", 1);
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
 		switch (*p) {
-		case '"': puts_(o, "\\\""); break;
-		case '\\': puts_(o, "\\\\"); break;
-		case '\n': puts_(o, "\\n"); break;
-		case '\r': puts_(o, "\\r"); break;
-		case '\t': puts_(o, "\\t"); break;
+		case '"': textbuf_puts(o, "\\\""); break;
+		case '\\': textbuf_puts(o, "\\\\"); break;
+		case '\n': textbuf_puts(o, "\\n"); break;
+		case '\r': textbuf_puts(o, "\\r"); break;
+		case '\t': textbuf_puts(o, "\\t"); break;
 		default:
 			if (*p < 0x20 || *p == 0x7f) {
 				snprintf(esc, sizeof(esc), "\\u%04x", *p);
-				puts_(o, esc);
+				textbuf_puts(o, esc);
 			} else {
-				put(o, (const char *)p, 1);
+				textbuf_put(o, (const char *)p, 1);
 			}
 		}
 	}
-	put(o, "\"", 1);
+	textbuf_put(o, "\"", 1);
 }
 
 size_t report_format(char *buf, size_t size, bool json, const char *event, int64_t t_ns,
 		     const char *human, const struct field *fields)
 {
-	struct out o = { buf, size, 0 };
+	struct textbuf o = textbuf_on(buf, size);
 	char num[32];
 
-	if (size)
-		buf[0] = '\0';
 	if (!json) {
-		puts_(&o, human);
+		textbuf_puts(&o, human);
 		return o.len;
 	}
-	puts_(&o, "{\"event\":");
+	textbuf_puts(&o, "{\"event\":");
 	put_json_string(&o, event);
 	snprintf(num, sizeof(num), ",\"t\":%.6f", (double)t_ns / 1e9);
-	puts_(&o, num);
+	textbuf_puts(&o, num);
 	for (const struct field *f = fields; f && f->key; f++) {
 		if (f->type == FIELD_STR && f->s == NULL)
 			continue;
-		put(&o, ",", 1);
+		textbuf_put(&o, ",", 1);
 		put_json_string(&o, f->key);
-		put(&o, ":", 1);
+		textbuf_put(&o, ":", 1);
 		switch (f->type) {
 		case FIELD_STR: put_json_string(&o, f->s); break;
-		case FIELD_INT: snprintf(num, sizeof(num), "%" PRId64, f->i); puts_(&o, num); break;
-		case FIELD_MS: puts_(&o, format_ms(f->i, num, sizeof(num))); break;
-		case FIELD_BOOL: puts_(&o, f->i ? "true" : "false"); break;
+		case FIELD_INT: snprintf(num, sizeof(num), "%" PRId64, f->i); textbuf_puts(&o, num); break;
+		case FIELD_MS: textbuf_puts(&o, format_ms(f->i, num, sizeof(num))); break;
+		case FIELD_BOOL: textbuf_puts(&o, f->i ? "true" : "false"); break;
 		}
 	}
-	put(&o, "}", 1);
+	textbuf_put(&o, "}", 1);
 	return o.len;
 }
 

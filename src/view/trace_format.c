@@ -1,9 +1,10 @@
 /* Segments in words: relative sequence numbers, flags, options, one line or JSON fields. */
 #include "view/trace_format.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+
+#include "base/textbuf.h"
 
 /* Sequence space wraps at 2^32: compare by the signed distance. */
 static bool seq_leq(uint32_t a, uint32_t b) { return (int32_t)(b - a) >= 0; }
@@ -159,20 +160,6 @@ static void flag_names(uint8_t flags, char *buf, size_t size)
 			n += (size_t)snprintf(buf + n, size - n, "%s%s", n ? "," : "", names[i]);
 }
 
-/* A bounded appender for the human line. */
-static void add(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void add(char *buf, size_t size, const char *fmt, ...)
-{
-	size_t n = strlen(buf);
-	va_list ap;
-
-	if (n + 1 >= size)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(buf + n, size - n, fmt, ap);
-	va_end(ap);
-}
-
 void trace_segment_event(struct trace_conn *c, const struct tcp_segment *s, int64_t t_ns, bool out,
 			 const char *ifname, int verbose, struct segment_event *ev)
 {
@@ -193,52 +180,53 @@ void trace_segment_event(struct trace_conn *c, const struct tcp_segment *s, int6
 	relative(from, from_letter, s->seq, seq, sizeof(seq));
 	relative(from, from_letter, s->seq + s->len, seq_to, sizeof(seq_to));
 	relative(to, to_letter, s->ack, ack, sizeof(ack));
-	ev->sack[0] = '\0';
+	struct textbuf sack = textbuf_on(ev->sack, sizeof(ev->sack));
 	for (int i = 0; i < s->sack_blocks && i < SEGMENT_SACK_MAX; i++) {
 		char l[24], r[24];
 		relative(to, to_letter, s->sack[i][0], l, sizeof(l));
 		relative(to, to_letter, s->sack[i][1], r, sizeof(r));
-		add(ev->sack, sizeof(ev->sack), "%s%s:%s", i ? "," : "", l, r);
+		textbuf_printf(&sack, "%s%s:%s", i ? "," : "", l, r);
 	}
 
 	/* kind, ends, then seq (a range for data) and ack in a column of their own */
 	snprintf(col, sizeof(col), "seq=%s%s%s%s%s", seq, s->len ? ":" : "", s->len ? seq_to : "",
 		 has_ack ? " ack=" : "", has_ack ? ack : "");
-	snprintf(ev->human, sizeof(ev->human), "%-8s %s > %s  %-16s", ev->kind, ev->src, ev->dst, col);
+	struct textbuf h = textbuf_on(ev->human, sizeof(ev->human));
+	textbuf_printf(&h, "%-8s %s > %s  %-16s", ev->kind, ev->src, ev->dst, col);
 	if (s->len)
-		add(ev->human, sizeof(ev->human), " len=%u", s->len);
-	add(ev->human, sizeof(ev->human), " win=%u", s->win);
+		textbuf_printf(&h, " len=%u", s->len);
+	textbuf_printf(&h, " win=%u", s->win);
 	bool scaled = !(s->flags & TCPF_SYN) && c->a.wscale_offered && c->b.wscale_offered && from;
 	if (verbose && scaled)
-		add(ev->human, sizeof(ev->human), " (%llu)", (unsigned long long)s->win << from->wscale);
+		textbuf_printf(&h, " (%llu)", (unsigned long long)s->win << from->wscale);
 	if (s->has_mss)
-		add(ev->human, sizeof(ev->human), " mss=%u", s->mss);
+		textbuf_printf(&h, " mss=%u", s->mss);
 	if (s->sack_ok)
-		add(ev->human, sizeof(ev->human), " sackOK");
+		textbuf_printf(&h, " sackOK");
 	if (s->has_ts && verbose)
-		add(ev->human, sizeof(ev->human), " ts=%u/%u", s->ts_val, s->ts_ecr);
+		textbuf_printf(&h, " ts=%u/%u", s->ts_val, s->ts_ecr);
 	else if (s->has_ts && s->flags & TCPF_SYN)
-		add(ev->human, sizeof(ev->human), " ts");
+		textbuf_printf(&h, " ts");
 	if (s->has_wscale)
-		add(ev->human, sizeof(ev->human), " wscale=%u", s->wscale);
+		textbuf_printf(&h, " wscale=%u", s->wscale);
 	if (s->fastopen)
-		add(ev->human, sizeof(ev->human), " fastopen");
+		textbuf_printf(&h, " fastopen");
 	if (ev->sack[0])
-		add(ev->human, sizeof(ev->human), " sack=%s", ev->sack);
+		textbuf_printf(&h, " sack=%s", ev->sack);
 	if (verbose) {
-		add(ev->human, sizeof(ev->human), " [%s seq %u", ev->flags, s->seq);
+		textbuf_printf(&h, " [%s seq %u", ev->flags, s->seq);
 		if (has_ack)
-			add(ev->human, sizeof(ev->human), " ack %u", s->ack);
-		add(ev->human, sizeof(ev->human), "%s%s]", ifname ? " on " : "", ifname ? ifname : "");
+			textbuf_printf(&h, " ack %u", s->ack);
+		textbuf_printf(&h, "%s%s]", ifname ? " on " : "", ifname ? ifname : "");
 	}
 	if (again)
-		add(ev->human, sizeof(ev->human), " (retransmission)");
+		textbuf_printf(&h, " (retransmission)");
 	if (window == WINDOW_ZERO)
-		add(ev->human, sizeof(ev->human), " (zero window: no room to receive)");
+		textbuf_printf(&h, " (zero window: no room to receive)");
 	else if (window == WINDOW_PROBE)
-		add(ev->human, sizeof(ev->human), " (window probe)");
+		textbuf_printf(&h, " (window probe)");
 	else if (window == WINDOW_OPENS)
-		add(ev->human, sizeof(ev->human), " (window opens)");
+		textbuf_printf(&h, " (window opens)");
 
 	struct field *f = ev->f;
 	f[nf++] = F_STR("dir", out ? "out" : "in");

@@ -42,6 +42,7 @@ static const struct {
 	{ "interval", test_interval },
 	{ "progress", test_progress },
 	{ "rate_limit", test_rate_limit },
+	{ "textbuf", test_textbuf },
 };
 
 int main(int argc, char **argv)
