@@ -170,8 +170,9 @@ build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c $$(FUZZ_SRCS_%)
 # Benchmarks, not part of check: tcptool's servers against a minimal epoll
 # server in C (tests/bench/minserver.c), the seeds' Python
 # servers, socat and ncat; its relay against nc, ncat and socat; start-up
-# times; info --watch's CPU over 10,000 sockets (tests/bench/servers.sh,
-# relay.sh, startup.sh, watch.sh for the knobs).
+# times; info --watch's CPU over 10,000 sockets; connect --load into
+# listen --discard against iperf3 (tests/bench/servers.sh, relay.sh,
+# measure.sh, startup.sh, watch.sh for the knobs).
 # bench-smoke runs each in a tiny form and fails only if one is broken.
 BENCH_TOOLS = $(BUILD)/loadgen $(BUILD)/spawn $(BUILD)/minserver
 BENCH_ENV = TCPTOOL=$(CURDIR)/tcptool LOADGEN=$(CURDIR)/$(BUILD)/loadgen SPAWN=$(CURDIR)/$(BUILD)/spawn \
@@ -179,6 +180,7 @@ BENCH_ENV = TCPTOOL=$(CURDIR)/tcptool LOADGEN=$(CURDIR)/$(BUILD)/loadgen SPAWN=$
 bench: tcptool $(BENCH_TOOLS)
 	$(BENCH_ENV) tests/bench/servers.sh
 	$(BENCH_ENV) tests/bench/relay.sh
+	$(BENCH_ENV) tests/bench/measure.sh
 	$(BENCH_ENV) tests/bench/startup.sh
 	$(BENCH_ENV) tests/bench/watch.sh
 

@@ -9,9 +9,9 @@
 #                                 be done, prints the one command that would
 #
 # GROUP is "check" (what make check uses) or "ci" (check, plus clang, the
-# fuzzing runtime, the linters and valgrind).  install exits 1 only when a
-# package the suite cannot run without is still missing; a missing optional
-# tool turns its tests into skips that name it.
+# fuzzing runtime, the linters, valgrind, and iperf3 for make bench-smoke).
+# install exits 1 only when a package the suite cannot run without is still
+# missing; a missing optional tool turns its tests into skips that name it.
 set -euo pipefail
 
 # The suite: bats and its libraries; python3 (the test peers), iproute2 (ss,
@@ -25,8 +25,10 @@ set -euo pipefail
 essential=(bats bats-support bats-assert python3 iproute2 procps)
 optional=(netbase netcat-openbsd mandoc groff-base bsdextrautils zsh fish shellcheck bash-completion
 	strace libpcap-dev pkg-config jq nftables ethtool)
-# CI also builds with clang, fuzzes (libFuzzer's runtime), lints and runs valgrind.
-ci_only=(clang libclang-rt-14-dev cppcheck clang-tidy valgrind)
+# CI also builds with clang, fuzzes (libFuzzer's runtime), lints, runs
+# valgrind, and runs make bench-smoke, whose measure.sh compares --load with
+# iperf3 (installed without its daemon: debconf's default, non-interactive).
+ci_only=(clang libclang-rt-14-dev cppcheck clang-tidy valgrind iperf3)
 
 usage() {
 	echo "usage: tests/deps.sh list|missing|install check|ci" >&2

@@ -30,6 +30,13 @@ if ! RUNS=1 SIZE=16M TIMEOUT=15 "$HERE/relay.sh"; then
 fi
 
 echo
+echo "== measure.sh (RUNS=1 SIZE=64M; against iperf3, nc and the relay)"
+if ! RUNS=1 SIZE=64M TIMEOUT=15 "$HERE/measure.sh"; then
+	echo "bench-smoke: measure.sh failed" >&2
+	rc=1
+fi
+
+echo
 echo "== startup.sh (EXECS=20 BATCH=10)"
 if ! EXECS=20 BATCH=10 "$HERE/startup.sh"; then
 	echo "bench-smoke: startup.sh failed" >&2

@@ -4,8 +4,9 @@
  *
  *   spawn run [-t SECS] OUT CMD [ARGS...]
  *       Runs CMD (stdin, stdout and stderr inherited), waits for it with
- *       wait4() and writes "USER SYS" (CPU seconds, the rusage of CMD and
- *       of any children it waited for) to the file OUT.  Exits with CMD's
+ *       wait4() and writes "USER SYS MAXRSS" (CPU seconds, the rusage of
+ *       CMD and of any children it waited for; its peak resident set, its
+ *       VmHWM, in KiB) to the file OUT.  Exits with CMD's
  *       status, 128+N if a signal N killed it, 124 if it ran out of SECS
  *       (then it is killed).  SIGTERM, SIGINT and SIGHUP are passed on to
  *       CMD.
@@ -103,9 +104,9 @@ static int run(int argc, char **argv)
 	alarm(0);
 
 	FILE *f = fopen(out, "w");
-	if (!f || fprintf(f, "%ld.%06ld %ld.%06ld\n", (long)ru.ru_utime.tv_sec,
+	if (!f || fprintf(f, "%ld.%06ld %ld.%06ld %ld\n", (long)ru.ru_utime.tv_sec,
 			  (long)ru.ru_utime.tv_usec, (long)ru.ru_stime.tv_sec,
-			  (long)ru.ru_stime.tv_usec) < 0 || fclose(f) != 0) {
+			  (long)ru.ru_stime.tv_usec, ru.ru_maxrss) < 0 || fclose(f) != 0) {
 		fprintf(stderr, "spawn: %s: %s\n", out, strerror(errno));
 		return 1;
 	}
