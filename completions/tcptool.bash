@@ -58,7 +58,7 @@ _tcptool()
     local cword cur prev cmd='' i w nargs=0 dashdash=''
     local common='-4 -6 -v --verbose -q --quiet --json -h --help'
     local top="$common --version"
-    local relay_opts='-i --interval --rate --read-rate --progress --no-progress'
+    local relay_opts='-i --interval --rate --read-rate --progress --no-progress --load --discard --verify'
     local listen_opts="-b --bind --backlog -k --keep-open --accept-delay --half-close -w --timeout --trace $relay_opts"
     local connect_opts="--half-close -w --timeout -s --source -p --source-port --send -z --zero-io -c --count --trace $relay_opts"
     local echo_opts='-b --bind --backlog --max-conns --idle-timeout -i --interval'
@@ -66,10 +66,11 @@ _tcptool()
     local info_opts='-w --timeout -s --source -p --source-port -l --listening -a --all --port --state --fd --system --trace --watch -i --interval -c --count'
     local shutdown_opts='--how --rst --send --after -i --interval -w --timeout -s --source -p --source-port --trace'
     local commands='listen connect echo ack info shutdown'
-    local with_value='-b|--bind|--backlog|--accept-delay|-w|--timeout|-s|--source|-p|--source-port|--send|-c|--count|-i|--interval|--max-conns|--idle-timeout|--reply|--port|--state|--fd|--how|--after|--rate|--read-rate'
+    local with_value='-b|--bind|--backlog|--accept-delay|-w|--timeout|-s|--source|-p|--source-port|--send|-c|--count|-i|--interval|--max-conns|--idle-timeout|--reply|--port|--state|--fd|--how|--after|--rate|--read-rate|--load'
     local directions='rd wr rdwr'
     local durations='500ms 1s 5s 30s'
     local rates='100k 1M 10M 100M 1G'
+    local loads='1Gi 4Gi 10G 10s 30s'
     local addresses='127.0.0.1 ::1 0.0.0.0 ::'
 
     COMPREPLY=()
@@ -116,6 +117,7 @@ _tcptool()
             -b | --bind | -s | --source) mapfile -t COMPREPLY < <(compgen -W "$addresses" -- "$value") ;;
             --how) mapfile -t COMPREPLY < <(compgen -W "$directions" -- "$value") ;;
             --rate | --read-rate) mapfile -t COMPREPLY < <(compgen -W "$rates" -- "$value") ;;
+            --load) mapfile -t COMPREPLY < <(compgen -W "$loads" -- "$value") ;;
             --state) _tcptool_states "$value" ;;
             --fd) _tcptool_fds "$value" ;;
             esac

@@ -32,7 +32,7 @@ function __tcptool_operands
             set n (math $n + 1)
         else if test "$t" = --
             set dashdash 1
-        else if contains -- $t -b --bind --backlog --accept-delay -w --timeout -s --source -p --source-port --send -c --count -i --interval --max-conns --idle-timeout --reply --port --state --fd --how --after --rate --read-rate
+        else if contains -- $t -b --bind --backlog --accept-delay -w --timeout -s --source -p --source-port --send -c --count -i --interval --max-conns --idle-timeout --reply --port --state --fd --how --after --rate --read-rate --load
             set skip 1
         end
     end
@@ -67,6 +67,7 @@ end
 
 set -l durations '500ms 1s 5s 30s'
 set -l rates '100k 1M 10M 100M 1G'
+set -l loads '1Gi 4Gi 10G 10s 30s'
 set -l addresses '127.0.0.1 ::1 0.0.0.0 ::'
 set -l listen '__tcptool_using listen'
 set -l connect '__tcptool_using connect'
@@ -108,6 +109,9 @@ complete -c tcptool -n $listen -l rate -x -a $rates -d 'send no faster than RATE
 complete -c tcptool -n $listen -l read-rate -x -a $rates -d 'read from the peer no faster than RATE bytes a second: its window fills'
 complete -c tcptool -n $listen -l progress -d 'show the progress line even where stderr is not a terminal'
 complete -c tcptool -n $listen -l no-progress -d 'never show the progress line'
+complete -c tcptool -n $listen -l load -x -a $loads -d 'send SIZE bytes (10G, 512M) or for DUR (10s) of a test pattern instead of stdin, then FIN'
+complete -c tcptool -n $listen -l discard -d 'count what arrives and drop it without copying, instead of writing stdout'
+complete -c tcptool -n $listen -l verify -d 'check that what arrives is the --load pattern, then drop it'
 complete -c tcptool -n $listen -l trace -d "show our connection's segments (SYN, ACK, FIN, RST...) among the events; needs CAP_NET_RAW"
 complete -c tcptool -n "$listen; and test (__tcptool_operands) -eq 0" -a '(__tcptool_services)' -d port
 
@@ -124,6 +128,9 @@ complete -c tcptool -n $connect -l rate -x -a $rates -d 'send no faster than RAT
 complete -c tcptool -n $connect -l read-rate -x -a $rates -d 'read from the peer no faster than RATE bytes a second: its window fills'
 complete -c tcptool -n $connect -l progress -d 'show the progress line even where stderr is not a terminal'
 complete -c tcptool -n $connect -l no-progress -d 'never show the progress line'
+complete -c tcptool -n $connect -l load -x -a $loads -d 'send SIZE bytes (10G, 512M) or for DUR (10s) of a test pattern instead of stdin, then FIN'
+complete -c tcptool -n $connect -l discard -d 'count what arrives and drop it without copying, instead of writing stdout'
+complete -c tcptool -n $connect -l verify -d 'check that what arrives is the --load pattern, then drop it'
 complete -c tcptool -n $connect -l trace -d "show our connection's segments (SYN, ACK, FIN, RST...) among the events; needs CAP_NET_RAW"
 complete -c tcptool -n "$connect; and test (__tcptool_operands) -eq 0" -a '(__fish_print_hostnames)' -d host
 complete -c tcptool -n "$connect; and test (__tcptool_operands) -eq 1" -a '(__tcptool_services)' -d port

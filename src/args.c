@@ -190,17 +190,18 @@ const char *parse_duration(const char *s, long long *ms)
 	return NULL;
 }
 
-const char *parse_rate(const char *s, unsigned long long *bytes_per_s)
+/* A count of bytes with an optional unit: k, M, G, T (powers of 1000) or Ki, Mi, Gi, Ti (of 1024). */
+static const char *parse_bytes(const char *s, const char *what, unsigned long long *n)
 {
 	static const struct { const char *suffix; double scale; } units[] = {
-		{ "", 1 }, { "k", 1e3 }, { "K", 1e3 }, { "M", 1e6 }, { "G", 1e9 },
-		{ "Ki", 1024.0 }, { "Mi", 1048576.0 }, { "Gi", 1073741824.0 },
+		{ "", 1 }, { "k", 1e3 }, { "K", 1e3 }, { "M", 1e6 }, { "G", 1e9 }, { "T", 1e12 },
+		{ "Ki", 1024.0 }, { "Mi", 1048576.0 }, { "Gi", 1073741824.0 }, { "Ti", 1099511627776.0 },
 	};
 	const char *p;
 	int digits = leading_number(s, &p);
 
 	if (digits < 0)
-		return *s == '-' ? "negative" : "expected bytes a second, like 500k, 10M or 1G";
+		return *s == '-' ? "negative" : what;
 	if (digits > 15)
 		return "too large";
 	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
@@ -210,11 +211,32 @@ const char *parse_rate(const char *s, unsigned long long *bytes_per_s)
 		if (v > 1e15)
 			return "too large";
 		if (v < 1)
-			return "must be at least 1 byte a second";
-		*bytes_per_s = (unsigned long long)(v + 0.5);
+			return "must be at least 1 byte";
+		*n = (unsigned long long)(v + 0.5);
 		return NULL;
 	}
-	return "unknown unit (use k, M, G or Ki, Mi, Gi)";
+	return "unknown unit (use k, M, G, T or Ki, Mi, Gi, Ti)";
+}
+
+const char *parse_rate(const char *s, unsigned long long *bytes_per_s)
+{
+	const char *why = parse_bytes(s, "expected bytes a second, like 500k, 10M or 1G", bytes_per_s);
+
+	return why && strcmp(why, "must be at least 1 byte") == 0 ? "must be at least 1 byte a second" : why;
+}
+
+const char *parse_load(const char *s, unsigned long long *bytes, long long *ms)
+{
+	const char *unit;
+
+	*bytes = 0;
+	*ms = 0;
+	if (leading_number(s, &unit) >= 0 && (strcmp(unit, "ms") == 0 || strcmp(unit, "s") == 0 ||
+					      strcmp(unit, "m") == 0 || strcmp(unit, "h") == 0)) {
+		const char *why = parse_duration(s, ms);
+		return why ? why : *ms == 0 ? "must be longer than zero" : NULL;
+	}
+	return parse_bytes(s, "expected a size (10G, 512M) or a duration (10s)", bytes);
 }
 
 const char *parse_count(const char *s, long long min, long long max, long long *n)
@@ -416,6 +438,12 @@ static bool apply_option(int id, const char *arg, const char *cmd_name, struct o
 		what = "read rate";
 		why = parse_rate(arg, &o->read_rate);
 		break;
+	case OPT_LOAD:
+		what = "load";
+		why = parse_load(arg, &o->load_bytes, &o->load_ms);
+		break;
+	case OPT_DISCARD: o->discard = true; break;
+	case OPT_VERIFY: o->verify = true; break;
 	case OPT_PROGRESS: o->progress = 1; break;
 	case OPT_NO_PROGRESS: o->progress = -1; break;
 	case OPT_WATCH: o->watch = true; break;

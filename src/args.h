@@ -64,6 +64,10 @@ struct options {
 	unsigned long long read_rate;  /* --read-rate */
 	int progress;          /* -1: --no-progress, 0: on a terminal, 1: --progress */
 	bool watch;            /* info --watch */
+	unsigned long long load_bytes; /* --load SIZE; 0: not given or by time */
+	long long load_ms;     /* --load DUR; 0: not given or by size */
+	bool discard;          /* --discard */
+	bool verify;           /* --verify */
 	int shut_how;          /* shutdown --how: SHUT_RD, SHUT_WR, SHUT_RDWR */
 	bool how_given;
 	bool rst;              /* shutdown --rst */
@@ -99,6 +103,12 @@ void args_print_help(int must_have, int must_not_have);
 const char *parse_port(const char *s, int *port);
 const char *parse_duration(const char *s, long long *ms);
 const char *parse_count(const char *s, long long min, long long max, long long *n);
+/*
+ * --load's value: a size (a bare number of bytes, or with k, M, G, T or
+ * Ki, Mi, Gi, Ti) into *bytes, or a duration (with ms, s, m or h) into
+ * *ms; the other is set to 0.
+ */
+const char *parse_load(const char *s, unsigned long long *bytes, long long *ms);
 /* A rate in bytes a second: N[.N] with k, M, G (powers of 1000) or Ki, Mi, Gi (of 1024). */
 const char *parse_rate(const char *s, unsigned long long *bytes_per_s);
 /*

@@ -87,6 +87,10 @@ info_fd             tcptool info --fd 3
 fd_close            exec 3>&-
 info_count          tcptool --json info -a | jq -r .state | sort | uniq -c
 info_keepalive      tcptool info --system | grep keepalive
+measure_listen      tcptool listen -k --discard -b 127.0.0.1 5001 &
+measure_load        tcptool connect --load 4Gi 127.0.0.1 5001 2>&1 | tail -1
+measure_listen_r    tcptool listen -k --load 2s -b 127.0.0.1 5002 &
+measure_discard     tcptool connect --discard 127.0.0.1 5002 < /dev/null 2>&1 | tail -1
 # README.md: Examples
 listen_any          tcptool listen 0
 oneshot_readme      tcptool connect --half-close --send 'Hi there, server' 127.0.0.1 2456
@@ -127,6 +131,9 @@ interval_jq         tcptool --json connect -i 1s --half-close 127.0.0.1 9000 < d
 rate_progress       tcptool connect --rate 10M --half-close 127.0.0.1 9000 < disk.iso
 echo_interval       tcptool echo -i 1s 7000
 watch_port          tcptool info --watch --port 9000
+# README.md: Measuring TCP
+readme_discard      tcptool listen -k --discard -b 127.0.0.1 5001 &
+readme_load         tcptool connect --load 4Gi 127.0.0.1 5001
 EOF
 }
 
@@ -539,5 +546,24 @@ EOF
 	wait_for_line w.out "127.0.0.1:[0-9]+ > 127.0.0.1:$port [A-Z0-9_]+ .*: [0-9.-]+ s: sent [1-9]" 80 || fail "$(show w)"
 	ex_signal w INT
 	assert_bg_exit w 0
+	ex_done
+}
+
+@test "measuring throughput in the man page: a load into a discarding listener, and the other way" {
+	ex_bg s measure_listen 5001
+	ex_run measure_load
+	((ex_rc == 0)) || fail "exit $ex_rc: $(cat "$ex_out")"
+	# A slower machine takes over a second: "ms" may be "s".
+	ex_check measure_load "$ex_out" --wild ms
+	grep -q 'sent 4.29 GB (' "$ex_out" || fail "$(cat "$ex_out")"
+	ex_bg s2 measure_listen_r 5002
+	ex_run measure_discard
+	((ex_rc == 0)) || fail "exit $ex_rc: $(cat "$ex_out")"
+	ex_check measure_discard "$ex_out" --wild ms
+	# The README's pair.
+	ex_bg s3 readme_discard 5001
+	ex_run readme_load
+	((ex_rc == 0)) || fail "exit $ex_rc: $(cat "$ex_out")"
+	grep -q '^measured over .*: sent 4.29 GB (' "$ex_out" || fail "$(cat "$ex_out")"
 	ex_done
 }

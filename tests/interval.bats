@@ -31,7 +31,7 @@ usage_fails() {
 	usage_fails "invalid interval 'soon': expected a number with an optional unit ms, s, m or h" shutdown -i soon 127.0.0.1 9
 	usage_fails "invalid rate '0': must be at least 1 byte a second" connect --rate 0 127.0.0.1 9
 	usage_fails "invalid rate 'fast': expected bytes a second, like 500k, 10M or 1G" connect --rate fast 127.0.0.1 9
-	usage_fails "invalid read rate '5mbit': unknown unit (use k, M, G or Ki, Mi, Gi)" listen --read-rate 5mbit 0
+	usage_fails "invalid read rate '5mbit': unknown unit (use k, M, G, T or Ki, Mi, Gi, Ti)" listen --read-rate 5mbit 0
 	usage_fails "connect: -i does not go with -z (use -c N -i DUR to repeat handshakes)" connect -z --interval 1s 127.0.0.1 9
 	usage_fails "connect: --progress does not go with --json" connect --progress --json 127.0.0.1 9
 	usage_fails "listen: --progress does not go with -q" listen --progress -q 0

@@ -89,6 +89,14 @@ setup() {
 	run -0 "$TCPTOOL_UNIT" textbuf
 }
 
+@test "unit: pattern.c: the --load pattern at any offset, a flipped byte found where it is, the memory file" {
+	run -0 "$TCPTOOL_UNIT" pattern
+}
+
+@test "unit: measure_report.c: the measured line, one way, the other and both" {
+	run -0 "$TCPTOOL_UNIT" measure_report
+}
+
 @test "unit: every group of the runner has a test here; every tests/unit/test_X.c is group X, of a src/.../X.c" {
 	run -0 "$TCPTOOL_UNIT"
 	local g f x

@@ -1,4 +1,4 @@
-/* The one clock tcptool times things with. */
+/* The clocks tcptool times things with: the monotonic one, and CPU time. */
 #ifndef TCPTOOL_CLOCK_H
 #define TCPTOOL_CLOCK_H
 
@@ -6,5 +6,8 @@
 
 /* Nanoseconds on CLOCK_MONOTONIC. */
 int64_t now_ns(void);
+
+/* The CPU time this process has used so far, in user and kernel mode, in nanoseconds. */
+void cpu_ns(int64_t *user, int64_t *sys);
 
 #endif

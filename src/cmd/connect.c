@@ -37,7 +37,8 @@ static bool probe_options_valid(const struct options *o)
 	}
 	const char *relay_only = o->send_text ? "--send" : o->half_close ? "--half-close"
 			       : o->send_rate ? "--rate" : o->read_rate ? "--read-rate"
-			       : o->progress > 0 ? "--progress" : NULL;
+			       : o->progress > 0 ? "--progress" : o->load_bytes || o->load_ms ? "--load"
+			       : o->discard ? "--discard" : o->verify ? "--verify" : NULL;
 	if (relay_only) {
 		usage_error("connect", "connect: %s does nothing with %s, which sends no data",
 			    relay_only, mode);
@@ -97,8 +98,9 @@ int cmd_connect(int argc, char **argv, const struct options *o)
 	session_report_tcp_info(&r, d.fd);
 
 	const char *text = o->send_text;
-	if (relay_io_init(&io, text ? -1 : STDIN_FILENO, STDOUT_FILENO, text,
-			  text ? strlen(text) : 0) < 0) {
+	bool own_input = text || o->load_bytes || o->load_ms;  /* not stdin */
+	if (relay_io_init(&io, own_input ? -1 : STDIN_FILENO, STDOUT_FILENO, text,
+			  text ? strlen(text) : 0) < 0 || settings_relay_io(&io, o) < 0) {
 		report_error(&r, "%s", strerror(errno));
 		status = EXIT_NETWORK;
 	} else {

@@ -97,7 +97,9 @@ int cmd_listen(int argc, char **argv, const struct options *o)
 		listening.addr.ss_family = AF_UNSPEC;
 	session_report_listening(&r, lfd, o->backlog);
 
-	if (relay_io_init(&io, STDIN_FILENO, STDOUT_FILENO, NULL, 0) < 0) {
+	bool load = o->load_bytes || o->load_ms;
+	if (relay_io_init(&io, load ? -1 : STDIN_FILENO, STDOUT_FILENO, NULL, 0) < 0 ||
+	    settings_relay_io(&io, o) < 0) {
 		report_error(&r, "%s", strerror(errno));
 		close(lfd);
 		trace_close(trace);
@@ -134,6 +136,13 @@ int cmd_listen(int argc, char **argv, const struct options *o)
 			trace_follow(trace, (struct sockaddr *)&local.addr, (struct sockaddr *)&peer, false);
 		session_report_accepted(&r, &names, 0);
 		session_report_tcp_info(&r, cfd);
+		/* Each client gets the whole --load. */
+		if (load && settings_relay_io(&io, o) < 0) {
+			report_error(&r, "%s", strerror(errno));
+			close(cfd);
+			status = EXIT_NETWORK;
+			break;
+		}
 		/* Ctrl-C ends the relay with its closing lines, then tcptool as the signal would. */
 		interrupt_catch();
 		status = session_relay(&r, cfd, &names, &io, &so, 0, &end);

@@ -28,21 +28,46 @@ struct server_config settings_server(const struct options *o, int port, size_t r
 struct session_opts settings_session(const struct options *o)
 {
 	return (struct session_opts){
-		.half_close = o->half_close, .timeout_ms = o->timeout_ms,
+		/* A load ends with our FIN, and goes on if the peer's comes first. */
+		.half_close = o->half_close || o->load_bytes || o->load_ms,
+		.timeout_ms = o->timeout_ms,
 		.send_text = o->send_text != NULL,
 		.interval_ms = o->interval_ms > 0 ? o->interval_ms : 0,
 		.send_rate = o->send_rate, .read_rate = o->read_rate,
 		.progress = o->progress,
 		.stop = &interrupt_signal,
+		.measure = o->load_bytes || o->load_ms || o->discard || o->verify,
+		.load = o->load_bytes || o->load_ms,
 	};
 }
 
 bool settings_session_valid(const char *cmd_name, const struct options *o)
 {
+	bool load = o->load_bytes || o->load_ms;
+
+	if (load && o->send_text) {
+		usage_error(cmd_name, "%s: --load and --send exclude each other: both say what to send",
+			    cmd_name);
+		return false;
+	}
+	if (o->discard && o->verify) {
+		usage_error(cmd_name, "%s: --verify checks what --discard drops unseen: use one of them",
+			    cmd_name);
+		return false;
+	}
 	if (o->progress > 0 && (o->json || o->quiet)) {
 		usage_error(cmd_name, "%s: --progress does not go with %s", cmd_name,
 			    o->json ? "--json" : "-q");
 		return false;
 	}
 	return true;
+}
+
+int settings_relay_io(struct relay_io *io, const struct options *o)
+{
+	if (o->discard || o->verify)
+		relay_io_discard(io, o->verify);
+	if (o->load_bytes || o->load_ms)
+		return relay_io_load(io, o->load_bytes, o->load_ms * 1000000);
+	return 0;
 }

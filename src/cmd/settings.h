@@ -26,9 +26,16 @@ struct server_config settings_server(const struct options *o, int port, size_t r
 struct session_opts settings_session(const struct options *o);
 
 /*
- * Checks the relay options of connect and listen against --json and -q;
- * a clash is a usage error, printed.  Returns false then.
+ * Checks the relay options of connect and listen against each other
+ * (--progress with --json or -q, --load with --send, --discard with
+ * --verify); a clash is a usage error, printed.  Returns false then.
  */
 bool settings_session_valid(const char *cmd_name, const struct options *o);
+
+/*
+ * Sets io up for --load, --discard and --verify where they were given.
+ * Returns 0, or -1 with errno set.
+ */
+int settings_relay_io(struct relay_io *io, const struct options *o);
 
 #endif

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "net/pattern.h"
 #include "net/sock.h"
 #include "base/clock.h"
 #include "base/rate_limit.h"
@@ -112,8 +113,37 @@ int relay_io_init(struct relay_io *io, int in_fd, int out_fd, const char *preloa
 	return 0;
 }
 
+int relay_io_load(struct relay_io *io, uint64_t bytes, int64_t ns)
+{
+	/* Again for the next client: the pattern's file is kept. */
+	int fd = io->up_path == PATH_LOAD && io->in_fd >= 0 ? io->in_fd : pattern_memfd();
+
+	if (fd < 0)
+		return -1;
+	io->in_fd = fd;
+	io->in_eof = false;
+	io->up_path = PATH_LOAD;
+	io->load_left = bytes;
+	io->load_ns = ns;
+	io->load_off = 0;
+	return 0;
+}
+
+void relay_io_discard(struct relay_io *io, bool verify)
+{
+	io->down_path = verify ? PATH_VERIFY : PATH_DISCARD;
+	for (int i = 0; i < 2; i++)
+		if (io->via[i] >= 0)
+			close(io->via[i]);
+	io->via[0] = io->via[1] = -1;
+}
+
 void relay_io_free(struct relay_io *io)
 {
+	if (io->up_path == PATH_LOAD && io->in_fd >= 0) {
+		close(io->in_fd);
+		io->in_fd = -1;
+	}
 	free(io->up.data);
 	free(io->down.data);
 	io->up.data = io->down.data = NULL;
@@ -128,6 +158,8 @@ int64_t relay_io_input_size(const struct relay_io *io)
 	int64_t queued = (int64_t)buf_len(&io->up);
 	struct stat st;
 
+	if (io->up_path == PATH_LOAD)
+		return io->load_ns > 0 ? -1 : (int64_t)io->load_left;
 	if (io->in_eof)
 		return queued;
 	if (fstat(io->in_fd, &st) < 0 || !S_ISREG(st.st_mode))
@@ -154,6 +186,7 @@ struct relay {
 	int64_t last_activity;
 	struct rate_limit send_limit, read_limit;
 	int64_t start;
+	int64_t load_end;      /* --load DUR: when to stop sending */
 	int64_t next_tick;     /* 0: no ticks */
 };
 
@@ -449,6 +482,78 @@ static void zc_recv_down(struct relay *r)
 	}
 }
 
+/* The pattern -> the socket in the kernel: sendfile() from its memory file, round and round. */
+static void load_up(struct relay *r)
+{
+	struct relay_io *io = r->io;
+	size_t want = ZC_CHUNK;
+
+	if (io->load_ns > 0 ? now_ns() >= r->load_end : io->load_left == 0) {
+		io->in_eof = true;
+		return;
+	}
+	if (io->load_ns <= 0 && io->load_left < want)
+		want = (size_t)io->load_left;
+	if (PATTERN_PERIOD - io->load_off < want)
+		want = PATTERN_PERIOD - io->load_off;
+	want = allowed(&r->send_limit, want);
+	if (want == 0)
+		return;
+	off_t off = (off_t)io->load_off;
+	ssize_t n = sendfile(r->sock, io->in_fd, &off, want);
+	if (n > 0) {
+		rate_limit_spend(&r->send_limit, (size_t)n);
+		r->res->bytes_out += (uint64_t)n;
+		io->load_off = (io->load_off + (uint64_t)n) % PATTERN_PERIOD;
+		if (io->load_ns <= 0)
+			io->load_left -= (uint64_t)n;
+		r->last_activity = now_ns();
+		r->up_wait_sock = false;
+	} else if (n < 0 && errno == EAGAIN) {
+		r->up_wait_sock = true;
+	} else if (n < 0 && is_reset(errno)) {
+		reset_while_sending(r, errno);
+	} else if (n < 0 && errno != EINTR) {
+		finish(r, END_SOCKET_ERROR, errno);
+	}
+}
+
+/* The largest drop one recv(MSG_TRUNC) makes. */
+#define DISCARD_CHUNK (16u << 20)
+
+/* The socket -> nowhere: recv(MSG_TRUNC) drops the bytes without copying them; --verify checks them first. */
+static void discard_down(struct relay *r)
+{
+	struct relay_io *io = r->io;
+	bool verify = io->down_path == PATH_VERIFY;
+	size_t want = allowed(&r->read_limit, verify ? io->down.cap : DISCARD_CHUNK);
+
+	if (want == 0)
+		return;
+	ssize_t n = verify ? recv(r->sock, io->down.data, want, MSG_DONTWAIT)
+			   : recv(r->sock, NULL, want, MSG_TRUNC | MSG_DONTWAIT);
+	if (n > 0) {
+		size_t good = verify ? pattern_check((unsigned char *)io->down.data, r->res->bytes_in,
+						     (size_t)n)
+				     : (size_t)n;
+		rate_limit_spend(&r->read_limit, (size_t)n);
+		if (good < (size_t)n) {
+			r->res->bytes_in += good;
+			r->res->bad_offset = r->res->bytes_in;
+			finish(r, END_VERIFY_FAILED, 0);
+			return;
+		}
+		r->res->bytes_in += (uint64_t)n;
+		r->last_activity = now_ns();
+	} else if (n == 0) {
+		socket_eof(r);
+	} else if (errno != EINTR && errno != EAGAIN) {
+		if (is_reset(errno))
+			emit(r, RELAY_PEER_RESET);
+		finish(r, is_reset(errno) ? END_RESET : END_SOCKET_ERROR, errno);
+	}
+}
+
 /* Once local input is over and sent: FIN with half-close, else just note it. */
 static void maybe_input_done(struct relay *r)
 {
@@ -498,6 +603,7 @@ int relay_run(int sock, struct relay_io *io, const struct relay_opts *o, struct 
 	rate_limit_init(&r.send_limit, o->send_rate, start);
 	rate_limit_init(&r.read_limit, o->read_rate, start);
 	r.next_tick = o->on_tick ? o->first_tick_ns : 0;
+	r.load_end = io->load_ns > 0 ? start + io->load_ns : 0;
 
 	while (!r.done) {
 		if (o->stop && *o->stop) {
@@ -505,6 +611,8 @@ int relay_run(int sock, struct relay_io *io, const struct relay_opts *o, struct 
 			break;
 		}
 		tick(&r);
+		if (r.load_end && !io->in_eof && now_ns() >= r.load_end)
+			io->in_eof = true;  /* --load DUR is over, even while the socket is full */
 		maybe_input_done(&r);
 		if (r.done)
 			break;
@@ -521,7 +629,8 @@ int relay_run(int sock, struct relay_io *io, const struct relay_opts *o, struct 
 
 		/* Zero-copy once the buffers are empty: preloaded text and carried-over input go first. */
 		bool up_zc = io->up_path != PATH_COPY && buf_len(&io->up) == 0;
-		bool down_zc = io->down_path != PATH_COPY && buf_len(&io->down) == 0;
+		bool down_sink = io->down_path == PATH_DISCARD || io->down_path == PATH_VERIFY;
+		bool down_zc = !down_sink && io->down_path != PATH_COPY && buf_len(&io->down) == 0;
 		bool want_input = !io->in_eof && (!r.net_eof || o->half_close);
 		/* A limit whose bucket is empty: that direction waits for the refill, not for the socket. */
 		bool send_held = allowed(&r.send_limit, 1) == 0;
@@ -534,7 +643,8 @@ int relay_run(int sock, struct relay_io *io, const struct relay_opts *o, struct 
 		if (want_input && (up_zc ? !r.up_wait_sock && !send_held : buf_room(&io->up) > 0))
 			pfd[0] = (struct pollfd){ .fd = io->in_fd, .events = POLLIN };
 		pfd[1].fd = sock;
-		if (!r.net_eof && !read_held && (down_zc ? !r.down_wait_out : buf_room(&io->down) > 0))
+		if (!r.net_eof && !read_held &&
+		    (down_sink || (down_zc ? !r.down_wait_out : buf_room(&io->down) > 0)))
 			pfd[1].events |= POLLIN;
 		if (!send_held && (buf_len(&io->up) > 0 || (up_zc && want_input && r.up_wait_sock)))
 			pfd[1].events |= POLLOUT;
@@ -555,6 +665,8 @@ int relay_run(int sock, struct relay_io *io, const struct relay_opts *o, struct 
 		}
 		if (send_held)
 			wake = earlier(wake, rate_limit_next_ns(&r.send_limit));
+		if (r.load_end && !io->in_eof)
+			wake = earlier(wake, r.load_end);
 		if (read_held)
 			wake = earlier(wake, rate_limit_next_ns(&r.read_limit));
 		int wait = -1;
@@ -577,7 +689,7 @@ int relay_run(int sock, struct relay_io *io, const struct relay_opts *o, struct 
 		short sock_ev = pfd[1].revents;
 		if (up_zc) {
 			if (pfd[0].revents || (r.up_wait_sock && sock_ev & (POLLOUT | POLLERR | POLLHUP)))
-				zc_send_up(&r);
+				io->up_path == PATH_LOAD ? load_up(&r) : zc_send_up(&r);
 		} else {
 			if (pfd[0].revents)
 				read_input(&r);
@@ -585,7 +697,10 @@ int relay_run(int sock, struct relay_io *io, const struct relay_opts *o, struct 
 								pfd[0].revents))
 				send_up(&r);
 		}
-		if (down_zc) {
+		if (down_sink) {
+			if (!r.done && sock_ev & (POLLIN | POLLERR | POLLHUP) && pfd[1].events & POLLIN)
+				discard_down(&r);
+		} else if (down_zc) {
 			if (!r.done && ((sock_ev & (POLLIN | POLLERR | POLLHUP) && pfd[1].events & POLLIN) ||
 					pfd[2].revents))
 				zc_recv_down(&r);

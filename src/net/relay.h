@@ -28,6 +28,9 @@ enum relay_path {
 	PATH_SPLICE,    /* splice() from the socket straight into a pipe */
 	PATH_SENDFILE,  /* sendfile() from a regular file to the socket */
 	PATH_VIA_PIPE,  /* splice() socket -> our own pipe -> a file or /dev/null */
+	PATH_LOAD,      /* --load: sendfile() from the pattern's memory file, round and round */
+	PATH_DISCARD,   /* --discard: recv(MSG_TRUNC) drops what arrives without a copy */
+	PATH_VERIFY,    /* --verify: recv() and check the pattern */
 };
 
 /*
@@ -43,6 +46,10 @@ struct relay_io {
 	struct relay_buf up;   /* local input on its way to the socket */
 	struct relay_buf down; /* socket input on its way to out_fd */
 	bool out_mid_line;     /* the last byte written to out_fd was not a newline (copy path) */
+	/* PATH_LOAD: how much is left to send, by bytes or by time. */
+	uint64_t load_left;    /* bytes; with load_ns, unused */
+	int64_t load_ns;       /* > 0: send for this long from the relay's start */
+	uint64_t load_off;     /* where in the pattern's period the next byte comes from */
 };
 
 enum relay_event {
@@ -62,6 +69,7 @@ enum relay_end {
 	END_OUTPUT_ERROR,  /* writing out_fd failed */
 	END_IDLE_TIMEOUT,  /* nothing moved for idle_timeout_ms */
 	END_STOPPED,       /* *stop was set (a signal) */
+	END_VERIFY_FAILED, /* --verify: a byte differed from the pattern */
 };
 
 struct relay_result {
@@ -71,6 +79,7 @@ struct relay_result {
 	enum relay_closer first_fin;
 	enum relay_end end;
 	int err;               /* errno for the error ends */
+	uint64_t bad_offset;   /* END_VERIFY_FAILED: the stream offset of the first wrong byte */
 };
 
 typedef void relay_event_fn(void *ctx, enum relay_event ev, const struct relay_result *so_far);
@@ -109,6 +118,17 @@ struct relay_opts {
  */
 int relay_io_init(struct relay_io *io, int in_fd, int out_fd, const char *preload, size_t len);
 void relay_io_free(struct relay_io *io);
+
+/*
+ * Sends the pattern instead of reading in_fd: 'bytes' of it, or with
+ * 'ns' > 0 for that long; called again, the whole of it once more (the
+ * next client).  Returns 0, or -1 with errno set when the pattern's
+ * memory file cannot be made.
+ */
+int relay_io_load(struct relay_io *io, uint64_t bytes, int64_t ns);
+
+/* Drops what arrives instead of writing out_fd; with verify, checks it against the pattern first. */
+void relay_io_discard(struct relay_io *io, bool verify);
 
 /*
  * The bytes the local input still holds for the socket, preloaded text

@@ -7,10 +7,12 @@
 
 #include "kernel/port_holder.h"
 #include "view/info_format.h"
+#include "base/clock.h"
 #include "net/tcpinfo.h"
 #include "net/sock.h"
 #include "net/tcp_state.h"
 #include "view/explain.h"
+#include "view/measure_report.h"
 #include "view/session_meter.h"
 
 void session_report_tcp_info(const struct report *r, int fd)
@@ -49,7 +51,9 @@ static void on_relay_event(void *ctx, enum relay_event ev, const struct relay_re
 		F_END,
 	};
 
-	if (s->o->send_text)
+	if (s->o->load)
+		snprintf(what, sizeof(what), "--load sent its %llu bytes", out);
+	else if (s->o->send_text)
 		snprintf(what, sizeof(what), "--send text sent (%llu bytes)", out);
 	else
 		snprintf(what, sizeof(what), "stdin ended after %llu bytes", out);
@@ -82,6 +86,7 @@ static const char *end_name(enum relay_end end)
 	case END_RESET: return "reset";
 	case END_IDLE_TIMEOUT: return "timeout";
 	case END_STOPPED: return "interrupted";
+	case END_VERIFY_FAILED: return "verify";
 	default: return "error";
 	}
 }
@@ -100,6 +105,8 @@ static const char *closing_words(const struct conn_end *e)
 		return "closed by us: the server is stopping";
 	if (strcmp(e->end, "interrupted") == 0)
 		return "interrupted by a signal";
+	if (strcmp(e->end, "verify") == 0)
+		return "closed by us: the data differed from the pattern";
 	if (strcmp(e->end, "reset") == 0 && e->first_fin == CLOSER_NONE)
 		return "reset by the peer (RST)";
 	return e->first_fin == CLOSER_PEER ? "the peer closed first"
@@ -127,6 +134,25 @@ void session_report_closed(const struct report *r, const struct sock_names *n,
 	report_event(r, "closed", f, "closed %s: %llu bytes in, %llu bytes out in %s; %s",
 		     n->peer, (unsigned long long)e->bytes_in, (unsigned long long)e->bytes_out,
 		     format_elapsed(e->duration_ns, dur, sizeof(dur)), closing_words(e));
+}
+
+/* --load and --discard: the connection's figures as a measurement, CPU counted from cpu0. */
+static void report_measurement(const struct report *r, int sock, const struct relay_result *res,
+			       int64_t user0, int64_t sys0)
+{
+	struct measurement m = {
+		.bytes_out = res->bytes_out, .bytes_in = res->bytes_in, .duration_ns = res->duration_ns,
+	};
+	struct tcp_summary ti;
+
+	cpu_ns(&m.cpu_user_ns, &m.cpu_sys_ns);
+	m.cpu_user_ns -= user0;
+	m.cpu_sys_ns -= sys0;
+	if (tcpinfo_read(sock, &ti) == 0) {
+		m.have_retrans = true;
+		m.retrans = ti.total_retrans;
+	}
+	measure_report(r, &m);
 }
 
 static void on_side_ready(void *ctx)
@@ -183,6 +209,8 @@ int session_relay(struct report *r, int sock, const struct sock_names *names,
 	struct relay_result res;
 	char dur[32];
 
+	int64_t user0, sys0;
+	cpu_ns(&user0, &sys0);
 	relay_run(sock, io, &ro, &res);
 	session_meter_finish(&ctx.meter, res.bytes_out, res.bytes_in);
 	struct conn_end ce = {
@@ -192,6 +220,8 @@ int session_relay(struct report *r, int sock, const struct sock_names *names,
 	session_report_closed(r, names, &ce);
 	if (end)
 		*end = res.end;
+	if (o->measure)
+		report_measurement(r, sock, &res, user0, sys0);
 
 	const char *why = explain_errno(res.err, PHASE_TRANSFER);
 	switch (res.end) {
@@ -207,6 +237,10 @@ int session_relay(struct report *r, int sock, const struct sock_names *names,
 		return EXIT_NETWORK;
 	case END_OUTPUT_ERROR:
 		report_error(r, "write to stdout: %s", strerror(res.err));
+		return EXIT_NETWORK;
+	case END_VERIFY_FAILED:
+		report_error(r, "--verify: the byte at offset %llu differs from the pattern --load sends",
+			     (unsigned long long)res.bad_offset);
 		return EXIT_NETWORK;
 	case END_RESET:
 	case END_SOCKET_ERROR:

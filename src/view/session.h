@@ -24,6 +24,8 @@ struct session_opts {
 	uint64_t send_rate, read_rate;   /* --rate, --read-rate: bytes a second; 0: no limit */
 	int progress;           /* the progress line: -1 never, 0 on a terminal, 1 always */
 	const volatile sig_atomic_t *stop;  /* non-zero: stop the relay (a signal); NULL: none */
+	bool measure;           /* --load or --discard: the summary as a measurement */
+	bool load;              /* the input is --load's pattern (how input_eof reads) */
 };
 
 /* The "listening" event: the bound name, dual stack or not, the backlog. */

@@ -2,7 +2,7 @@
  * libFuzzer target: everything a command line can hand tcptool.  The input
  * is NUL-separated words; the first byte picks a command.  Each word goes
  * through every value parser (port, port set, duration, count, states,
- * rate),
+ * rate, load),
  * and the usage hints, then all of them through the option parser of that
  * command, so option combinations and their checks run too, and what is
  * left through the operand check.  Addresses go through the
@@ -63,6 +63,10 @@ static void parse_values(const char *w)
 	unsigned long long rate;
 	if (parse_rate(w, &rate) == NULL && rate == 0)
 		abort();  /* a zero rate would mean "no limit": the parser must refuse it */
+	unsigned long long load_bytes;
+	long long load_ms;
+	if (parse_load(w, &load_bytes, &load_ms) == NULL && (load_bytes == 0) == (load_ms == 0))
+		abort();  /* a load is a size or a duration, never both nor neither */
 	if (parse_port_set(w, &set) == NULL) {
 		int n = 0;
 		for (int p = port_set_next(&set, -1); p >= 0; p = port_set_next(&set, p))

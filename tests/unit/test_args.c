@@ -241,13 +241,43 @@ static void test_rates(void)
 	CHECK_STR(parse_rate("fast", &r), "expected bytes a second, like 500k, 10M or 1G");
 	CHECK_STR(parse_rate("", &r), "expected bytes a second, like 500k, 10M or 1G");
 	CHECK_STR(parse_rate("1..2", &r), "expected bytes a second, like 500k, 10M or 1G");
-	CHECK_STR(parse_rate("5mbit", &r), "unknown unit (use k, M, G or Ki, Mi, Gi)");
+	CHECK_STR(parse_rate("5mbit", &r), "unknown unit (use k, M, G, T or Ki, Mi, Gi, Ti)");
 	CHECK_STR(parse_rate("9999999999999999", &r), "too large");
 	CHECK_STR(parse_rate("2000000G", &r), "too large");
 }
 
+static void test_loads(void)
+{
+	unsigned long long b = 1;
+	long long ms = 1;
+
+	CHECK(parse_load("10G", &b, &ms) == NULL);
+	CHECK_INT(b, 10000000000LL);
+	CHECK_INT(ms, 0);
+	CHECK(parse_load("4Gi", &b, &ms) == NULL);
+	CHECK_INT(b, 4294967296LL);
+	CHECK(parse_load("4096", &b, &ms) == NULL);
+	CHECK_INT(b, 4096);
+	CHECK(parse_load("10s", &b, &ms) == NULL);
+	CHECK_INT(b, 0);
+	CHECK_INT(ms, 10000);
+	CHECK(parse_load("500ms", &b, &ms) == NULL);
+	CHECK_INT(ms, 500);
+	CHECK(parse_load("2m", &b, &ms) == NULL);   /* m: minutes; M: megabytes */
+	CHECK_INT(ms, 120000);
+	CHECK(parse_load("2M", &b, &ms) == NULL);
+	CHECK_INT(b, 2000000);
+	CHECK_INT(ms, 0);
+	CHECK_STR(parse_load("0", &b, &ms), "must be at least 1 byte");
+	CHECK_STR(parse_load("0s", &b, &ms), "must be longer than zero");
+	CHECK_STR(parse_load("5x", &b, &ms), "unknown unit (use k, M, G, T or Ki, Mi, Gi, Ti)");
+	CHECK_STR(parse_load("big", &b, &ms), "expected a size (10G, 512M) or a duration (10s)");
+	CHECK_STR(parse_load("-1G", &b, &ms), "negative");
+}
+
 void test_args(void)
 {
+	test_loads();
 	test_rates();
 	test_port_sets();
 	test_states();

@@ -43,6 +43,8 @@ static const struct {
 	{ "progress", test_progress },
 	{ "rate_limit", test_rate_limit },
 	{ "textbuf", test_textbuf },
+	{ "pattern", test_pattern },
+	{ "measure_report", test_measure_report },
 };
 
 int main(int argc, char **argv)

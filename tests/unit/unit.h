@@ -37,6 +37,8 @@ void test_interval(void);
 void test_progress(void);
 void test_rate_limit(void);
 void test_textbuf(void);
+void test_pattern(void);
+void test_measure_report(void);
 void test_info_format(void);
 void test_trace_format(void);
 void test_probe(void);
