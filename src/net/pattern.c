@@ -40,9 +40,14 @@ size_t pattern_check(const unsigned char *buf, uint64_t offset, size_t len)
 		if (buf[i] != byte_at(offset + i))
 			return i;
 	for (; i + 8 <= len; i += 8) {
-		uint64_t v = word((offset + i) / 8), got = 0;
+		uint64_t v = word((offset + i) / 8), got;
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+		memcpy(&got, buf + i, 8);  /* one load: the words are little-endian */
+#else
+		got = 0;
 		for (int k = 0; k < 8; k++)
 			got |= (uint64_t)buf[i + (size_t)k] << (8 * k);
+#endif
 		if (got != v)
 			break;  /* the byte loop below finds which */
 	}

@@ -129,9 +129,19 @@ int relay_io_load(struct relay_io *io, uint64_t bytes, int64_t ns)
 	return 0;
 }
 
+/* --verify reads this much at a time: fewer, larger reads keep up with a fast sender. */
+#define VERIFY_BUF_SIZE (1u << 20)
+
 void relay_io_discard(struct relay_io *io, bool verify)
 {
 	io->down_path = verify ? PATH_VERIFY : PATH_DISCARD;
+	if (verify && io->down.cap < VERIFY_BUF_SIZE) {
+		char *bigger = realloc(io->down.data, VERIFY_BUF_SIZE);
+		if (bigger) {  /* else the usual buffer does, a little slower */
+			io->down.data = bigger;
+			io->down.cap = VERIFY_BUF_SIZE;
+		}
+	}
 	for (int i = 0; i < 2; i++)
 		if (io->via[i] >= 0)
 			close(io->via[i]);
@@ -521,36 +531,50 @@ static void load_up(struct relay *r)
 /* The largest drop one recv(MSG_TRUNC) makes. */
 #define DISCARD_CHUNK (16u << 20)
 
-/* The socket -> nowhere: recv(MSG_TRUNC) drops the bytes without copying them; --verify checks them first. */
+/* Reads in a row for --verify before the next poll(): a full buffer says more is waiting. */
+#define VERIFY_READS 32
+
+/*
+ * The socket -> nowhere: recv(MSG_TRUNC) drops the bytes without copying
+ * them; --verify reads them into the buffer and checks them first, as
+ * long as reads come back full.
+ */
 static void discard_down(struct relay *r)
 {
 	struct relay_io *io = r->io;
 	bool verify = io->down_path == PATH_VERIFY;
-	size_t want = allowed(&r->read_limit, verify ? io->down.cap : DISCARD_CHUNK);
 
-	if (want == 0)
-		return;
-	ssize_t n = verify ? recv(r->sock, io->down.data, want, MSG_DONTWAIT)
-			   : recv(r->sock, NULL, want, MSG_TRUNC | MSG_DONTWAIT);
-	if (n > 0) {
+	for (int reads = 0; reads < (verify ? VERIFY_READS : 1) && !r->done; reads++) {
+		size_t want = allowed(&r->read_limit, verify ? io->down.cap : DISCARD_CHUNK);
+		if (want == 0)
+			return;
+		ssize_t n = verify ? recv(r->sock, io->down.data, want, MSG_DONTWAIT)
+				   : recv(r->sock, NULL, want, MSG_TRUNC | MSG_DONTWAIT);
+		if (n == 0) {
+			socket_eof(r);
+			return;
+		}
+		if (n < 0) {
+			if (errno != EINTR && errno != EAGAIN) {
+				if (is_reset(errno))
+					emit(r, RELAY_PEER_RESET);
+				finish(r, is_reset(errno) ? END_RESET : END_SOCKET_ERROR, errno);
+			}
+			return;
+		}
 		size_t good = verify ? pattern_check((unsigned char *)io->down.data, r->res->bytes_in,
 						     (size_t)n)
 				     : (size_t)n;
 		rate_limit_spend(&r->read_limit, (size_t)n);
+		r->res->bytes_in += good;
+		r->last_activity = now_ns();
 		if (good < (size_t)n) {
-			r->res->bytes_in += good;
 			r->res->bad_offset = r->res->bytes_in;
 			finish(r, END_VERIFY_FAILED, 0);
 			return;
 		}
-		r->res->bytes_in += (uint64_t)n;
-		r->last_activity = now_ns();
-	} else if (n == 0) {
-		socket_eof(r);
-	} else if (errno != EINTR && errno != EAGAIN) {
-		if (is_reset(errno))
-			emit(r, RELAY_PEER_RESET);
-		finish(r, is_reset(errno) ? END_RESET : END_SOCKET_ERROR, errno);
+		if ((size_t)n < want)
+			return;  /* the queue is empty: back to poll() */
 	}
 }
 
