@@ -146,6 +146,29 @@ MEASURED_RE='^measured over [0-9.]+ m?s: (sent|received) [0-9.]+ [kMGT]?B \([0-9
 	((${ms%.*} >= 900 && ${ms%.*} <= 5000)) || fail "measured over $ms ms for --load 1s"
 }
 
+@test "--load units: k, M, G are powers of 1000, Ki, Mi, Gi of 1024; m is minutes, ms milliseconds" {
+	need_tool jq jq
+	start_listener l -k --json -b 127.0.0.1 --discard 0
+	local size want n=0
+	for size in 1k:1000 3Ki:3072 4096:4096 1Gi:1073741824; do
+		want=${size#*:}
+		run -0 --separate-stderr tt connect --json --load "${size%%:*}" 127.0.0.1 "$port"
+		assert_equal "$(jq -r 'select(.event == "measured") | .bytes_out' <<<"$stderr")" "$want"
+		n=$((n + 1))
+		wait_for_count l.err '"event":"measured"' "$n"
+		assert_equal "$(grep '"event":"measured"' "$(D l.err)" | tail -1 | jq .bytes_in)" "$want"
+	done
+	# 500ms: a duration.
+	run -0 --separate-stderr tt connect --json --load 500ms 127.0.0.1 "$port"
+	local ms
+	ms=$(jq -r 'select(.event == "measured") | .duration_ms' <<<"$stderr")
+	((${ms%.*} >= 450 && ${ms%.*} <= 5000)) || fail "--load 500ms measured over $ms ms"
+	# 2m: two minutes, not 2 MB, which would be over in a moment.
+	start_bg c "$TCPTOOL" connect -q --load 2m 127.0.0.1 "$port"
+	sleep 1
+	bg_running c || fail "connect --load 2m ended within a second: $(show c)"
+}
+
 @test "listen -k --load: each client gets the whole load, from the pattern's start" {
 	start_listener l -k -b 127.0.0.1 --load 1000003 0
 	for _ in 1 2 3; do
