@@ -236,7 +236,10 @@ const char *parse_load(const char *s, unsigned long long *bytes, long long *ms)
 		const char *why = parse_duration(s, ms);
 		return why ? why : *ms == 0 ? "must be longer than zero" : NULL;
 	}
-	return parse_bytes(s, "expected a size (10G, 512M) or a duration (10s)", bytes);
+	const char *why = parse_bytes(s, "expected a size (10G, 512M) or a duration (10s)", bytes);
+	if (why && strncmp(why, "unknown unit", 12) == 0)
+		return "unknown unit (a size: k, M, G, T or Ki, Mi, Gi, Ti; a duration: ms, s, m or h)";
+	return why;
 }
 
 const char *parse_count(const char *s, long long min, long long max, long long *n)

@@ -85,11 +85,21 @@ int cmd_connect(int argc, char **argv, const struct options *o)
 	}
 
 	report_init(&r, stderr, o->json, o->quiet, o->verbose);
+	/* The local side first: --load's pattern is ready before the handshake, not after it. */
+	const char *text = o->send_text;
+	bool own_input = text || o->load_bytes || o->load_ms;  /* not stdin */
+	if (relay_io_init(&io, own_input ? -1 : STDIN_FILENO, STDOUT_FILENO, text,
+			  text ? strlen(text) : 0) < 0 || settings_relay_io(&io, o) < 0) {
+		report_error(&r, "%s", strerror(errno));
+		relay_io_free(&io);
+		return EXIT_NETWORK;
+	}
 	r.stamp = o->trace;
 	struct trace *trace = o->trace ? trace_open(&r) : NULL;
 	struct dial_settings dial = settings_dial(o);
 	status = session_dial(&r, argv[0], port, &dial, trace, &d);
 	if (status) {
+		relay_io_free(&io);
 		trace_finish(trace);
 		trace_close(trace);
 		return status;
@@ -97,20 +107,12 @@ int cmd_connect(int argc, char **argv, const struct options *o)
 	session_report_connected(&r, argv[0], &d);
 	session_report_tcp_info(&r, d.fd);
 
-	const char *text = o->send_text;
-	bool own_input = text || o->load_bytes || o->load_ms;  /* not stdin */
-	if (relay_io_init(&io, own_input ? -1 : STDIN_FILENO, STDOUT_FILENO, text,
-			  text ? strlen(text) : 0) < 0 || settings_relay_io(&io, o) < 0) {
-		report_error(&r, "%s", strerror(errno));
-		status = EXIT_NETWORK;
-	} else {
-		struct session_opts so = settings_session(o);
-		session_share_terminal(&r, &io);
-		/* Ctrl-C ends the relay with its closing lines, then tcptool as the signal would. */
-		interrupt_catch();
-		status = session_relay(&r, d.fd, &d.names, &io, &so, d.late_err, NULL);
-		interrupt_release();
-	}
+	struct session_opts so = settings_session(o);
+	session_share_terminal(&r, &io);
+	/* Ctrl-C ends the relay with its closing lines, then tcptool as the signal would. */
+	interrupt_catch();
+	status = session_relay(&r, d.fd, &d.names, &io, &so, d.late_err, NULL);
+	interrupt_release();
 	relay_io_free(&io);
 	close(d.fd);
 	trace_finish(trace);

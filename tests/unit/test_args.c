@@ -270,7 +270,8 @@ static void test_loads(void)
 	CHECK_INT(ms, 0);
 	CHECK_STR(parse_load("0", &b, &ms), "must be at least 1 byte");
 	CHECK_STR(parse_load("0s", &b, &ms), "must be longer than zero");
-	CHECK_STR(parse_load("5x", &b, &ms), "unknown unit (use k, M, G, T or Ki, Mi, Gi, Ti)");
+	CHECK_STR(parse_load("5x", &b, &ms),
+		  "unknown unit (a size: k, M, G, T or Ki, Mi, Gi, Ti; a duration: ms, s, m or h)");
 	CHECK_STR(parse_load("big", &b, &ms), "expected a size (10G, 512M) or a duration (10s)");
 	CHECK_STR(parse_load("-1G", &b, &ms), "negative");
 }
