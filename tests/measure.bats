@@ -150,7 +150,7 @@ MEASURED_RE='^measured over [0-9.]+ m?s: (sent|received) [0-9.]+ [kMGT]?B \([0-9
 	need_tool jq jq
 	start_listener l -k --json -b 127.0.0.1 --discard 0
 	local size want n=0
-	for size in 1k:1000 3Ki:3072 4096:4096 1Gi:1073741824; do
+	for size in 1k:1000 3Ki:3072 4096:4096 2M:2000000 64Mi:67108864; do
 		want=${size#*:}
 		run -0 --separate-stderr tt connect --json --load "${size%%:*}" 127.0.0.1 "$port"
 		assert_equal "$(jq -r 'select(.event == "measured") | .bytes_out' <<<"$stderr")" "$want"
