@@ -13,15 +13,6 @@ teardown() {
 	_common_teardown
 }
 
-# usage_fails MESSAGE ARGS...: exit 2, nothing on stdout, the message first on stderr.
-usage_fails() {
-	local msg=$1
-	shift
-	run -2 --separate-stderr timeout 5 "$TCPTOOL" "$@"
-	assert_equal "$output" ""
-	assert_equal "${stderr_lines[0]}" "tcptool: $msg"
-}
-
 # --- bad input --------------------------------------------------------------------
 
 @test "bad intervals, rates and combinations: one line, exit 2" {

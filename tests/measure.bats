@@ -15,18 +15,6 @@ teardown() {
 	_common_teardown
 }
 
-# usage_fails MESSAGE ARGS...: exit 2, nothing on stdout, the message on
-# stderr, then the Try line of the command.
-usage_fails() {
-	local msg=$1
-	shift
-	run -2 --separate-stderr timeout 5 "$TCPTOOL" "$@"
-	assert_equal "$output" ""
-	assert_equal "${stderr_lines[0]}" "tcptool: $msg"
-	assert_equal "${stderr_lines[1]}" "Try 'tcptool $1 --help' for more information."
-	assert_equal "${#stderr_lines[@]}" 2
-}
-
 # ev FILE EVENT KEY: the KEY of the (last) EVENT in a --json FILE.
 ev() {
 	jq -r --arg e "$2" "select(.event == \$e) | .$3" "$1" | tail -1

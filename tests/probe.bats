@@ -17,7 +17,6 @@ teardown() {
 
 HS='[0-9]+\.[0-9]{3} ms' # a handshake or elapsed time
 REFUSED="refused after $HS \(nothing listens there: the peer answered the SYN with RST\)"
-TRY="Try 'tcptool connect --help' for more information."
 
 # echo_server [ADDR]: a tcptool echo server on ADDR (default 127.0.0.1)
 # port 0 as "s"; sets $port.  It logs each connection on stdout.
@@ -95,18 +94,6 @@ done
 wait "$pid"
 echo "status $? max $max"
 '
-
-# usage_fails MESSAGE ARGS...: "tcptool ARGS" exits 2 with nothing on
-# stdout and exactly "tcptool: MESSAGE" and the Try line on stderr.
-usage_fails() {
-	local msg=$1
-	shift
-	run -2 --separate-stderr tt "$@"
-	assert_equal "$output" ""
-	assert_equal "${stderr_lines[0]}" "tcptool: $msg"
-	assert_equal "${stderr_lines[1]}" "$TRY"
-	assert_equal "${#stderr_lines[@]}" 2
-}
 
 # --- -z: one port, ranges, lists --------------------------------------------------------
 

@@ -15,3 +15,14 @@ wait_listen() {
 	echo "bench: nothing listens on port $1" >&2
 	return 1
 }
+
+# bench_cleanup: for trap ... EXIT: ends the processes whose pids are in
+# the PIDS array and removes the scratch folder DIR.
+bench_cleanup() {
+	local p
+	for p in "${PIDS[@]}"; do
+		kill "$p" 2>/dev/null
+		wait "$p" 2>/dev/null
+	done
+	rm -rf "$DIR"
+}

@@ -53,18 +53,9 @@ RESULTS=$DIR/results
 ERRORS=0
 PIDS=()
 
-cleanup() {
-	local p
-	for p in "${PIDS[@]}"; do
-		kill "$p" 2>/dev/null
-		wait "$p" 2>/dev/null
-	done
-	rm -rf "$DIR"
-}
-trap cleanup EXIT
-
 # shellcheck source=tests/bench/lib.sh
 source "$(dirname "$0")/lib.sh"
+trap bench_cleanup EXIT
 
 # commands TOOL PORT: sets LISTENER and CLIENT; FEED: the client's stdin
 # comes from head -c BYTES /dev/zero.

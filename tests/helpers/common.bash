@@ -362,6 +362,19 @@ skip_under_valgrind() {
 	[[ -z ${TCPTOOL_UNDER_VALGRIND:-} ]] || skip "under valgrind: $1"
 }
 
+# usage_fails MESSAGE COMMAND ARGS...: "tcptool COMMAND ARGS" is a usage
+# error: exit 2, nothing on stdout, and on stderr "tcptool: MESSAGE" then
+# COMMAND's Try line, nothing more.
+usage_fails() {
+	local msg=$1
+	shift
+	run -2 --separate-stderr timeout 5 "$TCPTOOL" "$@"
+	assert_equal "$output" ""
+	assert_equal "${stderr_lines[0]}" "tcptool: $msg"
+	assert_equal "${stderr_lines[1]}" "Try 'tcptool $1 --help' for more information."
+	assert_equal "${#stderr_lines[@]}" 2
+}
+
 # need_tool COMMAND PACKAGE: skips the test, naming the tool and the Debian
 # package that brings it, unless COMMAND is installed.  make check lists
 # these reasons at the end; tests/deps.sh installs the packages.
