@@ -141,21 +141,25 @@ const char *parse_port(const char *s, int *port)
 
 /*
  * The number N or N.N at the start of s, checked by hand because strtod
- * also takes hex, inf and nan: returns how many digits it has, with *unit
- * at what follows it, or -1 when s does not start with one.
+ * also takes hex, inf and nan: returns how many digits its whole part has
+ * (leading zeros aside), with *unit at what follows it, or -1 when s does
+ * not start with one.
  */
 static int leading_number(const char *s, const char **unit)
 {
-	int dots = 0, digits = 0;
+	int dots = 0, digits = 0, whole = 0;
 
 	for (; isdigit((unsigned char)*s) || *s == '.'; s++) {
-		if (*s == '.')
+		if (*s == '.') {
 			dots++;
-		else
-			digits++;
+			continue;
+		}
+		digits++;
+		if (dots == 0 && (whole > 0 || *s != '0'))
+			whole++;
 	}
 	*unit = s;
-	return digits == 0 || dots > 1 ? -1 : digits;
+	return digits == 0 || dots > 1 ? -1 : whole;
 }
 
 const char *parse_duration(const char *s, long long *ms)

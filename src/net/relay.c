@@ -600,6 +600,9 @@ static void maybe_input_done(struct relay *r)
 	emit(r, RELAY_FIN_SENT);
 }
 
+/* How often the loop looks at *stop while nothing else wakes it. */
+#define STOP_CHECK_NS (250 * 1000000LL)
+
 /* The earlier of two wake-up times, where 0 means none. */
 static int64_t earlier(int64_t a, int64_t b)
 {
@@ -656,9 +659,19 @@ int relay_run(int sock, struct relay_io *io, const struct relay_opts *o, struct 
 		bool down_sink = io->down_path == PATH_DISCARD || io->down_path == PATH_VERIFY;
 		bool down_zc = !down_sink && io->down_path != PATH_COPY && buf_len(&io->down) == 0;
 		bool want_input = !io->in_eof && (!r.net_eof || o->half_close);
-		/* A limit whose bucket is empty: that direction waits for the refill, not for the socket. */
-		bool send_held = allowed(&r.send_limit, 1) == 0;
-		bool read_held = allowed(&r.read_limit, 1) == 0;
+		/*
+		 * A limit whose bucket holds less than the next transfer would take
+		 * (4 KiB at least): that direction waits for the refill, not for the
+		 * socket, which would otherwise wake the loop for nothing.
+		 */
+		size_t send_want = up_zc ? ZC_CHUNK : buf_len(&io->up) ? buf_len(&io->up) : RELAY_BUF_SIZE;
+		size_t read_want = down_sink ? (io->down_path == PATH_VERIFY ? io->down.cap : DISCARD_CHUNK)
+				 : down_zc ? ZC_CHUNK : buf_room(&io->down) ? buf_room(&io->down) : 1;
+		bool send_held = allowed(&r.send_limit, send_want) == 0;
+		bool read_held = allowed(&r.read_limit, read_want) == 0;
+		/* Time a limit holds data back is not idle time. */
+		if (send_held || read_held)
+			r.last_activity = now_ns();
 		struct pollfd pfd[4] = {
 			{ .fd = -1 }, { .fd = -1 }, { .fd = -1 }, { .fd = -1 },
 		};
@@ -693,6 +706,12 @@ int relay_run(int sock, struct relay_io *io, const struct relay_opts *o, struct 
 			wake = earlier(wake, r.load_end);
 		if (read_held)
 			wake = earlier(wake, rate_limit_next_ns(&r.read_limit));
+		/*
+		 * A signal that lands between the look at *stop and poll() does not
+		 * interrupt it: look again at least this often.
+		 */
+		if (o->stop)
+			wake = earlier(wake, now_ns() + STOP_CHECK_NS);
 		int wait = -1;
 		if (wake) {
 			int64_t left = wake - now_ns();

@@ -136,9 +136,12 @@ void session_report_closed(const struct report *r, const struct sock_names *n,
 		     format_elapsed(e->duration_ns, dur, sizeof(dur)), closing_words(e));
 }
 
-/* --load and --discard: the connection's figures as a measurement, CPU counted from cpu0. */
-static void report_measurement(const struct report *r, int sock, const struct relay_result *res,
-			       int64_t user0, int64_t sys0)
+/*
+ * --load and --discard: the connection's figures as a measurement, bytes
+ * sent as the peer acknowledged them, CPU counted from user0 and sys0.
+ */
+static void report_measurement(const struct report *r, const struct session_meter *meter, int sock,
+			       const struct relay_result *res, int64_t user0, int64_t sys0)
 {
 	struct measurement m = {
 		.bytes_out = res->bytes_out, .bytes_in = res->bytes_in, .duration_ns = res->duration_ns,
@@ -151,6 +154,7 @@ static void report_measurement(const struct report *r, int sock, const struct re
 	if (tcpinfo_read(sock, &ti) == 0) {
 		m.have_retrans = true;
 		m.retrans = ti.total_retrans;
+		m.bytes_out = session_meter_delivered(meter, &ti, res->bytes_out);
 	}
 	measure_report(r, &m);
 }
@@ -221,7 +225,7 @@ int session_relay(struct report *r, int sock, const struct sock_names *names,
 	if (end)
 		*end = res.end;
 	if (o->measure)
-		report_measurement(r, sock, &res, user0, sys0);
+		report_measurement(r, &ctx.meter, sock, &res, user0, sys0);
 
 	const char *why = explain_errno(res.err, PHASE_TRANSFER);
 	switch (res.end) {

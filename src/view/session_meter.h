@@ -21,6 +21,8 @@ struct session_meter {
 	struct flow_sample first, last;
 	struct progress progress;   /* off unless session_meter_progress() started it */
 	struct report *progress_r;  /* the report the progress line is tied to */
+	bool have_base;
+	uint64_t acked_base;        /* tcpi_bytes_acked at the start: the SYN's 1, or 0 on an accepted socket */
 };
 
 /*
@@ -52,7 +54,11 @@ void session_meter_before_output(struct session_meter *m);
  */
 void session_meter_finish(struct session_meter *m, uint64_t bytes_out, uint64_t bytes_in);
 
-/* Reads one sample of socket fd, with the byte counts given. */
-void session_meter_sample(int fd, uint64_t bytes_out, uint64_t bytes_in, struct flow_sample *s);
+/*
+ * The bytes of 'written' that the peer has acknowledged, by ti (read on
+ * the meter's socket); 'written' where the kernel does not say.
+ */
+uint64_t session_meter_delivered(const struct session_meter *m, const struct tcp_summary *ti,
+				 uint64_t written);
 
 #endif

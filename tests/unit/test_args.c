@@ -246,6 +246,18 @@ static void test_rates(void)
 	CHECK_STR(parse_rate("2000000G", &r), "too large");
 }
 
+/* Leading zeros and long fractions are not "too large". */
+static void test_long_numbers(void)
+{
+	long long ms = 0;
+
+	CHECK(parse_duration("000000000000001", &ms) == NULL);
+	CHECK_INT(ms, 1000);
+	CHECK(parse_duration("0.0000000000001", &ms) == NULL);
+	CHECK_INT(ms, 1);   /* more than nothing rounds up to the least there is */
+	CHECK_STR(parse_duration("9999999999999", &ms), "too large");
+}
+
 static void test_loads(void)
 {
 	unsigned long long b = 1;
@@ -278,6 +290,7 @@ static void test_loads(void)
 
 void test_args(void)
 {
+	test_long_numbers();
 	test_loads();
 	test_rates();
 	test_port_sets();
