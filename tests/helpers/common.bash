@@ -365,6 +365,7 @@ skip_under_valgrind() {
 # usage_fails MESSAGE COMMAND ARGS...: "tcptool COMMAND ARGS" is a usage
 # error: exit 2, nothing on stdout, and on stderr "tcptool: MESSAGE" then
 # COMMAND's Try line, nothing more.
+# shellcheck disable=SC2154 # bats's run sets output and stderr_lines
 usage_fails() {
 	local msg=$1
 	shift
