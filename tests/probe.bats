@@ -16,6 +16,7 @@ teardown() {
 }
 
 HS='[0-9]+\.[0-9]{3} ms' # a handshake or elapsed time
+HS_NUM='[0-9]+\.[0-9]{3}' # the same without its unit
 REFUSED="refused after $HS \(nothing listens there: the peer answered the SYN with RST\)"
 
 # echo_server [ADDR]: a tcptool echo server on ADDR (default 127.0.0.1)
@@ -390,7 +391,9 @@ except OSError as e:
 	local p=$port
 	run -0 --separate-stderr tt connect -c 3 -i 100ms 127.0.0.1 "$p"
 	assert_equal "$stderr" ""
-	assert_equal "${#lines[@]}" 5
+	# Three probes, two summary lines, the percentiles, eight bins of the histogram.
+	assert_equal "${#lines[@]}" 14
+	assert_regex "${lines[5]}" "^handshake p50/p90/p99 = $HS_NUM/$HS_NUM/$HS_NUM ms, jitter $HS_NUM ms\$"
 	local k lport locals=()
 	for k in 1 2 3; do
 		assert_regex "${lines[k - 1]}" "^probe $k: connected to 127\.0\.0\.1:$p from 127\.0\.0\.1:[0-9]+ in $HS\$"
@@ -415,11 +418,12 @@ except OSError as e:
 	c=$(free_port)
 	need_closed "$c"
 	run -1 --separate-stderr tt connect -c 2 -i 10ms 127.0.0.1 "$c"
-	assert_equal "${#lines[@]}" 4
+	assert_equal "${#lines[@]}" 5
 	assert_regex "${lines[0]}" "^probe 1: 127\.0\.0\.1:$c $REFUSED\$"
 	assert_regex "${lines[1]}" "^probe 2: 127\.0\.0\.1:$c $REFUSED\$"
 	assert_equal "${lines[2]}" "--- 127.0.0.1:$c: 2 handshakes, 0 connected, 2 failed (100%): 2 refused"
 	assert_equal "${lines[3]}" "no handshake completed"
+	assert_regex "${lines[4]}" "^longest outage: 2 probes in a row, $HS\$"
 
 	run -1 --separate-stderr tt --json connect -c 2 -i 10ms 127.0.0.1 "$c"
 	printf '%s\n' "$output" >"$(D events)"
@@ -433,7 +437,10 @@ except OSError as e:
 		'ev["probe_summary"][0]["succeeded"] == 0' \
 		'"min_ms" not in ev["probe_summary"][0]' \
 		'"avg_ms" not in ev["probe_summary"][0]' \
-		'"mdev_ms" not in ev["probe_summary"][0]'
+		'"mdev_ms" not in ev["probe_summary"][0]' \
+		'ev["probe_summary"][0]["loss_pct"] == 100' \
+		'ev["probe_summary"][0]["longest_outage"] == 2' \
+		'"probe_bin" not in ev'
 }
 
 @test "-c 2 -w 200ms to a full accept queue: timed out twice, exit 1" {
@@ -468,10 +475,12 @@ interrupt_count() {
 	# The probes are numbered 1..n, and the summary counts them.
 	run -0 grep -oE '^probe [0-9]+' "$(D c.out)"
 	assert_equal "$output" "$(seq 1 "$n" | sed 's/^/probe /')"
-	run -0 tail -n 2 "$(D c.out)"
+	# After the probes: the summary's three lines, then the histogram's eight.
+	run -0 sed -n "$((n + 1)),$((n + 3))p" "$(D c.out)"
 	assert_line --index 0 "--- 127.0.0.1:$p: $n handshakes, $n connected, 0 failed (0%) (interrupted)"
 	assert_line --index 1 --regexp "^handshake min/avg/max/mdev = [0-9.]+/[0-9.]+/[0-9.]+/[0-9.]+ ms\$"
-	assert_equal "$(wc -l <"$(D c.out)")" $((n + 2))
+	assert_line --index 2 --regexp "^handshake p50/p90/p99 = [0-9.]+/[0-9.]+/[0-9.]+ ms, jitter [0-9.]+ ms\$"
+	assert_equal "$(wc -l <"$(D c.out)")" $((n + 3 + 8))
 	assert_equal "$(cat "$(D c.err)")" ""
 }
 
@@ -493,9 +502,10 @@ interrupt_count() {
 	need_closed "$port"
 	interrupt_count INT
 	assert_bg_exit c 1
-	run -0 tail -n 2 "$(D c.out)"
+	run -0 tail -n 3 "$(D c.out)"
 	assert_line --index 0 --regexp "^--- 127\.0\.0\.1:$port: ([0-9]+) handshakes, 0 connected, \1 failed \(100%\): \1 refused \(interrupted\)\$"
 	assert_line --index 1 "no handshake completed"
+	assert_line --index 2 --regexp "^longest outage: [0-9]+ probes? in a row, [0-9.]+ m?s\$"
 }
 
 # --- JSON -----------------------------------------------------------------------------
@@ -518,8 +528,8 @@ interrupt_count() {
 		'set(ev["probe"][0]) == {"event", "t", "port", "peer", "result", "elapsed_ms", "error"}' \
 		'ev["probe"][0]["error"] == "Connection refused"' \
 		'len(ev["probe_summary"]) == 1' \
-		'set(ev["probe_summary"][0]) == {"event", "t", "host", "ports", "sent", "succeeded", "failed", "refused", "timeout", "unreachable", "error", "interrupted", "min_ms", "avg_ms", "max_ms", "mdev_ms"}' \
-		'{k: v for k, v in ev["probe_summary"][0].items() if k not in ("t", "min_ms", "avg_ms", "max_ms", "mdev_ms")} == {"event": "probe_summary", "host": "127.0.0.1", "ports": 3, "sent": 3, "succeeded": 1, "failed": 2, "refused": 2, "timeout": 0, "unreachable": 0, "error": 0, "interrupted": False}' \
+		'set(ev["probe_summary"][0]) - {"jitter_ms"} == {"event", "t", "host", "ports", "sent", "succeeded", "failed", "refused", "timeout", "unreachable", "error", "interrupted", "loss_pct", "min_ms", "avg_ms", "max_ms", "mdev_ms", "p50_ms", "p90_ms", "p99_ms"}' \
+		'{k: v for k, v in ev["probe_summary"][0].items() if k not in ("t", "min_ms", "avg_ms", "max_ms", "mdev_ms", "p50_ms", "p90_ms", "p99_ms", "jitter_ms", "longest_outage_ms")} == {"event": "probe_summary", "host": "127.0.0.1", "ports": 3, "sent": 3, "succeeded": 1, "failed": 2, "refused": 2, "timeout": 0, "unreachable": 0, "error": 0, "interrupted": False, "loss_pct": 66}' \
 		'ev["probe_summary"][0]["min_ms"] == ev["probe_summary"][0]["max_ms"] == ev["probe"][1]["handshake_ms"]'
 
 	# One port: the summary still comes, as JSON.
@@ -536,17 +546,20 @@ interrupt_count() {
 	local p=$port
 	run -0 --separate-stderr tt --json connect -c 3 -i 100ms 127.0.0.1 "$p"
 	printf '%s\n' "$output" >"$(D events)"
-	assert_equal "${#lines[@]}" 4
-	assert_regex "${lines[-1]}" '^\{"event":"probe_summary",'
+	# Three probes, the summary, the histogram's eight bins.
+	assert_equal "${#lines[@]}" 12
+	assert_regex "${lines[3]}" '^\{"event":"probe_summary",'
 	json_check "$(D events)" \
 		'[p["seq"] for p in ev["probe"]] == [1, 2, 3]' \
+		'sum(b["count"] for b in ev["probe_bin"]) == 3 and len(ev["probe_bin"]) == 8' \
+		'ev["probe_summary"][0]["p50_ms"] == sorted(p["handshake_ms"] for p in ev["probe"])[1]' \
 		"all(p['port'] == $p and p['peer'] == '127.0.0.1:$p' for p in ev['probe'])" \
 		'all(p["result"] == "open" and "error" not in p and "elapsed_ms" not in p for p in ev["probe"])' \
 		'all(set(p) == {"event", "t", "seq", "port", "peer", "local", "result", "handshake_ms"} for p in ev["probe"])' \
 		'len({p["local"] for p in ev["probe"]}) == 3' \
 		'all(p["local"].startswith("127.0.0.1:") for p in ev["probe"])' \
 		'all(b["t"] - a["t"] >= 0.09 for a, b in zip(ev["probe"], ev["probe"][1:]))' \
-		'set(ev["probe_summary"][0]) == {"event", "t", "host", "port", "sent", "succeeded", "failed", "refused", "timeout", "unreachable", "error", "interrupted", "min_ms", "avg_ms", "max_ms", "mdev_ms"}' \
+		'set(ev["probe_summary"][0]) - {"jitter_ms"} == {"event", "t", "host", "port", "sent", "succeeded", "failed", "refused", "timeout", "unreachable", "error", "interrupted", "loss_pct", "longest_outage", "longest_outage_ms", "min_ms", "avg_ms", "max_ms", "mdev_ms", "p50_ms", "p90_ms", "p99_ms"}' \
 		"ev['probe_summary'][0]['port'] == $p" \
 		'ev["probe_summary"][0]["sent"] == ev["probe_summary"][0]["succeeded"] == 3' \
 		'ev["probe_summary"][0]["failed"] == 0 and ev["probe_summary"][0]["interrupted"] is False' \
@@ -779,4 +792,84 @@ interrupt_count() {
 	run -1 --separate-stderr tt connect -z 127.0.0.1 "$((p - 1))-$((p + 1))"
 	assert_equal "$(grep -oE '^127\.0\.0\.1:[0-9]+ open' <<<"$output" | sed -E 's/^127\.0\.0\.1:([0-9]+) open/\1/')" "$nc_open"
 	assert_equal "$nc_open" "$p"
+}
+
+# --- -c's spread: percentiles, jitter, outages, the histogram ------------------------------
+
+# A script for in_blackhole: "tcptool ARGS", its output to $OUT.
+# shellcheck disable=SC2016 # for the inner shell
+RUN_TO_OUT='"$0" "$@" >"$OUT" 2>&1'
+
+# nearest_rank PCT FILE: the PCT-th percentile (nearest rank) of the handshake
+# times of the "probe N: connected ... in T ms" lines of FILE.
+nearest_rank() {
+	sed -nE 's/^probe [0-9]+: connected .* in ([0-9.]+) ms$/\1/p' "$2" | sort -n |
+		awk -v p="$1" '{ t[NR] = $1 } END { r = int((p * NR + 99) / 100); if (r < 1) r = 1; print t[r] }'
+}
+
+@test "-c: p50/p90/p99 are the nearest ranks of the probes' own times; the histogram counts them all" {
+	need_tool jq jq
+	echo_server
+	run -0 --separate-stderr tt connect -c 20 -i 10ms 127.0.0.1 "$port"
+	printf '%s\n' "$output" >"$(D human)"
+	local line
+	line=$(grep '^handshake p50/p90/p99 = ' "$(D human)")
+	assert_equal "$line" "$(printf 'handshake p50/p90/p99 = %s/%s/%s ms, jitter ' "$(nearest_rank 50 "$(D human)")" \
+		"$(nearest_rank 90 "$(D human)")" "$(nearest_rank 99 "$(D human)")")$(sed -nE 's/.*, jitter ([0-9.]+ ms)$/\1/p' <<<"$line")"
+	# Eight bins, as many probes in them as connected, within 80 columns.
+	assert_equal "$(grep -cE '^  [0-9.]+-[0-9.]+ ms +#* +[0-9]+$' "$(D human)")" 8
+	assert_equal "$(grep -E '^  [0-9.]+-[0-9.]+ ms ' "$(D human)" | awk '{ n += $NF } END { print n }')" 20
+	refute_regex "$(awk 'length > 80' "$(D human)")" '.'
+	# The same in JSON: percentiles, jitter, loss, bins.
+	run -0 --separate-stderr tt --json connect -c 10 -i 10ms 127.0.0.1 "$port"
+	jq -se 'map(select(.event == "probe_summary"))[0] | .p50_ms > 0 and .p90_ms >= .p50_ms and
+		.p99_ms >= .p90_ms and .jitter_ms >= 0 and .loss_pct == 0 and .longest_outage == 0' <<<"$output"
+	assert_equal "$(jq -s '[.[] | select(.event == "probe_bin") | .count] | add' <<<"$output")" 10
+}
+
+@test "-c against a port that closes and opens again: loss and the longest outage from the probes' lines" {
+	local p
+	p=$(free_port)
+	# A listener that is there for 0.4 s, away for 0.4 s, three times over.
+	start_bg flap python3 -c '
+import socket, sys, time
+port = int(sys.argv[1])
+for _ in range(3):
+    s = socket.socket()
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind(("127.0.0.1", port)); s.listen(64)
+    end = time.time() + 0.4
+    s.settimeout(0.05)
+    while time.time() < end:
+        try:
+            c, _ = s.accept(); c.close()
+        except socket.timeout:
+            pass
+    s.close()
+    time.sleep(0.4)
+' "$p"
+	wait_for_listen "$p"
+	run -1 --separate-stderr tt connect -c 24 -i 100ms 127.0.0.1 "$p"
+	printf '%s\n' "$output" >"$(D out)"
+	local sent failed longest
+	sent=$(grep -c '^probe ' "$(D out)")
+	failed=$(grep -c '^probe [0-9]*: 127.0.0.1:[0-9]* refused ' "$(D out)")
+	((failed > 0 && failed < sent)) || fail "expected some refusals: $output"
+	longest=$(awk '/^probe / { if ($0 ~ / refused /) { run++; if (run > best) best = run } else run = 0 } END { print best }' "$(D out)")
+	assert_regex "$output" "--- 127.0.0.1:$p: $sent handshakes, $((sent - failed)) connected, $failed failed \($((failed * 100 / sent))%\): $failed refused"
+	assert_regex "$output" $'\n'"longest outage: $longest probes? in a row, [0-9.]+ m?s"
+}
+
+@test "-c into a black hole: every probe times out; the counts, 100% loss and the outage still print" {
+	need_tool jq jq
+	need_blackhole
+	run -1 --separate-stderr in_blackhole "$(D out)" "$RUN_TO_OUT" \
+		--json connect -c 3 -i 100ms -w 300ms 10.9.9.2 80
+	jq -se 'map(select(.event == "probe_summary"))[0] | .sent == 3 and .timeout == 3 and
+		.loss_pct == 100 and .longest_outage == 3 and .longest_outage_ms >= 900 and
+		(has("p50_ms") | not)' "$(D out)"
+	run -1 --separate-stderr in_blackhole "$(D out2)" "$RUN_TO_OUT" \
+		connect -c 2 -i 100ms -w 200ms 10.9.9.2 80
+	run cat "$(D out2)"
+	assert_regex "$output" $'\nno handshake completed\nlongest outage: 2 probes in a row, [0-9.]+ ms$'
 }

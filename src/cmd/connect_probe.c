@@ -17,6 +17,7 @@
 #include "net/probe_stats.h"
 #include "view/session_dial.h"
 #include "base/clock.h"
+#include "base/textbuf.h"
 #include "view/explain.h"
 #include "cmd/settings.h"
 
@@ -118,7 +119,7 @@ static void on_probe_done(void *ctx, const struct probe *p, int fd)
 {
 	struct probing *pr = ctx;
 
-	probe_stats_add(&pr->stats, p);
+	probe_stats_add(&pr->stats, p, now_ns());
 	if (pr->counting) {
 		struct sock_names names;
 		if (fd >= 0)
@@ -147,13 +148,47 @@ static void failure_kinds(const struct probe_stats *s, const char *lead, char *b
 						k == PROBE_ERROR && s->by_result[k] > 1 ? "s" : "");
 }
 
-static void report_summary(const struct probing *pr, int ports)
+/* The bar of a histogram line: at most this many marks for the fullest bin. */
+#define HIST_BAR 40
+
+/* -c's handshake times as a small histogram: one "probe_bin" line (object) per bin. */
+static void report_histogram(const struct report *r, const struct probe_stats *s)
 {
-	const struct probe_stats *s = &pr->stats;
+	uint64_t bins[PROBE_HIST_BINS], most = 0;
+	int64_t lo, width;
+
+	if (s->by_result[PROBE_OPEN] < 2 || !probe_stats_histogram(s, bins, &lo, &width))
+		return;
+	for (int i = 0; i < PROBE_HIST_BINS; i++)
+		if (bins[i] > most)
+			most = bins[i];
+	for (int i = 0; i < PROBE_HIST_BINS; i++) {
+		char from[32], to[32], range[80], bar[HIST_BAR + 1];
+		int64_t b0 = lo + i * width, b1 = i == PROBE_HIST_BINS - 1 ? s->max_ns : b0 + width;
+		size_t marks = (size_t)((bins[i] * HIST_BAR + most - 1) / most);
+		memset(bar, '#', marks);
+		bar[marks] = '\0';
+		struct field f[] = { F_MS("from_ms", b0), F_MS("to_ms", b1), F_INT("count", bins[i]), F_END };
+		snprintf(range, sizeof(range), "%s-%s ms", format_ms(b0, from, sizeof(from)),
+			 format_ms(b1, to, sizeof(to)));
+		report_event(r, "probe_bin", f, "  %-20s %-*s %llu", range, HIST_BAR, bar,
+			     (unsigned long long)bins[i]);
+	}
+}
+
+static void report_summary(struct probing *pr, int ports)
+{
+	struct probe_stats *s = &pr->stats;
 	uint64_t failed = probe_stats_failed(s);
 	int64_t min = 0, avg = 0, max = 0, mdev = 0;
 	bool timed = probe_stats_times(s, &min, &avg, &max, &mdev);
-	char kinds[160], target[300], a[32], b[32], c[32], d[32], times[200];
+	int64_t p50 = 0, p90 = 0, p99 = 0, jitter = 0, outage_ns = 0;
+	probe_stats_percentile(s, 50, &p50);
+	probe_stats_percentile(s, 90, &p90);
+	probe_stats_percentile(s, 99, &p99);
+	bool have_jitter = probe_stats_jitter(s, &jitter);
+	uint64_t outage = probe_stats_longest_outage(s, &outage_ns);
+	char kinds[160], target[300], a[32], b[32], c[32], d[32], times[400];
 	struct field f[] = {
 		F_STR("host", pr->host),
 		ports ? F_INT("ports", ports) : F_INT("port", pr->port),
@@ -161,8 +196,13 @@ static void report_summary(const struct probing *pr, int ports)
 		F_INT("refused", s->by_result[PROBE_REFUSED]), F_INT("timeout", s->by_result[PROBE_TIMEOUT]),
 		F_INT("unreachable", s->by_result[PROBE_UNREACHABLE]), F_INT("error", s->by_result[PROBE_ERROR]),
 		F_BOOL("interrupted", interrupt_signal != 0),
+		F_INT("loss_pct", s->sent ? failed * 100 / s->sent : 0),
+		/* -z's probes end in any order: runs of failures tell nothing there. */
+		ports ? F_STR("longest_outage", NULL) : F_INT("longest_outage", outage),
+		ports ? F_STR("longest_outage_ms", NULL) : F_MS("longest_outage_ms", outage_ns),
 		timed ? F_MS("min_ms", min) : F_END, F_MS("avg_ms", avg), F_MS("max_ms", max),
-		F_MS("mdev_ms", mdev), F_END,
+		F_MS("mdev_ms", mdev), F_MS("p50_ms", p50), F_MS("p90_ms", p90), F_MS("p99_ms", p99),
+		have_jitter ? F_MS("jitter_ms", jitter) : F_END, F_END,
 	};
 
 	failure_kinds(s, ports ? ", " : ": ", kinds, sizeof(kinds));
@@ -175,12 +215,22 @@ static void report_summary(const struct probing *pr, int ports)
 			     (unsigned long long)s->by_result[PROBE_OPEN], kinds);
 	if (ports)
 		return;
-	if (timed)
-		snprintf(times, sizeof(times), "handshake min/avg/max/mdev = %s/%s/%s/%s ms",
-			 format_ms(min, a, sizeof(a)), format_ms(avg, b, sizeof(b)),
-			 format_ms(max, c, sizeof(c)), format_ms(mdev, d, sizeof(d)));
-	else
-		snprintf(times, sizeof(times), "no handshake completed");
+	struct textbuf t = textbuf_on(times, sizeof(times));
+	if (timed) {
+		textbuf_printf(&t, "handshake min/avg/max/mdev = %s/%s/%s/%s ms",
+			       format_ms(min, a, sizeof(a)), format_ms(avg, b, sizeof(b)),
+			       format_ms(max, c, sizeof(c)), format_ms(mdev, d, sizeof(d)));
+		textbuf_printf(&t, "\nhandshake p50/p90/p99 = %s/%s/%s ms", format_ms(p50, a, sizeof(a)),
+			       format_ms(p90, b, sizeof(b)), format_ms(p99, c, sizeof(c)));
+		if (have_jitter)
+			textbuf_printf(&t, ", jitter %s ms", format_ms(jitter, a, sizeof(a)));
+	} else {
+		textbuf_puts(&t, "no handshake completed");
+	}
+	if (outage)
+		textbuf_printf(&t, "\nlongest outage: %llu probe%s in a row, %s",
+			       (unsigned long long)outage, outage == 1 ? "" : "s",
+			       format_elapsed(outage_ns, a, sizeof(a)));
 	report_event(pr->r, "probe_summary", f,
 		     "--- %s: %llu handshake%s, %llu connected, %llu failed (%llu%%)%s%s\n%s",
 		     session_target(pr->host, pr->port, target, sizeof(target)),
@@ -189,6 +239,7 @@ static void report_summary(const struct probing *pr, int ports)
 		     (unsigned long long)failed,
 		     (unsigned long long)(s->sent ? failed * 100 / s->sent : 0), kinds,
 		     interrupt_signal ? " (interrupted)" : "", times);
+	report_histogram(pr->r, s);
 }
 
 /* Sleeps until 'when' (ns), or less if interrupted. */
@@ -301,6 +352,7 @@ int connect_probe(const char *host, const char *ports, const struct options *o)
 	bool all_probed = !o->zero_io || pr.stats.sent == (uint64_t)set->count;
 	if (status == 0 && (pr.stats.sent == 0 || !all_probed || probe_stats_failed(&pr.stats) > 0))
 		status = EXIT_NETWORK;
+	probe_stats_free(&pr.stats);
 	freeaddrinfo(peers);
 	if (source)
 		freeaddrinfo(source);

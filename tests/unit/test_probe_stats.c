@@ -7,13 +7,66 @@
 #include "net/probe.h"
 #include "net/probe_stats.h"
 
+/* A clock for the probes' ends: each probe starts 1 s after the one before ended. */
+static int64_t clock_ns;
+
 /* Adds one probe that ended with err after took_ns. */
 static void add(struct probe_stats *s, int err, int64_t took_ns)
 {
 	struct probe p = { .port = 80, .err = err, .result = probe_classify(err), .took_ns = took_ns,
 			   .done = true };
 
-	probe_stats_add(s, &p);
+	clock_ns += 1000000000 + took_ns;
+	probe_stats_add(s, &p, clock_ns);
+}
+
+/* Percentiles, jitter, the longest outage and the histogram. */
+static void test_spread(void)
+{
+	struct probe_stats s = { 0 };
+	int64_t v = -1, lo = -1, width = -1;
+	uint64_t bins[PROBE_HIST_BINS];
+
+	CHECK(!probe_stats_percentile(&s, 50, &v));
+	CHECK(!probe_stats_jitter(&s, &v));
+	CHECK(!probe_stats_histogram(&s, bins, &lo, &width));
+	CHECK_INT(probe_stats_longest_outage(&s, &v), 0);
+	CHECK_INT(v, 0);
+	/* 1..10 ms in a shuffled order, then 100 ms. */
+	static const int ms[] = { 7, 3, 10, 1, 5, 9, 2, 8, 4, 6, 100 };
+	for (size_t i = 0; i < sizeof(ms) / sizeof(ms[0]); i++)
+		add(&s, 0, ms[i] * 1000000LL);
+	CHECK(probe_stats_percentile(&s, 50, &v));
+	CHECK_INT(v, 6000000);    /* rank ceil(5.5) = 6 of 11 */
+	CHECK(probe_stats_percentile(&s, 90, &v));
+	CHECK_INT(v, 10000000);   /* rank ceil(9.9) = 10 */
+	CHECK(probe_stats_percentile(&s, 99, &v));
+	CHECK_INT(v, 100000000);  /* rank 11 */
+	CHECK(probe_stats_percentile(&s, 0, &v));
+	CHECK_INT(v, 1000000);
+	/* |3-7|+|10-3|+|1-10|+|5-1|+|9-5|+|2-9|+|8-2|+|4-8|+|6-4|+|100-6| = 141 ms over 10. */
+	CHECK(probe_stats_jitter(&s, &v));
+	CHECK_INT(v, 14100000);
+	CHECK(probe_stats_histogram(&s, bins, &lo, &width));
+	CHECK_INT(lo, 1000000);
+	uint64_t total = 0;
+	for (int i = 0; i < PROBE_HIST_BINS; i++)
+		total += bins[i];
+	CHECK_INT(total, 11);
+	CHECK_INT(bins[0], 10);   /* 1-10 ms in the first bin of about 12.4 ms */
+	CHECK_INT(bins[PROBE_HIST_BINS - 1], 1);
+	/* Runs of failures: 2, then 3 (the longest), then 1; each probe 1 s after the one before. */
+	add(&s, ECONNREFUSED, 1000);
+	add(&s, ECONNREFUSED, 1000);
+	add(&s, 0, 1000000);
+	for (int i = 0; i < 3; i++)
+		add(&s, ETIMEDOUT, 2000000000);
+	add(&s, 0, 1000000);
+	add(&s, ENETUNREACH, 1000);
+	CHECK_INT(probe_stats_longest_outage(&s, &v), 3);
+	/* From the first timeout's start to the third's end: 3 x 2 s and 2 x 1 s between. */
+	CHECK_INT(v, 8000000000LL);
+	probe_stats_free(&s);
 }
 
 /* Checks min/avg/max/mdev, in ns, to within 'slack' ns (rounding of doubles). */
@@ -120,4 +173,9 @@ void test_probe_stats(void)
 	add(&z, 0, 0);
 	add(&z, 0, 2000);
 	check_times(__LINE__, &z, 0, 1000, 2000, 1000, 1);
+
+	struct probe_stats *all[] = { &s, &f, &one, &same, &p, &w, &z };
+	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
+		probe_stats_free(all[i]);
+	test_spread();
 }
