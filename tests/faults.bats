@@ -485,8 +485,10 @@ shutdown_into_rst_sink() {
 	kill -INT "$pid"
 	assert_bg_exit c 1
 	failed=$(grep -c 'Too many open files' "$(D c.out)")
-	run -0 tail -n 2 "$(D c.out)"
+	# The summary's first line (the percentiles and the histogram follow it).
+	run -0 grep '^--- ' "$(D c.out)"
 	assert_line --index 0 --regexp "^--- 127\.0\.0\.1:$port: [0-9]+ handshakes, [0-9]+ connected, $failed failed \([0-9]+%\): $failed other errors? \(interrupted\)\$"
+	grep -qE "^longest outage: $failed probes? in a row, " "$(D c.out)" || fail "$(cat "$(D c.out)")"
 	assert_equal "$(cat "$(D c.err)")" ""
 }
 
