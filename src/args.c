@@ -427,6 +427,12 @@ static bool apply_option(int id, const char *arg, const char *cmd_name, struct o
 	case 'z': o->zero_io = true; break;
 	case OPT_RST: o->rst = true; break;
 	case OPT_TRACE: o->trace = true; break;
+	case OPT_LADDER: o->ladder = o->trace = true; break;
+	case OPT_PCAP: o->pcap_path = arg; break;
+	case OPT_CONN:
+		what = "connection number";
+		why = parse_count(arg, 1, INT_MAX, &o->conn);
+		break;
 	case 'c':
 		what = "count";
 		why = parse_count(arg, 0, INT_MAX, &o->count);

@@ -72,7 +72,10 @@ struct options {
 	bool how_given;
 	bool rst;              /* shutdown --rst */
 	long long after_ms;    /* shutdown --after */
-	bool trace;            /* --trace: capture our connection's segments */
+	bool trace;            /* --trace (or --ladder): capture our connection's segments and show them */
+	bool ladder;           /* --ladder: draw them as a ladder */
+	const char *pcap_path; /* --pcap FILE: write them to FILE */
+	long long conn;        /* trace --conn N; 0: not given */
 };
 
 void options_init(struct options *o);

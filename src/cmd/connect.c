@@ -31,7 +31,7 @@ static bool probe_options_valid(const struct options *o)
 	}
 	if (!o->zero_io && o->count < 0)
 		return settings_session_valid("connect", o);
-	if (o->trace) {
+	if (o->trace || o->pcap_path) {
 		usage_error("connect", "connect: --trace follows one connection; it does not go with %s", mode);
 		return false;
 	}
@@ -94,8 +94,8 @@ int cmd_connect(int argc, char **argv, const struct options *o)
 		relay_io_free(&io);
 		return EXIT_NETWORK;
 	}
-	r.stamp = o->trace;
-	struct trace *trace = o->trace ? trace_open(&r) : NULL;
+	r.stamp = o->trace || o->pcap_path;
+	struct trace *trace = settings_trace_open(o, &r);
 	struct dial_settings dial = settings_dial(o);
 	status = session_dial(&r, argv[0], port, &dial, trace, &d);
 	if (status) {

@@ -30,7 +30,9 @@ static const char *connect_option(const struct options *o)
 	if (o->source_port >= 0)
 		return "-p";
 	if (o->trace)
-		return "--trace";
+		return o->ladder ? "--ladder" : "--trace";
+	if (o->pcap_path)
+		return "--pcap";
 	return NULL;
 }
 

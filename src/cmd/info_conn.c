@@ -75,8 +75,8 @@ int info_connect(const char *host, const char *port_text, const struct options *
 	if (!args_port_operand("info", port_text, &port))
 		return EXIT_USAGE;
 	report_init(&r, stdout, o->json, o->quiet, o->verbose);
-	r.stamp = o->trace;
-	struct trace *trace = o->trace ? trace_open(&r) : NULL;
+	r.stamp = o->trace || o->pcap_path;
+	struct trace *trace = settings_trace_open(o, &r);
 	struct dial_settings dial = settings_dial(o);
 	int status = session_dial(&r, host, port, &dial, trace, &d);
 	if (status == 0) {

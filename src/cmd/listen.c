@@ -87,11 +87,11 @@ int cmd_listen(int argc, char **argv, const struct options *o)
 		return EXIT_USAGE;
 
 	report_init(&r, stderr, o->json, o->quiet, o->verbose);
-	r.stamp = o->trace;
+	r.stamp = o->trace || o->pcap_path;
 	int lfd = sock_listen(o->bind_addr, port, o->family, o->backlog, &gai_err);
 	if (lfd < 0)
 		return session_listen_failed(&r, o->bind_addr, port, gai_err);
-	struct trace *trace = o->trace ? trace_open(&r) : NULL;
+	struct trace *trace = settings_trace_open(o, &r);
 	struct endpoint listening;
 	if (sock_local(lfd, &listening) < 0)
 		listening.addr.ss_family = AF_UNSPEC;

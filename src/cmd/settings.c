@@ -1,5 +1,6 @@
 /* What the commands hand the layers, made in one place from the command line. */
 #include "cmd/settings.h"
+#include "view/trace.h"
 
 #include "cmd/interrupt.h"
 
@@ -70,4 +71,17 @@ int settings_relay_io(struct relay_io *io, const struct options *o)
 	if (o->load_bytes || o->load_ms)
 		return relay_io_load(io, o->load_bytes, o->load_ms * 1000000);
 	return 0;
+}
+
+struct trace *settings_trace_open(const struct options *o, struct report *r)
+{
+	struct trace_settings ts = {
+		.segments = o->trace && !o->ladder,
+		.ladder = o->ladder,
+		.pcap_path = o->pcap_path,
+	};
+
+	if (!o->trace && !o->pcap_path)
+		return NULL;
+	return trace_open(r, &ts);
 }

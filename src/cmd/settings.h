@@ -38,4 +38,14 @@ bool settings_session_valid(const char *cmd_name, const struct options *o);
  */
 int settings_relay_io(struct relay_io *io, const struct options *o);
 
+struct trace;
+struct report;
+
+/*
+ * --trace, --ladder and --pcap: opens the capture that serves them, as
+ * r's event source, or returns NULL when none was asked for (or it cannot
+ * open, said on r).
+ */
+struct trace *settings_trace_open(const struct options *o, struct report *r);
+
 #endif

@@ -89,10 +89,11 @@ static void drain(struct event_source *src)
 	capture_dispatch(t->capture);
 }
 
-struct trace *trace_open(struct report *r)
+struct trace *trace_open(struct report *r, const struct trace_settings *ts)
 {
 	char why[CAPTURE_WHY_MAX];
 
+	(void)ts;
 	if (r->quiet)
 		return NULL;  /* no segment would print */
 	struct trace *t = calloc(1, sizeof(*t));

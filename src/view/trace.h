@@ -15,13 +15,20 @@
 
 struct trace;
 
+/* What the capture serves: printed segments, the ladder, a pcap file (any of them). */
+struct trace_settings {
+	bool segments;          /* --trace: one "segment" event per segment */
+	bool ladder;            /* --ladder: the ladder diagram instead */
+	const char *pcap_path;  /* --pcap FILE: every traced frame into FILE; NULL: none */
+};
+
 /*
  * Starts capturing on every interface, with a kernel filter that passes
  * nothing yet, and makes itself r's event source.  Returns NULL after
  * reporting why when it cannot (and at once under --quiet, which prints
  * no segment anyway).
  */
-struct trace *trace_open(struct report *r);
+struct trace *trace_open(struct report *r, const struct trace_settings *ts);
 
 /*
  * Follows the connection between local and peer from now on, in the
