@@ -59,14 +59,16 @@ _tcptool()
     local common='-4 -6 -v --verbose -q --quiet --json -h --help'
     local top="$common --version"
     local relay_opts='-i --interval --rate --read-rate --progress --no-progress --load --discard --verify'
-    local listen_opts="-b --bind --backlog -k --keep-open --accept-delay --half-close -w --timeout --trace $relay_opts"
-    local connect_opts="--half-close -w --timeout -s --source -p --source-port --send -z --zero-io -c --count --trace $relay_opts"
+    local trace_opts='--trace --ladder --pcap'
+    local listen_opts="-b --bind --backlog -k --keep-open --accept-delay --half-close -w --timeout $trace_opts $relay_opts"
+    local connect_opts="--half-close -w --timeout -s --source -p --source-port --send -z --zero-io -c --count $trace_opts $relay_opts"
     local echo_opts='-b --bind --backlog --max-conns --idle-timeout -i --interval'
     local ack_opts="$echo_opts --reply --lines"
-    local info_opts='-w --timeout -s --source -p --source-port -l --listening -a --all --port --state --fd --system --trace --watch -i --interval -c --count'
-    local shutdown_opts='--how --rst --send --after -i --interval -w --timeout -s --source -p --source-port --trace'
-    local commands='listen connect echo ack info shutdown'
-    local with_value='-b|--bind|--backlog|--accept-delay|-w|--timeout|-s|--source|-p|--source-port|--send|-c|--count|-i|--interval|--max-conns|--idle-timeout|--reply|--port|--state|--fd|--how|--after|--rate|--read-rate|--load'
+    local info_opts="-w --timeout -s --source -p --source-port -l --listening -a --all --port --state --fd --system $trace_opts --watch -i --interval -c --count"
+    local shutdown_opts="--how --rst --send --after -i --interval -w --timeout -s --source -p --source-port $trace_opts"
+    local file_opts='--ladder --conn'
+    local commands='listen connect echo ack info shutdown trace'
+    local with_value='--pcap|--conn|-b|--bind|--backlog|--accept-delay|-w|--timeout|-s|--source|-p|--source-port|--send|-c|--count|-i|--interval|--max-conns|--idle-timeout|--reply|--port|--state|--fd|--how|--after|--rate|--read-rate|--load'
     local directions='rd wr rdwr'
     local durations='500ms 1s 5s 30s'
     local rates='100k 1M 10M 100M 1G'
@@ -120,6 +122,7 @@ _tcptool()
             --load) mapfile -t COMPREPLY < <(compgen -W "$loads" -- "$value") ;;
             --state) _tcptool_states "$value" ;;
             --fd) _tcptool_fds "$value" ;;
+            --pcap) mapfile -t COMPREPLY < <(compgen -f -- "$value") ;;
             esac
             [[ $cur == --*=* ]] && COMPREPLY=("${COMPREPLY[@]/#/$opt=}")
             _tcptool_ltrim
@@ -173,6 +176,15 @@ _tcptool()
             mapfile -t COMPREPLY < <(compgen -A hostname -- "$cur")
         elif [[ $form == target ]] && ((nargs == 1)); then
             mapfile -t COMPREPLY < <(compgen -A service -- "$cur")
+        fi
+        ;;
+    trace)
+        if [[ $cur == -* && -z $dashdash ]]; then
+            _tcptool_reply "$file_opts $common"
+        elif ((nargs == 0)); then
+            # Captures first; any file when none matches.
+            mapfile -t COMPREPLY < <(compgen -f -X '!*.@(pcap|pcapng|cap)' -- "$cur"; compgen -d -- "$cur")
+            ((${#COMPREPLY[@]})) || mapfile -t COMPREPLY < <(compgen -f -- "$cur")
         fi
         ;;
     esac

@@ -1,7 +1,7 @@
 # fish completion for tcptool(1)
 # Options mirror src/options.def; tests/docs.bats fails when they drift.
 
-# Prints the command (listen, connect, echo, ack, info, shutdown, help) once it has been typed.
+# Prints the command (listen, connect, echo, ack, info, shutdown, trace, help) once it has been typed.
 # Options before the command take no value, so it is the first other word.
 function __tcptool_command
     for t in (commandline -opc)[2..-1]
@@ -32,7 +32,7 @@ function __tcptool_operands
             set n (math $n + 1)
         else if test "$t" = --
             set dashdash 1
-        else if contains -- $t -b --bind --backlog --accept-delay -w --timeout -s --source -p --source-port --send -c --count -i --interval --max-conns --idle-timeout --reply --port --state --fd --how --after --rate --read-rate --load
+        else if contains -- $t -b --bind --backlog --accept-delay -w --timeout -s --source -p --source-port --send -c --count -i --interval --max-conns --idle-timeout --reply --port --state --fd --how --after --rate --read-rate --load --pcap --conn
             set skip 1
         end
     end
@@ -75,6 +75,7 @@ set -l server '__tcptool_using echo; or __tcptool_using ack'
 set -l ack '__tcptool_using ack'
 set -l info '__tcptool_using info'
 set -l shutdown '__tcptool_using shutdown'
+set -l capfile '__tcptool_using trace'
 
 complete -c tcptool -f
 
@@ -85,8 +86,9 @@ complete -c tcptool -n 'not __tcptool_command' -a echo -d 'echo server: every by
 complete -c tcptool -n 'not __tcptool_command' -a ack -d "answer each client's message with ACK! and close, many clients at once"
 complete -c tcptool -n 'not __tcptool_command' -a info -d "what the kernel knows: this host's sockets, a handshake, an inherited fd"
 complete -c tcptool -n 'not __tcptool_command' -a shutdown -d 'end a connection one chosen way and show the timeline of the close'
+complete -c tcptool -n 'not __tcptool_command' -a trace -d 'show the TCP connections in a capture file, segment by segment or as a ladder'
 complete -c tcptool -n 'not __tcptool_command' -a help -d 'show the help, or the help of a command'
-complete -c tcptool -n '__tcptool_using help; and test (__tcptool_operands) -eq 0' -a 'listen connect echo ack info shutdown'
+complete -c tcptool -n '__tcptool_using help; and test (__tcptool_operands) -eq 0' -a 'listen connect echo ack info shutdown trace'
 
 # Common options, before or after the command.
 complete -c tcptool -n 'not __tcptool_using help' -s 4 -d 'use IPv4 only'
@@ -113,6 +115,8 @@ complete -c tcptool -n $listen -l load -x -a $loads -d 'send SIZE bytes (10G, 51
 complete -c tcptool -n $listen -l discard -d 'count what arrives and drop it without copying, instead of writing stdout'
 complete -c tcptool -n $listen -l verify -d 'check that what arrives is the --load pattern, then drop it'
 complete -c tcptool -n $listen -l trace -d "show our connection's segments (SYN, ACK, FIN, RST...) among the events; needs CAP_NET_RAW"
+complete -c tcptool -n $listen -l ladder -d 'draw the conversation as a ladder diagram: arrows, both states, our calls (implies --trace)'
+complete -c tcptool -n $listen -l pcap -r -F -d 'also write the segments to FILE as a pcap capture (tcpdump -r, Wireshark)'
 complete -c tcptool -n "$listen; and test (__tcptool_operands) -eq 0" -a '(__tcptool_services)' -d port
 
 # connect [--half-close] [-w DUR] [-s ADDR] [-p PORT] [--send TEXT] [--trace | -z | -c N [-i DUR]] HOST PORT
@@ -132,6 +136,8 @@ complete -c tcptool -n $connect -l load -x -a $loads -d 'send SIZE bytes (10G, 5
 complete -c tcptool -n $connect -l discard -d 'count what arrives and drop it without copying, instead of writing stdout'
 complete -c tcptool -n $connect -l verify -d 'check that what arrives is the --load pattern, then drop it'
 complete -c tcptool -n $connect -l trace -d "show our connection's segments (SYN, ACK, FIN, RST...) among the events; needs CAP_NET_RAW"
+complete -c tcptool -n $connect -l ladder -d 'draw the conversation as a ladder diagram: arrows, both states, our calls (implies --trace)'
+complete -c tcptool -n $connect -l pcap -r -F -d 'also write the segments to FILE as a pcap capture (tcpdump -r, Wireshark)'
 complete -c tcptool -n "$connect; and test (__tcptool_operands) -eq 0" -a '(__fish_print_hostnames)' -d host
 complete -c tcptool -n "$connect; and test (__tcptool_operands) -eq 1" -a '(__tcptool_services)' -d port
 
@@ -160,6 +166,8 @@ complete -c tcptool -n $info -s i -l interval -x -a $durations -d 'with --watch:
 complete -c tcptool -n $info -s c -l count -x -d 'with --watch: stop after N blocks'
 complete -c tcptool -n $info -l system -d "show the kernel's TCP settings, each with what it changes"
 complete -c tcptool -n $info -l trace -d "show our connection's segments (SYN, ACK, FIN, RST...) among the events; needs CAP_NET_RAW"
+complete -c tcptool -n $info -l ladder -d 'draw the conversation as a ladder diagram: arrows, both states, our calls (implies --trace)'
+complete -c tcptool -n $info -l pcap -r -F -d 'also write the segments to FILE as a pcap capture (tcpdump -r, Wireshark)'
 complete -c tcptool -n "$info; and __tcptool_info_target; and test (__tcptool_operands) -eq 0" -a '(__fish_print_hostnames)' -d host
 complete -c tcptool -n "$info; and __tcptool_info_target; and test (__tcptool_operands) -eq 1" -a '(__tcptool_services)' -d port
 
@@ -173,5 +181,12 @@ complete -c tcptool -n $shutdown -s w -l timeout -x -a $durations -d 'give up th
 complete -c tcptool -n $shutdown -s s -l source -x -a $addresses -d 'connect from local address ADDR'
 complete -c tcptool -n $shutdown -s p -l source-port -x -d 'connect from local port PORT'
 complete -c tcptool -n $shutdown -l trace -d "show our connection's segments (SYN, ACK, FIN, RST...) among the events; needs CAP_NET_RAW"
+complete -c tcptool -n $shutdown -l ladder -d 'draw the conversation as a ladder diagram: arrows, both states, our calls (implies --trace)'
+complete -c tcptool -n $shutdown -l pcap -r -F -d 'also write the segments to FILE as a pcap capture (tcpdump -r, Wireshark)'
 complete -c tcptool -n "$shutdown; and test (__tcptool_operands) -eq 0" -a '(__fish_print_hostnames)' -d host
 complete -c tcptool -n "$shutdown; and test (__tcptool_operands) -eq 1" -a '(__tcptool_services)' -d port
+
+# trace [--ladder] [--conn N] FILE
+complete -c tcptool -n $capfile -l ladder -d 'draw the conversation as a ladder diagram: arrows, both states (implies --trace)'
+complete -c tcptool -n $capfile -l conn -x -d 'show connection N of the capture (as numbered in its list)'
+complete -c tcptool -n "$capfile; and test (__tcptool_operands) -eq 0" -F -d 'capture file'
