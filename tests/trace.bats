@@ -395,3 +395,60 @@ conn.close()'
 	assert_output --partial $'abc\r\nt+'
 	refute_output --partial 'abct+'
 }
+
+# The probe events of connect -c, in order, for check_events.
+PROBE_SPLIT='(probes := [e for e in evs if e["event"] == "probe"])'
+
+@test "connect -c --trace: each probe's handshake (SYN, SYN-ACK, our ACK), its line, then our FIN" {
+	need_capture
+	start_server s echo -b 127.0.0.1 0
+	run -0 --separate-stderr tt --json connect -c 3 -i 100ms --trace 127.0.0.1 "$port"
+	echo "$output" >"$(D c.json)"
+	check_events "$(D c.json)" "$PROBE_SPLIT" 'len(probes) == 3' \
+		'all(p["result"] == "open" for p in probes)' \
+		'(ports := [int(p["local"].rsplit(":", 1)[1]) for p in probes])' \
+		'len(set(ports)) == 3' \
+		'(conns := [[e for e in seg if e["src"] == p["local"] or e["dst"] == p["local"]] for p in probes])' \
+		'all([e["kind"] for e in c[:3]] == ["SYN", "SYN-ACK", "ACK"] for c in conns)' \
+		'all(c[0]["dir"] == "out" and c[1]["dir"] == "in" and c[2]["dir"] == "out" for c in conns)' \
+		'all(any(e["kind"] == "FIN" and e["dir"] == "out" for e in c) for c in conns)' \
+		'all(evs.index(c[2]) < evs.index(p) < evs.index([e for e in c if e["kind"] == "FIN"][0]) for c, p in zip(conns, probes))' \
+		'len(seg) == sum(len(c) for c in conns)' \
+		'one("probe_summary")["succeeded"] == 3'
+}
+
+@test "connect -c --trace to a closed port: SYN, then the RST that refuses it, before the probe's line" {
+	need_capture
+	# A port nothing listens on: bound, never listening.
+	start_bg hold python3 -c '
+import socket, sys, time
+s = socket.socket(); s.bind(("127.0.0.1", 0))
+print("listening on 127.0.0.1:%d" % s.getsockname()[1], file=sys.stderr, flush=True)
+time.sleep(60)'
+	port=$(wait_for_port hold)
+	run -1 --separate-stderr tt --json connect -c 2 -i 50ms --trace 127.0.0.1 "$port"
+	echo "$output" >"$(D c.json)"
+	check_events "$(D c.json)" "$PROBE_SPLIT" 'len(probes) == 2' \
+		'all(p["result"] == "refused" for p in probes)' \
+		'[e["kind"] for e in seg] == ["SYN", "RST-ACK", "SYN", "RST-ACK"]' \
+		'[e["dir"] for e in seg] == ["out", "in", "out", "in"]' \
+		'evs.index(seg[1]) < evs.index(probes[0]) < evs.index(seg[2]) < evs.index(seg[3]) < evs.index(probes[1])' \
+		'seg[1]["ack"] == plus(seg[0]["seq"], 1)'
+	# For people: the refusal is one segment line, and the timeline starts at the first SYN.
+	run -1 tt connect -c 1 --trace 127.0.0.1 "$port"
+	assert_line --regexp '^t\+0\.[0-9]+ ms  *SYN  *127\.0\.0\.1:[0-9]+ > 127\.0\.0\.1:'"$port"
+	assert_line --regexp '^t\+[0-9.]+ ms  *RST-ACK  *127\.0\.0\.1:'"$port"' > '
+}
+
+@test "connect -z --trace on one port: the handshake and the close; more ports are a usage error" {
+	need_capture
+	start_server s echo -b 127.0.0.1 0
+	run -0 --separate-stderr tt --json connect -z --trace 127.0.0.1 "$port"
+	echo "$output" >"$(D z.json)"
+	check_events "$(D z.json)" "${HANDSHAKE[@]}" 'one("probe")["result"] == "open"' \
+		'kind("FIN", "out")' 'evs.index(seg[2]) < evs.index(one("probe"))'
+	usage_fails "connect: --trace follows one connection at a time: use -z with one port, or -c" \
+		connect -z --trace 127.0.0.1 "$port-$((port + 1))"
+	usage_fails "connect: --ladder follows one connection at a time: use -z with one port, or -c" \
+		connect -z --ladder 127.0.0.1 "$port,$((port + 1))"
+}

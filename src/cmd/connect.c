@@ -31,10 +31,6 @@ static bool probe_options_valid(const struct options *o)
 	}
 	if (!o->zero_io && o->count < 0)
 		return settings_session_valid("connect", o);
-	if (o->trace || o->pcap_path) {
-		usage_error("connect", "connect: --trace follows one connection; it does not go with %s", mode);
-		return false;
-	}
 	const char *relay_only = o->send_text ? "--send" : o->half_close ? "--half-close"
 			       : o->send_rate ? "--rate" : o->read_rate ? "--read-rate"
 			       : o->progress > 0 ? "--progress" : o->load_bytes || o->load_ms ? "--load"

@@ -19,6 +19,7 @@
 #include "base/clock.h"
 #include "base/textbuf.h"
 #include "view/explain.h"
+#include "view/trace.h"
 #include "cmd/settings.h"
 
 /* Handshakes in flight at most, and fewer under a small ulimit -n. */
@@ -34,6 +35,7 @@ struct probing {
 	struct probe_stats stats;
 	struct probe *v;          /* -z: every port, reported in order */
 	size_t n, reported;
+	struct trace *trace;      /* --trace, --ladder, --pcap: each probe's segments */
 };
 
 static int parallel_limit(void)
@@ -113,6 +115,16 @@ static void report_probe(const struct probing *pr, const struct probe *p, const 
 		report_event(pr->r, "probe", f, "%s%s open: handshake in %s ms", seq, peer, hs);
 	else
 		report_event(pr->r, "probe", f, "%s%s %s", seq, peer, why);
+}
+
+/* --trace follows each probe's connection from the moment its port is known, before its SYN. */
+static void on_probe_bound(void *ctx, int fd, const struct sockaddr *to)
+{
+	struct probing *pr = ctx;
+	struct endpoint local;
+
+	if (sock_local(fd, &local) == 0)
+		trace_follow(pr->trace, (const struct sockaddr *)&local.addr, to, true);
 }
 
 static void on_probe_done(void *ctx, const struct probe *p, int fd)
@@ -268,6 +280,7 @@ static int probe_ports(struct probing *pr, const struct port_set *set, const str
 		pr->v[i].port = port = port_set_next(set, port);
 	if (probe_run(pr->v, pr->n, po) < pr->n && errno)
 		report_error(pr->r, "probing stopped: %s", strerror(errno));
+	trace_finish(pr->trace);
 	/* Interrupted, some finished behind one that never did: their lines still go out. */
 	for (; pr->reported < pr->n; pr->reported++)
 		if (pr->v[pr->reported].done)
@@ -299,6 +312,8 @@ static void probe_repeatedly(struct probing *pr, const struct probe_opts *po)
 				report_error(pr->r, "probing stopped: %s", strerror(errno));
 			break;
 		}
+		/* The close of this probe's connection, before the next one starts. */
+		trace_finish(pr->trace);
 	}
 	report_summary(pr, 0);
 }
@@ -326,11 +341,21 @@ int connect_probe(const char *host, const char *ports, const struct options *o)
 		free(set);
 		return EXIT_USAGE;
 	}
+	if ((o->trace || o->pcap_path) && set->count > 1) {
+		usage_error("connect", "connect: %s follows one connection at a time: use -z with one port, "
+			    "or -c", o->ladder ? "--ladder" : o->trace ? "--trace" : "--pcap");
+		free(set);
+		return EXIT_USAGE;
+	}
 	pr.port = port_set_next(set, -1);
 	report_init(&r, stdout, o->json, o->quiet, o->verbose);
+	/* --trace: a timeline from the first SYN, the probes' lines among the segments. */
+	r.stamp = o->trace || o->pcap_path;
+	pr.trace = settings_trace_open(o, &r);
 	struct dial_settings dial = settings_dial(o);
 	status = session_resolve_dial(&r, host, pr.port, &dial, &peers, &source, NULL);
 	if (status) {
+		trace_close(pr.trace);
 		free(set);
 		return status;
 	}
@@ -338,7 +363,8 @@ int connect_probe(const char *host, const char *ports, const struct options *o)
 	interrupt_catch();
 	struct probe_opts po = {
 		.to = peers,
-		.dial = { .timeout_ms = (int)o->timeout_ms, .source = source, .source_port = o->source_port },
+		.dial = { .timeout_ms = (int)o->timeout_ms, .source = source, .source_port = o->source_port,
+			  .on_bound = pr.trace ? on_probe_bound : NULL, .ctx = &pr },
 		.parallel = parallel_limit(),
 		.stop = &interrupt_signal,
 		.done = on_probe_done,
@@ -352,6 +378,7 @@ int connect_probe(const char *host, const char *ports, const struct options *o)
 	bool all_probed = !o->zero_io || pr.stats.sent == (uint64_t)set->count;
 	if (status == 0 && (pr.stats.sent == 0 || !all_probed || probe_stats_failed(&pr.stats) > 0))
 		status = EXIT_NETWORK;
+	trace_close(pr.trace);
 	probe_stats_free(&pr.stats);
 	freeaddrinfo(peers);
 	if (source)

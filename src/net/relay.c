@@ -317,6 +317,22 @@ static void read_input(struct relay *r)
 }
 
 /* Up buffer -> socket. */
+/* When a call on the socket begins, for on_call (0 when nobody listens: no clock read). */
+static int64_t call_begins(const struct relay *r)
+{
+	return r->o->on_call ? now_ns() : 0;
+}
+
+/* n bytes went to the socket by call, begun at began: counted, charged to the rate limit, told. */
+static void count_sent(struct relay *r, const char *call, size_t n, int64_t began)
+{
+	rate_limit_spend(&r->send_limit, n);
+	r->res->bytes_out += (uint64_t)n;
+	r->last_activity = now_ns();
+	if (r->o->on_call)
+		r->o->on_call(r->o->ctx, call, (long long)n, began);
+}
+
 static void send_up(struct relay *r)
 {
 	struct relay_buf *b = &r->io->up;
@@ -325,6 +341,7 @@ static void send_up(struct relay *r)
 		size_t want = allowed(&r->send_limit, buf_len(b));
 		if (want == 0)
 			return;
+		int64_t began = call_begins(r);
 		ssize_t n = send(r->sock, b->data + b->head, want, MSG_NOSIGNAL);
 		if (n < 0) {
 			if (errno == EINTR)
@@ -338,9 +355,7 @@ static void send_up(struct relay *r)
 			return;
 		}
 		buf_consumed(b, (size_t)n);
-		rate_limit_spend(&r->send_limit, (size_t)n);
-		r->res->bytes_out += (uint64_t)n;
-		r->last_activity = now_ns();
+		count_sent(r, "send()", (size_t)n, began);
 	}
 }
 
@@ -406,11 +421,10 @@ static void zc_send_up(struct relay *r)
 
 	if (want == 0)
 		return;
+	int64_t began = call_begins(r);
 	ssize_t n = sendfile(r->sock, io->in_fd, NULL, want);
 	if (n > 0) {
-		rate_limit_spend(&r->send_limit, (size_t)n);
-		r->res->bytes_out += (uint64_t)n;
-		r->last_activity = now_ns();
+		count_sent(r, "sendfile()", (size_t)n, began);
 		r->up_wait_sock = false;
 	} else if (n == 0) {
 		io->in_eof = true;
@@ -510,14 +524,13 @@ static void load_up(struct relay *r)
 	if (want == 0)
 		return;
 	off_t off = (off_t)io->load_off;
+	int64_t began = call_begins(r);
 	ssize_t n = sendfile(r->sock, io->in_fd, &off, want);
 	if (n > 0) {
-		rate_limit_spend(&r->send_limit, (size_t)n);
-		r->res->bytes_out += (uint64_t)n;
+		count_sent(r, "sendfile()", (size_t)n, began);
 		io->load_off = (io->load_off + (uint64_t)n) % PATTERN_PERIOD;
 		if (io->load_ns <= 0)
 			io->load_left -= (uint64_t)n;
-		r->last_activity = now_ns();
 		r->up_wait_sock = false;
 	} else if (n < 0 && errno == EAGAIN) {
 		r->up_wait_sock = true;
@@ -591,10 +604,13 @@ static void maybe_input_done(struct relay *r)
 	/* The peer's FIN may be queued behind data we have not read yet. */
 	if (r->res->first_fin == CLOSER_NONE && sock_peer_fin_arrived(r->sock))
 		r->res->first_fin = CLOSER_PEER;
+	int64_t began = call_begins(r);
 	if (shutdown(r->sock, SHUT_WR) < 0 && errno != ENOTCONN) {
 		finish(r, is_reset(errno) ? END_RESET : END_SOCKET_ERROR, errno);
 		return;
 	}
+	if (r->o->on_call)
+		r->o->on_call(r->o->ctx, "shutdown(SHUT_WR)", -1, began);
 	if (r->res->first_fin == CLOSER_NONE)
 		r->res->first_fin = CLOSER_US;
 	emit(r, RELAY_FIN_SENT);

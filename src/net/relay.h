@@ -104,6 +104,12 @@ struct relay_opts {
 	int64_t first_tick_ns;
 	/* Called before the relay writes data to out_fd by write() (a terminal's path). */
 	void (*before_output)(void *ctx);
+	/*
+	 * With on_call set, told of each call on the socket that gave it bytes
+	 * ("send()", "sendfile()") or sent FIN ("shutdown(SHUT_WR)", bytes -1),
+	 * with the time it began.
+	 */
+	void (*on_call)(void *ctx, const char *call, long long bytes, int64_t began_ns);
 	uint64_t send_rate;    /* bytes per second to the socket; 0: no limit */
 	uint64_t read_rate;    /* bytes per second from the socket; 0: no limit */
 	/* Non-zero *stop (set by a signal handler; NULL: none) ends the relay. */

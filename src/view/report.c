@@ -122,6 +122,22 @@ static void vreport_event(const struct report *r, int64_t at_ns, const char *eve
 	emit_line(r->out, line, !r->batch);
 }
 
+void report_call(const struct report *r, int64_t at_ns, const char *call, long long bytes)
+{
+	if (r->source && r->source->call)
+		r->source->call(r->source, at_ns, call, bytes);
+}
+
+void report_picture(const struct report *r, const char *lines)
+{
+	if (r->quiet || r->json || lines[0] == '\0')
+		return;
+	start_line(r, r->out);
+	fputs(lines, r->out);
+	if (!r->batch)
+		fflush(r->out);
+}
+
 void report_drain_source(const struct report *r)
 {
 	if (r->source)

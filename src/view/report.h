@@ -20,6 +20,12 @@
 struct event_source {
 	int fd;
 	void (*drain)(struct event_source *s);
+	/*
+	 * Hears of our system calls on the connection ("connect()", "send()"
+	 * with the bytes it took, "shutdown(SHUT_WR)", "close()"), to draw them
+	 * where they happened (the ladder); NULL: not interested.
+	 */
+	void (*call)(struct event_source *s, int64_t at_ns, const char *call, long long bytes);
 };
 
 struct report {
@@ -78,6 +84,18 @@ void report_event(const struct report *r, const char *event, const struct field 
 void report_event_at(const struct report *r, int64_t at_ns, const char *event,
 		     const struct field *fields, const char *human_fmt, ...)
 	__attribute__((format(printf, 5, 6)));
+
+/*
+ * Tells the event source of a system call of ours that began at at_ns
+ * (bytes: what it moved, or -1).
+ */
+void report_call(const struct report *r, int64_t at_ns, const char *call, long long bytes);
+
+/*
+ * Prints lines drawn whole (the ladder), each ended by '\n', as they are:
+ * no stamp, not under --json or --quiet.
+ */
+void report_picture(const struct report *r, const char *lines);
 
 /* Prints what the event source has for us now. */
 void report_drain_source(const struct report *r);

@@ -40,6 +40,14 @@ struct session_ctx {
 	struct session_meter meter;
 };
 
+/* Our sends and shutdown, for the ladder. */
+static void on_call(void *ctx, const char *call, long long bytes, int64_t began_ns)
+{
+	const struct session_ctx *s = ctx;
+
+	report_call(s->r, began_ns, call, bytes);
+}
+
 static void on_relay_event(void *ctx, enum relay_event ev, const struct relay_result *so_far)
 {
 	const struct session_ctx *s = ctx;
@@ -205,6 +213,7 @@ int session_relay(struct report *r, int sock, const struct sock_names *names,
 		.first_tick_ns = first_tick,
 		/* The peer's data and the progress line on one terminal: the line steps aside. */
 		.before_output = ctx.meter.progress.on && r->mid_line ? before_output : NULL,
+		.on_call = r->source && r->source->call ? on_call : NULL,
 		.send_rate = o->send_rate,
 		.read_rate = o->read_rate,
 		.stop = o->stop,
