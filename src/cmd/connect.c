@@ -91,7 +91,11 @@ int cmd_connect(int argc, char **argv, const struct options *o)
 		return EXIT_NETWORK;
 	}
 	r.stamp = o->trace || o->pcap_path;
-	struct trace *trace = settings_trace_open(o, &r);
+	struct trace *trace;
+	if (settings_trace_start(o, &r, &trace) < 0) {
+		relay_io_free(&io);
+		return EXIT_NETWORK;
+	}
 	struct dial_settings dial = settings_dial(o);
 	status = session_dial(&r, argv[0], port, &dial, trace, &d);
 	if (status) {

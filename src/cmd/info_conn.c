@@ -76,7 +76,9 @@ int info_connect(const char *host, const char *port_text, const struct options *
 		return EXIT_USAGE;
 	report_init(&r, stdout, o->json, o->quiet, o->verbose);
 	r.stamp = o->trace || o->pcap_path;
-	struct trace *trace = settings_trace_open(o, &r);
+	struct trace *trace;
+	if (settings_trace_start(o, &r, &trace) < 0)
+		return EXIT_NETWORK;
 	struct dial_settings dial = settings_dial(o);
 	int status = session_dial(&r, host, port, &dial, trace, &d);
 	if (status == 0) {

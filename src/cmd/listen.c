@@ -91,7 +91,11 @@ int cmd_listen(int argc, char **argv, const struct options *o)
 	int lfd = sock_listen(o->bind_addr, port, o->family, o->backlog, &gai_err);
 	if (lfd < 0)
 		return session_listen_failed(&r, o->bind_addr, port, gai_err);
-	struct trace *trace = settings_trace_open(o, &r);
+	struct trace *trace;
+	if (settings_trace_start(o, &r, &trace) < 0) {
+		close(lfd);
+		return EXIT_NETWORK;
+	}
 	struct endpoint listening;
 	if (sock_local(lfd, &listening) < 0)
 		listening.addr.ss_family = AF_UNSPEC;

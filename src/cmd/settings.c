@@ -73,7 +73,7 @@ int settings_relay_io(struct relay_io *io, const struct options *o)
 	return 0;
 }
 
-struct trace *settings_trace_open(const struct options *o, struct report *r)
+int settings_trace_start(const struct options *o, struct report *r, struct trace **trace)
 {
 	struct trace_settings ts = {
 		.segments = o->trace && !o->ladder,
@@ -81,7 +81,16 @@ struct trace *settings_trace_open(const struct options *o, struct report *r)
 		.pcap_path = o->pcap_path,
 	};
 
+	*trace = NULL;
 	if (!o->trace && !o->pcap_path)
-		return NULL;
-	return trace_open(r, &ts);
+		return 0;
+	return trace_open(r, &ts, trace);
+}
+
+struct trace *settings_trace_open(const struct options *o, struct report *r)
+{
+	struct trace *trace;
+
+	settings_trace_start(o, r, &trace);
+	return trace;
 }

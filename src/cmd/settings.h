@@ -43,9 +43,14 @@ struct report;
 
 /*
  * --trace, --ladder and --pcap: opens the capture that serves them, as
- * r's event source, or returns NULL when none was asked for (or it cannot
- * open, said on r).
+ * r's event source, in *trace; NULL there when none was asked for (or it
+ * cannot capture, said on r).  Returns -1 when --pcap's file cannot be
+ * created (said on r): the command then ends with EXIT_NETWORK before it
+ * connects.
  */
+int settings_trace_start(const struct options *o, struct report *r, struct trace **trace);
+
+/* The same, for a caller that carries on when --pcap's file cannot be created. */
 struct trace *settings_trace_open(const struct options *o, struct report *r);
 
 #endif

@@ -48,7 +48,9 @@ int cmd_shutdown(int argc, char **argv, const struct options *o)
 	report_init(&r, stdout, o->json, o->quiet, o->verbose);
 	/* --trace starts the timeline at the first SYN, and stamps the failed addresses too. */
 	r.stamp = o->trace || o->pcap_path;
-	struct trace *trace = settings_trace_open(o, &r);
+	struct trace *trace;
+	if (settings_trace_start(o, &r, &trace) < 0)
+		return EXIT_NETWORK;
 	status = session_dial(&r, argv[0], port, &dial, trace, &d);
 	if (status) {
 		trace_finish(trace);

@@ -1,4 +1,4 @@
-/* The capture behind --trace: libpcap on the "any" device, a kernel filter, each TCP segment to a callback. */
+/* The capture behind --trace and --pcap: libpcap on the "any" device, a kernel filter, each TCP segment to a callback, chosen frames to a file. */
 #include "net/capture.h"
 
 #include <arpa/inet.h>
@@ -33,9 +33,16 @@ char *capture_filter_text(const struct seg_end *local, bool local_any, const str
 
 #include "base/clock.h"
 
-#define SNAPLEN 384                /* link + IPv6 with options + TCP with options */
-#define BUFFER_BYTES (4 << 20)     /* the kernel ring: room for a burst of segments */
+#define SNAPLEN_HEADERS 384        /* link + IPv6 with options + TCP with options */
+#define SNAPLEN_WHOLE 262144       /* tcpdump's: a file shows the payload too */
+#define BUFFER_HEADERS (4 << 20)   /* the kernel ring: room for a burst of segments */
+#define BUFFER_WHOLE (16 << 20)    /* ... and of 64 KiB loopback frames */
 #define DISPATCH_ROUNDS 4
+
+struct capture_frame {
+	const struct pcap_pkthdr *h;
+	const u_char *bytes;
+};
 
 struct capture {
 	pcap_t *pcap;
@@ -43,6 +50,9 @@ struct capture {
 	int64_t real_minus_mono;      /* capture stamps are CLOCK_REALTIME */
 	capture_fn *fn;
 	void *ctx;
+	pcap_dumper_t *dump;          /* NULL: no file */
+	bool dump_pending;            /* frames written since the last flush */
+	int dump_errno;               /* the first write that failed; 0: none */
 };
 
 static int64_t clock_ns(clockid_t id)
@@ -56,12 +66,13 @@ static int64_t clock_ns(clockid_t id)
 static void on_frame(u_char *user, const struct pcap_pkthdr *h, const u_char *frame)
 {
 	struct capture *c = (void *)user;
+	struct capture_frame f = { h, frame };
 	struct tcp_segment s;
 
 	if (segment_decode(frame, h->caplen, h->len, c->linktype, &s) < 0)
 		return;
 	/* With nanosecond precision, tv_usec holds nanoseconds. */
-	c->fn(c->ctx, &s, (int64_t)h->ts.tv_sec * 1000000000 + h->ts.tv_usec - c->real_minus_mono);
+	c->fn(c->ctx, &s, (int64_t)h->ts.tv_sec * 1000000000 + h->ts.tv_usec - c->real_minus_mono, &f);
 }
 
 /* Fails with what libpcap said of status rc (PCAP_ERROR: its error text), closing p. */
@@ -78,9 +89,10 @@ static struct capture *fail(pcap_t *p, int rc, char *why, size_t size)
 	return NULL;
 }
 
-struct capture *capture_open(capture_fn *fn, void *ctx, char *why, size_t size)
+struct capture *capture_open(capture_fn *fn, void *ctx, enum capture_snap snap, char *why, size_t size)
 {
 	char err[PCAP_ERRBUF_SIZE] = "";
+	bool whole = snap == CAPTURE_WHOLE_FRAMES;
 
 	pcap_t *p = pcap_create("any", err);
 	if (p == NULL) {
@@ -90,8 +102,8 @@ struct capture *capture_open(capture_fn *fn, void *ctx, char *why, size_t size)
 	}
 	/* Each segment as soon as it is seen, not a block of them later. */
 	pcap_set_immediate_mode(p, 1);
-	pcap_set_snaplen(p, SNAPLEN);
-	pcap_set_buffer_size(p, BUFFER_BYTES);
+	pcap_set_snaplen(p, whole ? SNAPLEN_WHOLE : SNAPLEN_HEADERS);
+	pcap_set_buffer_size(p, whole ? BUFFER_WHOLE : BUFFER_HEADERS);
 	pcap_set_tstamp_precision(p, PCAP_TSTAMP_PRECISION_NANO);
 	int rc = pcap_activate(p);
 	if (rc < 0)
@@ -140,11 +152,72 @@ int capture_set_filter(struct capture *c, const char *filter, char *why, size_t 
 	return rc;
 }
 
+/* Notes the first write to the file that failed. */
+static void dump_failed(struct capture *c)
+{
+	if (c->dump_errno == 0)
+		c->dump_errno = errno ? errno : EIO;
+}
+
 void capture_dispatch(struct capture *c)
 {
 	for (int round = 0; round < DISPATCH_ROUNDS; round++)
 		if (pcap_dispatch(c->pcap, -1, on_frame, (u_char *)c) <= 0)
 			break;
+	/* The file ends on a whole frame after every round, should we be killed. */
+	if (c->dump_pending) {
+		c->dump_pending = false;
+		errno = 0;
+		if (pcap_dump_flush(c->dump) < 0)
+			dump_failed(c);
+	}
+}
+
+int capture_dump_open(struct capture *c, const char *path, char *why, size_t size)
+{
+	/* Our own fopen: errno says why, and "-" is a file of that name, not stdout (which carries data). */
+	FILE *f = fopen(path, "we");
+
+	if (f == NULL) {
+		snprintf(why, size, "%s", strerror(errno));
+		return -1;
+	}
+	/* Writes the file header, of the live capture's link type and ns precision. */
+	pcap_dumper_t *d = pcap_dump_fopen(c->pcap, f);
+	if (d == NULL) {
+		/* libpcap has closed f when it could not write; it fails no other way on a live capture. */
+		snprintf(why, size, "%s", pcap_geterr(c->pcap));
+		errno = EIO;
+		return -1;
+	}
+	c->dump = d;
+	c->dump_errno = 0;
+	return 0;
+}
+
+void capture_dump(struct capture *c, const struct capture_frame *frame)
+{
+	if (c->dump == NULL)
+		return;
+	pcap_dump((u_char *)c->dump, frame->h, frame->bytes);
+	c->dump_pending = true;
+}
+
+int capture_dump_close(struct capture *c, char *why, size_t size)
+{
+	if (c->dump == NULL)
+		return 0;
+	errno = 0;
+	if (pcap_dump_flush(c->dump) < 0 || ferror(pcap_dump_file(c->dump)))
+		dump_failed(c);
+	pcap_dump_close(c->dump);
+	c->dump = NULL;
+	c->dump_pending = false;
+	if (c->dump_errno == 0)
+		return 0;
+	snprintf(why, size, "%s", strerror(c->dump_errno));
+	errno = c->dump_errno;
+	return -1;
 }
 
 long long capture_dropped(struct capture *c)
@@ -158,6 +231,8 @@ void capture_close(struct capture *c)
 {
 	if (c == NULL)
 		return;
+	if (c->dump)
+		pcap_dump_close(c->dump);
 	pcap_close(c->pcap);
 	free(c);
 }
@@ -169,9 +244,9 @@ const char *capture_library(void)
 
 #else /* built without libpcap */
 
-struct capture *capture_open(capture_fn *fn, void *ctx, char *why, size_t size)
+struct capture *capture_open(capture_fn *fn, void *ctx, enum capture_snap snap, char *why, size_t size)
 {
-	(void)fn, (void)ctx;
+	(void)fn, (void)ctx, (void)snap;
 	snprintf(why, size, "built without libpcap");
 	errno = ENOSYS;
 	return NULL;
@@ -187,6 +262,17 @@ int capture_set_filter(struct capture *c, const char *filter, char *why, size_t 
 }
 
 void capture_dispatch(struct capture *c) { (void)c; }
+
+int capture_dump_open(struct capture *c, const char *path, char *why, size_t size)
+{
+	(void)c, (void)path;
+	snprintf(why, size, "built without libpcap");
+	errno = ENOSYS;
+	return -1;
+}
+
+void capture_dump(struct capture *c, const struct capture_frame *frame) { (void)c, (void)frame; }
+int capture_dump_close(struct capture *c, char *why, size_t size) { (void)c, (void)why, (void)size; return 0; }
 long long capture_dropped(struct capture *c) { (void)c; return -1; }
 void capture_close(struct capture *c) { (void)c; }
 const char *capture_library(void) { return NULL; }

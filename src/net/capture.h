@@ -1,4 +1,4 @@
-/* The capture behind --trace: libpcap on the "any" device, a kernel filter, each TCP segment to a callback. */
+/* The capture behind --trace and --pcap: libpcap on the "any" device, a kernel filter, each TCP segment to a callback, chosen frames to a file. */
 #ifndef TCPTOOL_CAPTURE_H
 #define TCPTOOL_CAPTURE_H
 
@@ -17,12 +17,19 @@
 
 struct capture;
 
+/* The frame behind a segment, as captured: what capture_dump writes.  Valid during the callback only. */
+struct capture_frame;
+
 /*
  * Called for each captured frame that decodes as a TCP segment: s (its
- * ifindex names the interface it was seen on, 0: unknown) and when it was
- * seen, in ns on now_ns()'s clock.
+ * ifindex names the interface it was seen on, 0: unknown), when it was
+ * seen, in ns on now_ns()'s clock, and the frame itself.
  */
-typedef void capture_fn(void *ctx, const struct tcp_segment *s, int64_t t_ns);
+typedef void capture_fn(void *ctx, const struct tcp_segment *s, int64_t t_ns,
+			const struct capture_frame *frame);
+
+/* How much of each frame to keep: the headers the decoder reads, or all of it (for a file). */
+enum capture_snap { CAPTURE_HEADERS, CAPTURE_WHOLE_FRAMES };
 
 /*
  * Starts capturing on every interface, non-blocking, with a kernel filter
@@ -30,7 +37,7 @@ typedef void capture_fn(void *ctx, const struct tcp_segment *s, int64_t t_ns);
  * (capturing needs CAP_NET_RAW), ENOSYS (built without libpcap), ENOMEM,
  * or EIO (libpcap failed: why says how).  why is filled on every failure.
  */
-struct capture *capture_open(capture_fn *fn, void *ctx, char *why, size_t size);
+struct capture *capture_open(capture_fn *fn, void *ctx, enum capture_snap snap, char *why, size_t size);
 
 /* The descriptor to poll for frames waiting. */
 int capture_fd(const struct capture *c);
@@ -56,10 +63,26 @@ int capture_set_filter(struct capture *c, const char *filter, char *why, size_t 
  */
 void capture_dispatch(struct capture *c);
 
+/*
+ * Creates (or empties) the pcap file path, of the capture's link type and
+ * nanosecond timestamps, for capture_dump.  Returns 0, or -1 with errno
+ * and why ("No such file or directory").
+ */
+int capture_dump_open(struct capture *c, const char *path, char *why, size_t size);
+
+/* Appends frame to the file; capture_dispatch flushes what it wrote before it returns. */
+void capture_dump(struct capture *c, const struct capture_frame *frame);
+
+/*
+ * Flushes and closes the file.  Returns 0, or -1 with errno when any write
+ * to it failed (the file then ends early, why says how).
+ */
+int capture_dump_close(struct capture *c, char *why, size_t size);
+
 /* How many frames the kernel dropped for want of room; -1 when libpcap cannot say. */
 long long capture_dropped(struct capture *c);
 
-/* Stops capturing; c may be NULL. */
+/* Stops capturing, closing the file without a word if capture_dump_close was not called; c may be NULL. */
 void capture_close(struct capture *c);
 
 /* libpcap's version ("libpcap version 1.10.3 ..."), or NULL when built without it. */

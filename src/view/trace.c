@@ -1,4 +1,4 @@
-/* --trace's events: which captured segments are our connection's, as "segment" events, and the capture's errors. */
+/* --trace's and --pcap's capture: which captured segments are our connection's, as "segment" events and frames in a file, and the capture's errors. */
 #include "view/trace.h"
 
 #include <errno.h>
@@ -19,6 +19,10 @@ struct trace {
 	struct event_source source;   /* first: the report hands this back to drain */
 	struct report *r;
 	struct capture *capture;
+	bool segments;                /* print "segment" events */
+	bool ladder;                  /* draw the ladder */
+	const char *pcap_path;        /* NULL: no file */
+	long long dumped;             /* segments written to it */
 	bool following, have_peer, local_any, clock_started;
 	struct seg_end local, peer;
 	struct trace_conn conn;
@@ -70,7 +74,7 @@ static const char *ifname(struct trace *t, int index)
 	return t->ifnames[slot].name;
 }
 
-static void on_segment(void *ctx, const struct tcp_segment *s, int64_t at)
+static void on_segment(void *ctx, const struct tcp_segment *s, int64_t at, const struct capture_frame *frame)
 {
 	struct trace *t = ctx;
 	struct segment_event ev = { .human = "" };
@@ -78,8 +82,17 @@ static void on_segment(void *ctx, const struct tcp_segment *s, int64_t at)
 
 	if (!follows(t, s, &out))
 		return;
+	if (t->pcap_path) {
+		capture_dump(t->capture, frame);
+		t->dumped++;
+	}
+	/* Always: t->conn learns from each segment when the connection is over (trace_finish). */
 	trace_segment_event(&t->conn, s, at, out, ifname(t, s->ifindex), t->r->verbose, &ev);
-	report_event_at(t->r, at, "segment", ev.f, "%s", ev.human);
+	if (t->segments)
+		report_event_at(t->r, at, "segment", ev.f, "%s", ev.human);
+	if (t->ladder) {
+		/* --ladder: the ladder's row for this segment goes here (not drawn yet). */
+	}
 }
 
 static void drain(struct event_source *src)
@@ -89,36 +102,78 @@ static void drain(struct event_source *src)
 	capture_dispatch(t->capture);
 }
 
-struct trace *trace_open(struct report *r, const struct trace_settings *ts)
+/* The options that asked for the capture, for its messages: "--trace", "--pcap", "--ladder and --pcap". */
+static const char *asked_by(const struct trace_settings *ts)
+{
+	bool shown = ts->segments || ts->ladder;
+	const char *view = ts->ladder ? "--ladder" : "--trace";
+
+	if (!ts->pcap_path)
+		return view;
+	if (!shown)
+		return "--pcap";
+	return ts->ladder ? "--ladder and --pcap" : "--trace and --pcap";
+}
+
+/* What the command does without the capture: "carrying on without the trace". */
+static const char *without(const struct trace_settings *ts)
+{
+	bool shown = ts->segments || ts->ladder;
+
+	if (!ts->pcap_path)
+		return "carrying on without the trace";
+	return shown ? "carrying on without the trace or the capture file" :
+		       "carrying on without the capture file";
+}
+
+static void report_cannot_capture(const struct report *r, const struct trace_settings *ts, int err,
+				  const char *why)
+{
+	const char *opt = asked_by(ts), *rest = without(ts);
+
+	if (err == ENOSYS)
+		report_error(r, "%s: this tcptool was built without capture support (libpcap); %s", opt, rest);
+	else if (err == EPERM)
+		report_error(r, "%s: capturing needs CAP_NET_RAW (run as root, or give tcptool "
+				"cap_net_raw); %s", opt, rest);
+	else if (err == ENOMEM)
+		report_error(r, "%s: %s; %s", opt, strerror(ENOMEM), rest);
+	else
+		report_error(r, "%s: cannot capture: %s; %s", opt, why, rest);
+}
+
+int trace_open(struct report *r, const struct trace_settings *ts, struct trace **out)
 {
 	char why[CAPTURE_WHY_MAX];
 
-	(void)ts;
-	if (r->quiet)
-		return NULL;  /* no segment would print */
+	*out = NULL;
+	if (r->quiet && !ts->pcap_path)
+		return 0;  /* no segment would print */
 	struct trace *t = calloc(1, sizeof(*t));
 	if (t != NULL)
-		t->capture = capture_open(on_segment, t, why, sizeof(why));
+		t->capture = capture_open(on_segment, t, ts->pcap_path ? CAPTURE_WHOLE_FRAMES : CAPTURE_HEADERS,
+					  why, sizeof(why));
 	if (t == NULL || t->capture == NULL) {
-		int err = t == NULL ? ENOMEM : errno;
-		if (err == ENOSYS)
-			report_error(r, "--trace: this tcptool was built without capture support (libpcap); "
-					"carrying on without the trace");
-		else if (err == EPERM)
-			report_error(r, "--trace: capturing needs CAP_NET_RAW (run as root, or give tcptool "
-					"cap_net_raw); carrying on without the trace");
-		else if (err == ENOMEM)
-			report_error(r, "--trace: %s; carrying on without the trace", strerror(ENOMEM));
-		else
-			report_error(r, "--trace: cannot capture: %s; carrying on without the trace", why);
+		report_cannot_capture(r, ts, t == NULL ? ENOMEM : errno, why);
 		free(t);
-		return NULL;
+		return 0;
+	}
+	/* A file that cannot be made ends the command before it connects: that file was the point. */
+	if (ts->pcap_path && capture_dump_open(t->capture, ts->pcap_path, why, sizeof(why)) < 0) {
+		report_error(r, "--pcap: cannot create '%s': %s", ts->pcap_path, why);
+		capture_close(t->capture);
+		free(t);
+		return -1;
 	}
 	t->r = r;
+	t->segments = ts->segments;
+	t->ladder = ts->ladder;
+	t->pcap_path = ts->pcap_path;
 	t->source.fd = capture_fd(t->capture);
 	t->source.drain = drain;
 	r->source = &t->source;
-	return t;
+	*out = t;
+	return 0;
 }
 
 void trace_follow(struct trace *t, const struct sockaddr *local, const struct sockaddr *peer,
@@ -171,6 +226,20 @@ void trace_finish(struct trace *t)
 	}
 }
 
+/* Closes --pcap's file: how many segments it holds, or the write that failed. */
+static void close_pcap(struct trace *t)
+{
+	char why[CAPTURE_WHY_MAX];
+
+	if (capture_dump_close(t->capture, why, sizeof(why)) < 0) {
+		report_error(t->r, "--pcap: writing '%s' failed: %s; the file ends early", t->pcap_path, why);
+		return;
+	}
+	struct field f[] = { F_STR("path", t->pcap_path), F_INT("segments", t->dumped), F_END };
+	report_event(t->r, "pcap", f, "wrote %lld segment%s to %s", t->dumped, t->dumped == 1 ? "" : "s",
+		     t->pcap_path);
+}
+
 void trace_close(struct trace *t)
 {
 	if (t == NULL)
@@ -184,6 +253,8 @@ void trace_close(struct trace *t)
 			     "the capture dropped %lld segment%s (the kernel's buffer was full): the trace has gaps",
 			     dropped, dropped == 1 ? "" : "s");
 	}
+	if (t->pcap_path)
+		close_pcap(t);
 	capture_close(t->capture);
 	free(t);
 }

@@ -1,9 +1,10 @@
 /*
  * --trace: capture the segments of our own connection and print them as
- * "segment" events, in time order with the socket events around them.
- * The capture itself is net/capture's (libpcap where the build found it);
- * without it, or without CAP_NET_RAW, trace_open says so in one line and
- * the command carries on.
+ * "segment" events, in time order with the socket events around them;
+ * --pcap FILE: write their frames to FILE, which tcpdump -r and Wireshark
+ * read.  The capture itself is net/capture's (libpcap where the build
+ * found it); without it, or without CAP_NET_RAW, trace_open says so in one
+ * line and the command carries on.
  */
 #ifndef TCPTOOL_TRACE_H
 #define TCPTOOL_TRACE_H
@@ -24,11 +25,14 @@ struct trace_settings {
 
 /*
  * Starts capturing on every interface, with a kernel filter that passes
- * nothing yet, and makes itself r's event source.  Returns NULL after
- * reporting why when it cannot (and at once under --quiet, which prints
- * no segment anyway).
+ * nothing yet, makes itself r's event source and creates ts->pcap_path.
+ * Returns 0 with the trace in *out, or with NULL there after reporting
+ * why it cannot capture (at once, and silently, under --quiet without
+ * --pcap, which prints no segment anyway): the command carries on.
+ * Returns -1, reported, when --pcap's file cannot be created: the command
+ * stops before it connects.
  */
-struct trace *trace_open(struct report *r, const struct trace_settings *ts);
+int trace_open(struct report *r, const struct trace_settings *ts, struct trace **out);
 
 /*
  * Follows the connection between local and peer from now on, in the
@@ -47,7 +51,11 @@ void trace_follow(struct trace *t, const struct sockaddr *local, const struct so
  */
 void trace_finish(struct trace *t);
 
-/* Prints what is left and how many segments the capture dropped, if any; stops capturing. */
+/*
+ * Prints what is left and how many segments the capture dropped, if any;
+ * closes --pcap's file with a "pcap" event (how many segments it holds)
+ * or the error that cut it short; stops capturing.
+ */
 void trace_close(struct trace *t);
 
 /* What --version says of capture support: "libpcap version 1.10.3 ..." or "none". */
