@@ -151,8 +151,8 @@ FUZZ_SRCS_sockdiag := src/kernel/sockdiag.c src/kernel/procnet.c src/net/tcpinfo
   src/kernel/owners.c src/kernel/diag_bytecode.c
 FUZZ_SRCS_args := src/args.c src/args_hint.c src/net/sock.c src/net/tcp_state.c src/base/clock.c
 FUZZ_SRCS_report := src/view/report.c src/net/sock.c src/base/clock.c src/base/format.c src/base/textbuf.c
-FUZZ_SRCS_segment := src/net/segment.c src/view/trace_format.c src/view/report.c src/net/sock.c \
-  src/base/clock.c src/base/format.c src/base/textbuf.c
+FUZZ_SRCS_segment := src/net/segment.c src/view/trace_format.c src/view/ladder.c src/view/report.c src/net/sock.c \
+  src/base/clock.c src/base/format.c src/base/textbuf.c src/net/tcp_state.c
 fuzz: $(FUZZ_TARGETS:%=build-fuzz/fuzz_%)
 	@for t in $(FUZZ_TARGETS); do \
 	  mkdir -p build-fuzz/corpus-$$t; \

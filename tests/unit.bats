@@ -21,6 +21,10 @@ setup() {
 	run -0 "$TCPTOOL_UNIT" trace_format
 }
 
+@test "unit: ladder.c: --ladder's pictures whole: handshake, folded transfer, every way to close, RST, refused, SYN again, kernel states, ASCII, 80 columns" {
+	run -0 "$TCPTOOL_UNIT" ladder
+}
+
 @test "unit: probe.c: what connect's errno means for a probe, and the results' names" {
 	run -0 "$TCPTOOL_UNIT" probe
 }

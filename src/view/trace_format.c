@@ -14,8 +14,7 @@ bool trace_conn_over(const struct trace_conn *c)
 	return c->reset || (c->a.fin_acked && c->b.fin_acked);
 }
 
-/* "SYN", "SYN-ACK", "ACK", "DATA", "FIN", "RST" or "RST-ACK": what a segment is for. */
-static const char *segment_kind(const struct tcp_segment *s)
+const char *trace_segment_kind(const struct tcp_segment *s)
 {
 	if (s->flags & TCPF_RST)
 		return s->flags & TCPF_ACK ? "RST-ACK" : "RST";
@@ -110,9 +109,6 @@ static bool note_segment(struct trace_conn *c, const struct tcp_segment *s, int6
 	return again;
 }
 
-/* What a segment does to flow control, as the trace tells it. */
-enum window_note { WINDOW_NONE, WINDOW_ZERO, WINDOW_PROBE, WINDOW_OPENS };
-
 /*
  * A zero window closes the sender's way; the sender then probes with a
  * bare segment one below what the receiver acknowledged (which also looks
@@ -138,8 +134,7 @@ static enum window_note note_window(const struct tcp_segment *s, struct trace_si
 	return note;
 }
 
-/* "A", "A+1", or the plain number when that side's first sequence number is unknown. */
-static void relative(const struct trace_side *side, char letter, uint32_t v, char *buf, size_t size)
+void trace_relative(const struct trace_side *side, char letter, uint32_t v, char *buf, size_t size)
 {
 	if (!side || !side->have_isn)
 		snprintf(buf, size, "%u", v);
@@ -160,31 +155,41 @@ static void flag_names(uint8_t flags, char *buf, size_t size)
 			n += (size_t)snprintf(buf + n, size - n, "%s%s", n ? "," : "", names[i]);
 }
 
+void trace_conn_note(struct trace_conn *c, const struct tcp_segment *s, int64_t t_ns, struct segment_note *n)
+{
+	pick_sides(c, s, &n->from, &n->to);
+	n->again = note_segment(c, s, t_ns, n->from, n->to);
+	n->window = note_window(s, n->from, n->to);
+	n->from_letter = n->from == &c->a ? 'A' : 'B';
+	n->to_letter = n->from == &c->a ? 'B' : 'A';
+}
+
 void trace_segment_event(struct trace_conn *c, const struct tcp_segment *s, int64_t t_ns, bool out,
 			 const char *ifname, int verbose, struct segment_event *ev)
 {
-	struct trace_side *from, *to;
+	struct segment_note n;
 	char seq[24], seq_to[24], ack[24], col[96];
 	size_t nf = 0;
 
-	pick_sides(c, s, &from, &to);
-	bool again = note_segment(c, s, t_ns, from, to);
-	enum window_note window = note_window(s, from, to);
-	char from_letter = from == &c->a ? 'A' : 'B', to_letter = from == &c->a ? 'B' : 'A';
+	trace_conn_note(c, s, t_ns, &n);
+	struct trace_side *from = n.from, *to = n.to;
+	bool again = n.again;
+	enum window_note window = n.window;
+	char from_letter = n.from_letter, to_letter = n.to_letter;
 	bool has_ack = s->flags & TCPF_ACK;
 
-	snprintf(ev->kind, sizeof(ev->kind), "%s", segment_kind(s));
+	snprintf(ev->kind, sizeof(ev->kind), "%s", trace_segment_kind(s));
 	flag_names(s->flags, ev->flags, sizeof(ev->flags));
 	seg_end_name(&s->src, ev->src, sizeof(ev->src));
 	seg_end_name(&s->dst, ev->dst, sizeof(ev->dst));
-	relative(from, from_letter, s->seq, seq, sizeof(seq));
-	relative(from, from_letter, s->seq + s->len, seq_to, sizeof(seq_to));
-	relative(to, to_letter, s->ack, ack, sizeof(ack));
+	trace_relative(from, from_letter, s->seq, seq, sizeof(seq));
+	trace_relative(from, from_letter, s->seq + s->len, seq_to, sizeof(seq_to));
+	trace_relative(to, to_letter, s->ack, ack, sizeof(ack));
 	struct textbuf sack = textbuf_on(ev->sack, sizeof(ev->sack));
 	for (int i = 0; i < s->sack_blocks && i < SEGMENT_SACK_MAX; i++) {
 		char l[24], r[24];
-		relative(to, to_letter, s->sack[i][0], l, sizeof(l));
-		relative(to, to_letter, s->sack[i][1], r, sizeof(r));
+		trace_relative(to, to_letter, s->sack[i][0], l, sizeof(l));
+		trace_relative(to, to_letter, s->sack[i][1], r, sizeof(r));
 		textbuf_printf(&sack, "%s%s:%s", i ? "," : "", l, r);
 	}
 

@@ -42,6 +42,29 @@ struct trace_conn {
 /* True once nothing more is to come: a RST, or both FINs sent and acknowledged. */
 bool trace_conn_over(const struct trace_conn *c);
 
+/* What a segment does to flow control, as the trace tells it. */
+enum window_note { WINDOW_NONE, WINDOW_ZERO, WINDOW_PROBE, WINDOW_OPENS };
+
+/* What one segment told the trace, beyond its own fields. */
+struct segment_note {
+	struct trace_side *from, *to;   /* its sender and receiver; NULL: not between c's two ends */
+	char from_letter, to_letter;    /* 'A' or 'B' */
+	bool again;                     /* it repeats sequence space already sent: a retransmission */
+	enum window_note window;
+};
+
+/*
+ * Notes segment s (sent at t_ns) in c and tells what it learnt in n: the
+ * bookkeeping of trace_segment_event() without the words, for the ladder.
+ */
+void trace_conn_note(struct trace_conn *c, const struct tcp_segment *s, int64_t t_ns, struct segment_note *n);
+
+/* "SYN", "SYN-ACK", "ACK", "DATA", "FIN", "RST" or "RST-ACK": what a segment is for. */
+const char *trace_segment_kind(const struct tcp_segment *s);
+
+/* v as "A", "A+1" (letter: the side's), or the plain number when the side's first number is unknown. */
+void trace_relative(const struct trace_side *side, char letter, uint32_t v, char *buf, size_t size);
+
 #define SEGMENT_FIELDS_MAX 28
 
 /* A segment as an event: storage for the strings its fields point into. */

@@ -26,6 +26,7 @@ static const struct {
 	{ "args", test_args },
 	{ "info_format", test_info_format },
 	{ "trace_format", test_trace_format },
+	{ "ladder", test_ladder },
 	{ "probe", test_probe },
 	{ "probe_stats", test_probe_stats },
 	{ "segment", test_segment },

@@ -41,6 +41,7 @@ void test_pattern(void);
 void test_measure_report(void);
 void test_info_format(void);
 void test_trace_format(void);
+void test_ladder(void);
 void test_probe(void);
 void test_probe_stats(void);
 void test_segment(void);
