@@ -9,6 +9,7 @@
 
 #include "args.h"
 #include "commands.h"
+#include "cmd/privileges.h"
 #include "view/stdout_stream.h"
 #include "view/trace.h"
 
@@ -156,6 +157,11 @@ int main(int argc, char **argv)
 	if (o.help) {
 		print_command_help(c);
 		return EXIT_OK;
+	}
+	/* Before any byte from the network: the rest goes once the command's setup is done. */
+	if (privileges_start(c->bit, cargc - first, cargv + first, &o) < 0) {
+		fprintf(stderr, "tcptool: cannot drop capabilities: %s\n", strerror(errno));
+		return EXIT_NETWORK;
 	}
 	int status = c->fn(cargc - first, cargv + first, &o);
 	/* Data or a report on stdout that never got out is a failure too, even one flushed earlier. */

@@ -15,6 +15,7 @@
 #include "net/sock.h"
 #include "view/trace.h"
 #include "cmd/settings.h"
+#include "cmd/privileges.h"
 
 /* -z and -c make handshakes only: no data, so no relay options. */
 static bool probe_options_valid(const struct options *o)
@@ -98,6 +99,7 @@ int cmd_connect(int argc, char **argv, const struct options *o)
 	}
 	struct dial_settings dial = settings_dial(o);
 	status = session_dial(&r, argv[0], port, &dial, trace, &d);
+	privileges_setup_done(&r);
 	if (status) {
 		relay_io_free(&io);
 		trace_finish(trace);

@@ -20,6 +20,7 @@
 #include "view/trace.h"
 #include "net/tcp_state.h"
 #include "cmd/settings.h"
+#include "cmd/privileges.h"
 
 /*
  * What TCP_INFO says of fd: a "negotiated" event, or explained rows.
@@ -81,6 +82,7 @@ int info_connect(const char *host, const char *port_text, const struct options *
 		return EXIT_NETWORK;
 	struct dial_settings dial = settings_dial(o);
 	int status = session_dial(&r, host, port, &dial, trace, &d);
+	privileges_setup_done(&r);
 	if (status == 0) {
 		session_report_connected(&r, host, &d);
 		if (d.late_err) {

@@ -16,6 +16,7 @@
 #include "base/clock.h"
 #include "cmd/settings.h"
 #include "cmd/interrupt.h"
+#include "cmd/privileges.h"
 
 /* Sleeps for --accept-delay, then shows how many clients the kernel queued meanwhile. */
 static void accept_delay(const struct report *r, int lfd, long long ms)
@@ -96,6 +97,7 @@ int cmd_listen(int argc, char **argv, const struct options *o)
 		close(lfd);
 		return EXIT_NETWORK;
 	}
+	privileges_setup_done(&r);
 	struct endpoint listening;
 	if (sock_local(lfd, &listening) < 0)
 		listening.addr.ss_family = AF_UNSPEC;

@@ -3,6 +3,7 @@
 #include "view/trace.h"
 
 #include "cmd/interrupt.h"
+#include "cmd/privileges.h"
 
 struct dial_settings settings_dial(const struct options *o)
 {
@@ -10,6 +11,16 @@ struct dial_settings settings_dial(const struct options *o)
 		.family = o->family, .timeout_ms = o->timeout_ms,
 		.source_addr = o->source_addr, .source_port = o->source_port,
 	};
+}
+
+/* The servers bind inside server_run: once it listens, every capability goes. */
+static bool server_event(void *ctx, const struct server_event *ev)
+{
+	struct server_report *view = ctx;
+
+	if (ev->type == SERVER_LISTENING)
+		privileges_setup_done(view->r);
+	return server_report_event(ctx, ev);
 }
 
 struct server_config settings_server(const struct options *o, int port, size_t read_size,
@@ -22,7 +33,7 @@ struct server_config settings_server(const struct options *o, int port, size_t r
 		.read_size = read_size,
 		.want_names = !o->quiet,  /* names only the events show */
 		.tick_ms = o->quiet ? -1 : o->interval_ms,  /* -q shows no interval lines: no ticks */
-		.on_event = server_report_event, .event_ctx = view,
+		.on_event = server_event, .event_ctx = view,
 	};
 }
 
@@ -82,9 +93,9 @@ int settings_trace_start(const struct options *o, struct report *r, struct trace
 	};
 
 	*trace = NULL;
-	if (!o->trace && !o->pcap_path)
-		return 0;
-	return trace_open(r, &ts, trace);
+	int rc = o->trace || o->pcap_path ? trace_open(r, &ts, trace) : 0;
+	privileges_capture_open(r);
+	return rc;
 }
 
 struct trace *settings_trace_open(const struct options *o, struct report *r)

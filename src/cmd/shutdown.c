@@ -13,6 +13,7 @@
 #include "cmd/shutdown_watch.h"
 #include "base/clock.h"
 #include "cmd/settings.h"
+#include "cmd/privileges.h"
 
 /* Without -w: how long the handshake may take, and how long to watch the close. */
 #define SHUTDOWN_WAIT_MS 3000
@@ -52,6 +53,7 @@ int cmd_shutdown(int argc, char **argv, const struct options *o)
 	if (settings_trace_start(o, &r, &trace) < 0)
 		return EXIT_NETWORK;
 	status = session_dial(&r, argv[0], port, &dial, trace, &d);
+	privileges_setup_done(&r);
 	if (status) {
 		trace_finish(trace);
 		trace_close(trace);
