@@ -22,11 +22,6 @@ enum {
 	RUN_SHOWN = 3,             /* rows of a run of data and ACKs drawn before the rest fold */
 };
 
-/* One line being laid out: a string per column, each one display column wide. */
-struct row {
-	char cell[LADDER_COLUMNS][4];
-};
-
 struct glyphs {
 	const char *rail, *dash, *right, *left, *dotted;
 };
@@ -39,7 +34,7 @@ static const struct glyphs *glyphs(const struct ladder *l)
 	return l->ascii ? &plain : &box;
 }
 
-static void row_clear(struct row *r)
+static void row_clear(struct ladder_row *r)
 {
 	for (int i = 0; i < LADDER_COLUMNS; i++) {
 		r->cell[i][0] = ' ';
@@ -47,14 +42,14 @@ static void row_clear(struct row *r)
 	}
 }
 
-static void row_glyph(struct row *r, int col, const char *g)
+static void row_glyph(struct ladder_row *r, int col, const char *g)
 {
 	if (col >= 0 && col < LADDER_COLUMNS)
 		snprintf(r->cell[col], sizeof(r->cell[col]), "%s", g);
 }
 
 /* Writes text from col on, at most width columns of it; control and non-ASCII bytes show as '?'. */
-static void row_text(struct row *r, int col, int width, const char *text)
+static void row_text(struct ladder_row *r, int col, int width, const char *text)
 {
 	for (int i = 0; i < width && col + i < LADDER_COLUMNS && text[i]; i++) {
 		unsigned char c = (unsigned char)text[i];
@@ -66,7 +61,7 @@ static void row_text(struct row *r, int col, int width, const char *text)
 	}
 }
 
-static void row_rails(const struct ladder *l, struct row *r, bool dotted)
+static void row_rails(const struct ladder *l, struct ladder_row *r, bool dotted)
 {
 	const char *g = dotted ? glyphs(l)->dotted : glyphs(l)->rail;
 
@@ -75,7 +70,7 @@ static void row_rails(const struct ladder *l, struct row *r, bool dotted)
 }
 
 /* The row as a line: trailing blanks dropped, '\n' added. */
-static void row_line(const struct row *r, char *buf, size_t size)
+static void row_line(const struct ladder_row *r, char *buf, size_t size)
 {
 	int last = LADDER_COLUMNS - 1;
 	struct textbuf t = textbuf_on(buf, size);
@@ -128,7 +123,7 @@ static void emit(struct ladder *l, struct textbuf *out, const char *line, bool t
 	textbuf_puts(out, buf);
 }
 
-static void emit_row(struct ladder *l, struct textbuf *out, const struct row *r, bool timed, int64_t t_ns)
+static void emit_row(struct ladder *l, struct textbuf *out, const struct ladder_row *r, bool timed, int64_t t_ns)
 {
 	char line[LADDER_LINE_MAX];
 
@@ -290,7 +285,7 @@ static void infer(struct ladder *l, const struct tcp_segment *s, struct ladder_e
  * the kernel's states are sampled and no sample confirmed it.  Samples of
  * the states the row went through are used up.
  */
-static bool put_state(const struct ladder *l, struct ladder_end *e, struct row *r, int col, int width)
+static bool put_state(const struct ladder *l, struct ladder_end *e, struct ladder_row *r, int col, int width)
 {
 	bool changed = e->row_entered != 0;
 
@@ -304,6 +299,13 @@ static bool put_state(const struct ladder *l, struct ladder_end *e, struct row *
 	e->sampled &= ~e->row_entered;
 	e->row_entered = 0;
 	return changed;
+}
+
+static bool put_states(struct ladder *l, struct ladder_row *r)
+{
+	bool changed = put_state(l, &l->us, r, OUR_COL, OUR_W);
+
+	return put_state(l, &l->peer, r, PEER_COL, PEER_W) || changed;
 }
 
 /* ---- Folding runs of data and ACKs ---- */
@@ -340,7 +342,7 @@ static void fold_text(const struct ladder *l, char *buf, size_t size)
 static void flush_run(struct ladder *l, struct textbuf *out)
 {
 	if (l->fold_data || l->fold_acks) {
-		struct row r;
+		struct ladder_row r;
 		char text[96];
 		row_clear(&r);
 		row_rails(l, &r, true);
@@ -357,6 +359,42 @@ static void flush_run(struct ladder *l, struct textbuf *out)
 	l->held = false;
 	l->run_shown = 0;
 	l->fold_data = l->fold_bytes = l->fold_acks = 0;
+}
+
+/* The held FIN's row, with the states it and what came after it brought. */
+static void release_fin(struct ladder *l, struct textbuf *out)
+{
+	if (!l->fin_held)
+		return;
+	put_states(l, &l->fin_row);
+	emit_row(l, out, &l->fin_row, true, l->fin_ns);
+	l->fin_held = false;
+}
+
+/* Every row held back, before a row that comes after them. */
+static void flush(struct ladder *l, struct textbuf *out)
+{
+	release_fin(l, out);
+	flush_run(l, out);
+}
+
+/*
+ * What segment s, from x to y, tells of the FINs before it: x got y's FIN
+ * if its ack covers it; y got x's FIN if that FIN came before s.  Those
+ * receipts go on the held FIN's row, the one before s.
+ */
+static void release_fin_before(struct ladder *l, const struct tcp_segment *s, struct ladder_end *x,
+			       struct ladder_end *y, struct textbuf *out)
+{
+	if (!l->fin_held)
+		return;
+	struct trace_side *tx = conn_side(l, x), *ty = conn_side(l, y);
+	if ((s->flags & (TCPF_ACK | TCPF_RST)) == TCPF_ACK && ty->fin_sent && !x->heard_fin &&
+	    seq_leq(ty->fin_end, s->ack))
+		hear_fin(x, tx->fin_acked);
+	if (tx->fin_sent && !y->heard_fin)
+		hear_fin(y, ty->fin_acked);
+	release_fin(l, out);
 }
 
 /* ---- Arrows ---- */
@@ -404,7 +442,7 @@ static void arrow_label(struct ladder *l, const struct tcp_segment *s, const str
 }
 
 /* The arrow between the rails: "── label ───▶" from us, "◀── label ───" from the peer. */
-static void put_arrow(const struct ladder *l, struct row *r, const char *label, bool from_us)
+static void put_arrow(const struct ladder *l, struct ladder_row *r, const char *label, bool from_us)
 {
 	const struct glyphs *g = glyphs(l);
 	int n = (int)strlen(label);
@@ -449,7 +487,7 @@ static int name_start(int len, int rail)
 void ladder_header(struct ladder *l, struct textbuf *out)
 {
 	char us[SOCK_NAME_MAX], peer[SOCK_NAME_MAX];
-	struct row r;
+	struct ladder_row r;
 
 	textbuf_puts(out, "seq, ack: A+n, B+n count from each end's first number; A sent the first SYN\n");
 	textbuf_puts(out, l->kernel_states ? "states: the kernel's; * inferred from the segments: too brief to sample\n"
@@ -480,7 +518,7 @@ void ladder_segment(struct ladder *l, const struct tcp_segment *s, int64_t t_ns,
 {
 	struct ladder_end *x, *y;
 	struct segment_note n;
-	struct row r;
+	struct ladder_row r;
 	char label[96];
 
 	if (seg_end_equal(&s->src, &l->us.end) && seg_end_equal(&s->dst, &l->peer.end)) {
@@ -492,6 +530,7 @@ void ladder_segment(struct ladder *l, const struct tcp_segment *s, int64_t t_ns,
 	} else {
 		return;   /* another connection's */
 	}
+	release_fin_before(l, s, x, y, out);
 	bool known = l->conn.a.known;
 	bool x_syn_before = known && conn_side(l, x)->have_isn;
 	bool x_fin_before = known && conn_side(l, x)->fin_sent;
@@ -504,8 +543,14 @@ void ladder_segment(struct ladder *l, const struct tcp_segment *s, int64_t t_ns,
 	row_rails(l, &r, false);
 	arrow_label(l, s, &n, label, sizeof(label));
 	put_arrow(l, &r, label, x == &l->us);
-	bool changed = put_state(l, &l->us, &r, OUR_COL, OUR_W);
-	changed |= put_state(l, &l->peer, &r, PEER_COL, PEER_W);
+	if ((s->flags & (TCPF_FIN | TCPF_RST)) == TCPF_FIN) {
+		flush_run(l, out);
+		l->fin_row = r;   /* its states are put in when it is released */
+		l->fin_ns = t_ns;
+		l->fin_held = true;
+		return;
+	}
+	bool changed = put_states(l, &r);
 
 	bool foldable = l->verbose <= 0 && !changed && !n.again && n.window == WINDOW_NONE &&
 			!(s->flags & (TCPF_SYN | TCPF_FIN | TCPF_RST | TCPF_URG));
@@ -530,9 +575,9 @@ void ladder_segment(struct ladder *l, const struct tcp_segment *s, int64_t t_ns,
 
 void ladder_call(struct ladder *l, int64_t t_ns, const char *call, struct textbuf *out)
 {
-	struct row r;
+	struct ladder_row r;
 
-	flush_run(l, out);
+	flush(l, out);
 	row_clear(&r);
 	row_rails(l, &r, false);
 	if ((int)strlen(call) <= OUR_W)
@@ -545,10 +590,10 @@ void ladder_call(struct ladder *l, int64_t t_ns, const char *call, struct textbu
 /* A row of its own for what the kernel said of e, plain: no inference stands behind it. */
 static void sample_row(struct ladder *l, struct ladder_end *e, int st, int64_t t_ns, struct textbuf *out)
 {
-	struct row r;
+	struct ladder_row r;
 	char text[24];
 
-	flush_run(l, out);
+	flush(l, out);
 	enter(e, st);
 	e->row_entered = 0;
 	e->sampled &= ~BIT(st);
@@ -569,6 +614,14 @@ void ladder_state(struct ladder *l, enum ladder_side side, int tcp_state, int64_
 
 	if (st < TCP_ESTABLISHED || st > TCP_CLOSING)
 		return;
+	/* A state only the other end's FIN leads to: e got the FIN of the held row, or one before it. */
+	bool after_fin = st == TCP_CLOSE_WAIT || st == TCP_LAST_ACK || st == TCP_CLOSING || st == TCP_TIME_WAIT;
+	struct ladder_end *other = e == &l->us ? &l->peer : &l->us;
+	if (l->fin_held && after_fin && !e->heard_fin && conn_side(l, other)->fin_sent) {
+		e->sampled |= BIT(st);
+		hear_fin(e, conn_side(l, e)->fin_acked);
+		release_fin(l, out);
+	}
 	e->have_sample = true;
 	e->last_sample = st;
 	e->last_sample_ns = t_ns;
@@ -584,7 +637,7 @@ void ladder_finish(struct ladder *l, struct textbuf *out)
 {
 	struct ladder_end *ends[] = { &l->us, &l->peer };
 
-	flush_run(l, out);
+	flush(l, out);
 	for (int i = 0; i < 2; i++) {
 		struct ladder_end *e = ends[i];
 		if (e->have_sample && e->last_sample != e->state && !(e->visited & BIT(e->last_sample)))

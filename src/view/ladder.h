@@ -40,6 +40,11 @@ struct ladder_end {
 	int64_t last_sample_ns;
 };
 
+/* One line being laid out: a string per column, each one display column wide. */
+struct ladder_row {
+	char cell[LADDER_COLUMNS][4];
+};
+
 /* A ladder being drawn; fields are private to ladder.c (ladder_init sets them). */
 struct ladder {
 	struct ladder_end us, peer;
@@ -56,6 +61,10 @@ struct ladder {
 	char held_line[LADDER_LINE_MAX];
 	int64_t held_ns;
 	uint64_t fold_data, fold_bytes, fold_acks;
+	/* A FIN's row waits for what comes next to tell whether its receiver got it. */
+	bool fin_held;
+	struct ladder_row fin_row;
+	int64_t fin_ns;
 };
 
 /*
@@ -79,7 +88,10 @@ void ladder_header(struct ladder *l, struct textbuf *out);
 /*
  * Segment s at t_ns (ns since the trace's start): from us when s->src is
  * us and s->dst the peer, from the peer the other way; a segment between
- * other ends is ignored.  A run of data and ACKs may be held back.
+ * other ends is ignored.  A run of data and ACKs may be held back, and a
+ * FIN's row until the next segment, call, state or the finish: what comes
+ * next tells whether its receiver got it, so that the receiver's new state
+ * (CLOSE_WAIT...) is drawn on the FIN's row.
  */
 void ladder_segment(struct ladder *l, const struct tcp_segment *s, int64_t t_ns, struct textbuf *out);
 

@@ -162,12 +162,16 @@ static void test_fold(void)
 		"                         ┆  998 data segments, 65.4 MB, 498 ACKs  ┆\n"
 		"10.10 ms                 │◀── ACK ack=A+65483001 win=512 ─────────│\n"
 		"12.00 ms  close()        │                                        │\n"
-		"12.01 ms  FIN_WAIT1      │── FIN seq=A+65483001 ack=B+1 win=512 ─▶│\n"
-		"12.05 ms  FIN_WAIT2      │◀── FIN seq=B+1 ack=A+65483002 win=512 ─│ LAST_ACK\n"
-		"12.06 ms  TIME_WAIT      │── ACK ack=B+2 win=512 ────────────────▶│ CLOSED\n");
+		"12.01 ms  FIN_WAIT1      │── FIN seq=A+65483001 ack=B+1 win=512 ─▶│ CLOSE_WAIT\n"
+		"12.05 ms  TIME_WAIT      │◀── FIN seq=B+1 ack=A+65483002 win=512 ─│ LAST_ACK\n"
+		"12.06 ms                 │── ACK ack=B+2 win=512 ────────────────▶│ CLOSED\n");
 }
 
-/* shutdown(SHUT_WR): our FIN, then the peer still sends until its own. */
+/*
+ * shutdown(SHUT_WR): our FIN, then the peer still sends until its own.
+ * Each FIN's receiver is drawn in its new state on the FIN's row, once
+ * its ACK shows it got the FIN.
+ */
 static void test_half_close(void)
 {
 	struct drawing d;
@@ -176,8 +180,11 @@ static void test_half_close(void)
 	start(&d, false, false, 0);
 	handshake(&d);
 	call(&d, 500, "shutdown(WR)");
+	size_t before = d.out.len;
 	seg(&d, true, a, b, TCPF_ACK | TCPF_FIN, 0, 510);
+	CHECK_INT(d.out.len, before);   /* the FIN's row waits for what tells whether the peer got it */
 	seg(&d, false, b, a + 1, TCPF_ACK, 0, 520);
+	CHECK_CONTAINS(d.text, "FIN seq=A+1 ack=B+1 win=512 ────────▶│ CLOSE_WAIT\n");
 	seg(&d, false, b, a + 1, TCPF_ACK | TCPF_PSH, 12, 900);
 	seg(&d, true, a + 1, b + 12, TCPF_ACK, 0, 910);
 	seg(&d, false, b + 12, a + 1, TCPF_ACK | TCPF_FIN, 0, 1500);
@@ -192,12 +199,12 @@ static void test_half_close(void)
 		"0.031 ms                 │◀── SYN-ACK seq=B ack=A+1 win=65483 ────│ SYN_RECV\n"
 		"0.040 ms  ESTABLISHED    │── ACK ack=B+1 win=512 ────────────────▶│ ESTABLISHED\n"
 		"0.500 ms  shutdown(WR)   │                                        │\n"
-		"0.510 ms  FIN_WAIT1      │── FIN seq=A+1 ack=B+1 win=512 ────────▶│\n"
-		"0.520 ms  FIN_WAIT2      │◀── ACK ack=A+2 win=512 ────────────────│ CLOSE_WAIT\n"
+		"0.510 ms  FIN_WAIT1      │── FIN seq=A+1 ack=B+1 win=512 ────────▶│ CLOSE_WAIT\n"
+		"0.520 ms  FIN_WAIT2      │◀── ACK ack=A+2 win=512 ────────────────│\n"
 		"0.900 ms                 │◀── DATA seq=B+1 len=12 ack=A+2 ────────│\n"
 		"0.910 ms                 │── ACK ack=B+13 win=512 ───────────────▶│\n"
-		"1.500 ms                 │◀── FIN seq=B+13 ack=A+2 win=512 ───────│ LAST_ACK\n"
-		"1.510 ms  TIME_WAIT      │── ACK ack=B+14 win=512 ───────────────▶│ CLOSED\n");
+		"1.500 ms  TIME_WAIT      │◀── FIN seq=B+13 ack=A+2 win=512 ───────│ LAST_ACK\n"
+		"1.510 ms                 │── ACK ack=B+14 win=512 ───────────────▶│ CLOSED\n");
 }
 
 /* The peer closes first; we close 2.5 s later; the times carry their units. */
@@ -222,11 +229,11 @@ static void test_peer_closes_first(void)
 		"0.021 ms  SYN_SENT       │── SYN seq=A win=65495 mss=65495 ──────▶│\n"
 		"0.031 ms                 │◀── SYN-ACK seq=B ack=A+1 win=65483 ────│ SYN_RECV\n"
 		"0.040 ms  ESTABLISHED    │── ACK ack=B+1 win=512 ────────────────▶│ ESTABLISHED\n"
-		"12.35 ms                 │◀── FIN seq=B+1 ack=A+1 win=512 ────────│ FIN_WAIT1\n"
-		"12.40 ms  CLOSE_WAIT     │── ACK ack=B+2 win=512 ────────────────▶│ FIN_WAIT2\n"
+		"12.35 ms  CLOSE_WAIT     │◀── FIN seq=B+1 ack=A+1 win=512 ────────│ FIN_WAIT1\n"
+		"12.40 ms                 │── ACK ack=B+2 win=512 ────────────────▶│ FIN_WAIT2\n"
 		" 2.512 s  close()        │                                        │\n"
-		"          LAST_ACK       │── FIN seq=A+1 ack=B+2 win=512 ────────▶│\n"
-		"          CLOSED         │◀── ACK ack=A+2 win=512 ────────────────│ TIME_WAIT\n");
+		"          LAST_ACK       │── FIN seq=A+1 ack=B+2 win=512 ────────▶│ TIME_WAIT\n"
+		"          CLOSED         │◀── ACK ack=A+2 win=512 ────────────────│\n");
 }
 
 /* Both FINs on the way at once: each end acknowledges the other's in CLOSING. */
@@ -253,8 +260,8 @@ static void test_simultaneous_close(void)
 		"0.040 ms  ESTABLISHED    │── ACK ack=B+1 win=512 ────────────────▶│ ESTABLISHED\n"
 		"0.300 ms  close()        │                                        │\n"
 		"0.310 ms  FIN_WAIT1      │── FIN seq=A+1 ack=B+1 win=512 ────────▶│\n"
-		"0.311 ms                 │◀── FIN seq=B+1 ack=A+1 win=512 ────────│ FIN_WAIT1\n"
-		"0.320 ms  CLOSING        │── ACK ack=B+2 win=512 ────────────────▶│ TIME_WAIT\n"
+		"0.311 ms  CLOSING        │◀── FIN seq=B+1 ack=A+1 win=512 ────────│ CLOSING\n"
+		"0.320 ms                 │── ACK ack=B+2 win=512 ────────────────▶│ TIME_WAIT\n"
 		"0.321 ms  TIME_WAIT      │◀── ACK ack=A+2 win=512 ────────────────│\n");
 }
 
@@ -358,8 +365,8 @@ static void test_samples_disagree(void)
 		"0.010 ms  SYN_RECV*      │── SYN-ACK seq=B ack=A+1 win=65495 ────▶│\n"
 		"0.020 ms  ESTABLISHED*   │◀── ACK ack=B+1 win=512 ────────────────│ ESTABLISHED*\n"
 		"0.030 ms  accept()       │                                        │\n"
-		"0.100 ms                 │◀── FIN seq=A+1 ack=B+1 win=512 ────────│ FIN_WAIT1*\n"
-		"0.110 ms  CLOSE_WAIT     │── ACK ack=A+2 win=512 ────────────────▶│ FIN_WAIT2*\n"
+		"0.100 ms  CLOSE_WAIT     │◀── FIN seq=A+1 ack=B+1 win=512 ────────│ FIN_WAIT1*\n"
+		"0.110 ms                 │── ACK ack=A+2 win=512 ────────────────▶│ FIN_WAIT2*\n"
 		"0.200 ms  close()        │                                        │\n"
 		"0.210 ms  LAST_ACK*      │── FIN seq=B+1 ack=A+2 win=512 ────────▶│\n"
 		"0.300 ms  CLOSED         │                                        │\n");
@@ -379,8 +386,8 @@ static void test_samples_disagree(void)
 		"0.021 ms  SYN_SENT*      │── SYN seq=A win=65495 mss=65495 ──────▶│\n"
 		"0.031 ms                 │◀── SYN-ACK seq=B ack=A+1 win=65483 ────│ SYN_RECV*\n"
 		"0.040 ms  ESTABLISHED*   │── ACK ack=B+1 win=512 ────────────────▶│ ESTABLISHED*\n"
-		"0.100 ms  FIN_WAIT1*     │── FIN seq=A+1 ack=B+1 win=512 ────────▶│\n"
-		"0.110 ms  FIN_WAIT2*     │◀── ACK ack=A+2 win=512 ────────────────│ CLOSE_WAIT*\n"
+		"0.100 ms  FIN_WAIT1*     │── FIN seq=A+1 ack=B+1 win=512 ────────▶│ CLOSE_WAIT*\n"
+		"0.110 ms  FIN_WAIT2*     │◀── ACK ack=A+2 win=512 ────────────────│\n"
 		"0.120 ms  CLOSED*        │◀── RST-ACK seq=B+1 ack=A+2 ────────────│ CLOSED*\n"
 		"0.130 ms  TIME_WAIT      │                                        │\n");
 }
@@ -414,8 +421,8 @@ static void test_ascii(void)
 		"                         :        3 data segments, 3.00 kB        :\n"
 		"0.110 ms                 |<-- ACK ack=A+6001 win=512 -------------|\n"
 		"0.200 ms  close()        |                                        |\n"
-		"0.210 ms  FIN_WAIT1*     |-- FIN seq=A+6001 ack=B+1 win=512 ----->|\n"
-		"0.220 ms  FIN_WAIT2*     |<-- ACK ack=A+6002 win=512 -------------| CLOSE_WAIT*\n");
+		"0.210 ms  FIN_WAIT1*     |-- FIN seq=A+6001 ack=B+1 win=512 ----->| CLOSE_WAIT*\n"
+		"0.220 ms  FIN_WAIT2*     |<-- ACK ack=A+6002 win=512 -------------|\n");
 }
 
 /*
