@@ -203,7 +203,7 @@ static void hear_syn(struct ladder_end *e, bool had_ack)
 	e->heard_syn = true;
 	if (had_ack && (e->state == TCP_SYN_SENT || e->state == TCP_SYN_RECV))
 		enter(e, TCP_ESTABLISHED);
-	else if (e->state == TCP_SYN_SENT || e->state == 0 || e->state == TCP_LISTEN || e->state == TCP_CLOSE)
+	else if (e->state == TCP_SYN_SENT || e->state == 0 || e->state == TCP_LISTEN)
 		enter(e, had_ack ? TCP_ESTABLISHED : TCP_SYN_RECV);
 }
 
@@ -225,7 +225,9 @@ static void hear_fin(struct ladder_end *e, bool own_fin_acked)
  * it) or gets a later segment from that side, not when the SYN or FIN is
  * captured: the capture's order is not the order each end saw things in,
  * a closed port answers a SYN with RST, and both FINs may be on the way
- * at once.  ACKs and RSTs act when they arrive.
+ * at once.  (A FIN's row is held until that is known, so that the
+ * receipt is drawn on it: release_fin_before.)  ACKs and RSTs act when
+ * they arrive.
  */
 static void infer(struct ladder *l, const struct tcp_segment *s, struct ladder_end *x, struct ladder_end *y,
 		  bool x_syn_before, bool x_fin_before)
@@ -400,8 +402,7 @@ static void release_fin_before(struct ladder *l, const struct tcp_segment *s, st
 /* ---- Arrows ---- */
 
 /* The arrow's words: the kind, seq, len and marks always; ack, win and mss while they fit. */
-static void arrow_label(struct ladder *l, const struct tcp_segment *s, const struct segment_note *n,
-			char *buf, size_t size)
+static void arrow_label(const struct tcp_segment *s, const struct segment_note *n, char *buf, size_t size)
 {
 	const char *kind = trace_segment_kind(s);
 	bool bare_ack = strcmp(kind, "ACK") == 0 && n->window != WINDOW_PROBE;
@@ -438,7 +439,6 @@ static void arrow_label(struct ladder *l, const struct tcp_segment *s, const str
 		if (t.len <= LABEL_MAX)
 			return;
 	}
-	(void)l;
 }
 
 /* The arrow between the rails: "── label ───▶" from us, "◀── label ───" from the peer. */
@@ -541,7 +541,7 @@ void ladder_segment(struct ladder *l, const struct tcp_segment *s, int64_t t_ns,
 
 	row_clear(&r);
 	row_rails(l, &r, false);
-	arrow_label(l, s, &n, label, sizeof(label));
+	arrow_label(s, &n, label, sizeof(label));
 	put_arrow(l, &r, label, x == &l->us);
 	if ((s->flags & (TCPF_FIN | TCPF_RST)) == TCPF_FIN) {
 		flush_run(l, out);
