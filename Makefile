@@ -84,10 +84,10 @@ $(BUILD)/%.o: src/%.c | $(BUILD)
 $(BUILD):
 	mkdir -p $@
 
-# net/capture.o is built with or without libpcap: a change of PCAP rebuilds it.
+# net/capture.o and net/capture_file.o are built with or without libpcap: a change of PCAP rebuilds them.
 $(BUILD)/capture.flags: FORCE | $(BUILD)
 	@echo '$(PCAP)' | cmp -s - $@ || echo '$(PCAP)' > $@
-$(BUILD)/net/capture.o: $(BUILD)/capture.flags
+$(BUILD)/net/capture.o $(BUILD)/net/capture_file.o: $(BUILD)/capture.flags
 FORCE:
 
 # The unit tests of pure functions link the library.
@@ -153,6 +153,13 @@ FUZZ_SRCS_args := src/args.c src/args_hint.c src/net/sock.c src/net/tcp_state.c 
 FUZZ_SRCS_report := src/view/report.c src/net/sock.c src/base/clock.c src/base/format.c src/base/textbuf.c
 FUZZ_SRCS_segment := src/net/segment.c src/view/trace_format.c src/view/ladder.c src/view/report.c src/net/sock.c \
   src/base/clock.c src/base/format.c src/base/textbuf.c src/net/tcp_state.c
+# tcptool trace's reading of a capture file, after libpcap's: with libpcap only.
+ifeq ($(PCAP),1)
+FUZZ_TARGETS += capture
+endif
+FUZZ_SRCS_capture := src/net/capture_file.c src/net/conn_table.c $(FUZZ_SRCS_segment) src/view/trace_file.c
+FUZZ_FLAGS_capture := $(PCAP_CPPFLAGS)
+FUZZ_LIBS_capture := $(PCAP_LIBS)
 fuzz: $(FUZZ_TARGETS:%=build-fuzz/fuzz_%)
 	@for t in $(FUZZ_TARGETS); do \
 	  mkdir -p build-fuzz/corpus-$$t; \
@@ -164,8 +171,8 @@ fuzz: $(FUZZ_TARGETS:%=build-fuzz/fuzz_%)
 
 build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c $$(FUZZ_SRCS_%)
 	mkdir -p build-fuzz
-	$(FUZZ_CC) -D_GNU_SOURCE -Isrc -std=c17 -g -O1 -fsanitize=fuzzer,address,undefined \
-	  -fno-sanitize-recover=all -o $@ $^
+	$(FUZZ_CC) -D_GNU_SOURCE -Isrc $(FUZZ_FLAGS_$*) -std=c17 -g -O1 -fsanitize=fuzzer,address,undefined \
+	  -fno-sanitize-recover=all -o $@ $^ $(FUZZ_LIBS_$*)
 
 # Benchmarks, not part of check: tcptool's servers against a minimal epoll
 # server in C (tests/bench/minserver.c), the seeds' Python

@@ -101,6 +101,14 @@ setup() {
 	run -0 "$TCPTOOL_UNIT" measure_report
 }
 
+@test "unit: conn_table.c: a capture's segments grouped into connections: opener, bytes once each, handshake, how each ended, a pair of ends used again" {
+	run -0 "$TCPTOOL_UNIT" conn_table
+}
+
+@test "unit: trace_file.c: tcptool trace's connection lines and the connection event's fields" {
+	run -0 "$TCPTOOL_UNIT" trace_file
+}
+
 @test "unit: every group of the runner has a test here; every tests/unit/test_X.c is group X, of a src/.../X.c" {
 	run -0 "$TCPTOOL_UNIT"
 	local g f x

@@ -46,6 +46,8 @@ static const struct {
 	{ "textbuf", test_textbuf },
 	{ "pattern", test_pattern },
 	{ "measure_report", test_measure_report },
+	{ "conn_table", test_conn_table },
+	{ "trace_file", test_trace_file },
 };
 
 int main(int argc, char **argv)

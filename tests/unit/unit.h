@@ -55,5 +55,7 @@ void test_format(void);
 void test_sockdiff(void);
 void test_watch_report(void);
 void test_info_watch(void);
+void test_conn_table(void);
+void test_trace_file(void);
 
 #endif
