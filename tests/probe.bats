@@ -873,3 +873,17 @@ for _ in range(3):
 	run cat "$(D out2)"
 	assert_regex "$output" $'\nno handshake completed\nlongest outage: 2 probes in a row, [0-9.]+ ms$'
 }
+
+@test "-c --trace into a black hole: our SYN and its retransmission, unanswered, then the timeout" {
+	need_capture
+	need_tool jq jq
+	need_blackhole
+	# The kernel retransmits an unanswered SYN after 1 s.
+	run -1 --separate-stderr in_blackhole "$(D out)" "$RUN_TO_OUT" \
+		--json connect -c 1 -w 1500ms --trace 10.9.9.2 80
+	jq -se '[.[] | select(.event == "segment")] as $s
+		| ($s | length) == 2 and all($s[]; .kind == "SYN" and .dir == "out")
+		and $s[0].seq == $s[1].seq and ($s[1].retransmission == true)
+		and $s[1].t - $s[0].t >= 0.9' "$(D out)"
+	jq -se 'map(select(.event == "probe"))[0].result == "timeout"' "$(D out)"
+}

@@ -226,10 +226,10 @@ HANDSHAKE=(
 }
 
 @test "--trace: only where one connection is followed" {
-	run -2 --separate-stderr "$TCPTOOL" connect -z --trace 127.0.0.1 1
-	assert_equal "$stderr" "tcptool: connect: --trace follows one connection; it does not go with -z"$'\n'"Try 'tcptool connect --help' for more information."
-	run -2 --separate-stderr "$TCPTOOL" connect -c 1 --trace 127.0.0.1 1
-	[[ $stderr == "tcptool: connect: --trace follows one connection; it does not go with -c"* ]] || fail "$stderr"
+	run -2 --separate-stderr "$TCPTOOL" connect -z --trace 127.0.0.1 1-2
+	assert_equal "$stderr" "tcptool: connect: --trace follows one connection at a time: use -z with one port, or -c"$'\n'"Try 'tcptool connect --help' for more information."
+	run -2 --separate-stderr "$TCPTOOL" connect -z --pcap x.pcap 127.0.0.1 1,2
+	[[ $stderr == "tcptool: connect: --pcap follows one connection at a time"* ]] || fail "$stderr"
 	run -2 --separate-stderr "$TCPTOOL" info -a --trace
 	[[ $stderr == "tcptool: info: --trace applies only to info HOST PORT"* ]] || fail "$stderr"
 	run -2 --separate-stderr "$TCPTOOL" echo --trace 0

@@ -137,11 +137,14 @@ static void on_probe_done(void *ctx, const struct probe *p, int fd)
 		if (fd >= 0)
 			sock_names(fd, &names);
 		report_probe(pr, p, fd >= 0 ? names.local : NULL);
-		return;
+	} else {
+		/* Probes finish in any order; lines go out in port order, as soon as they can. */
+		while (pr->reported < pr->n && pr->v[pr->reported].done)
+			report_probe(pr, &pr->v[pr->reported++], NULL);
 	}
-	/* Probes finish in any order; lines go out in port order, as soon as they can. */
-	while (pr->reported < pr->n && pr->v[pr->reported].done)
-		report_probe(pr, &pr->v[pr->reported++], NULL);
+	/* The prober closes it as this returns: the ladder marks where its FIN comes from. */
+	if (fd >= 0)
+		report_call(pr->r, now_ns(), "close()", -1);
 }
 
 /* "4 refused, 1 timed out": the failures by kind, those that happened, after 'lead'. */

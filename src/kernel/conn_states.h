@@ -9,13 +9,13 @@
 #include "net/segment.h"
 
 /*
- * Looks up the socket from local to peer and the one from peer to local:
- * *ours and *theirs get their states (net/tcp_state.h numbering,
- * TCP_NEW_SYN_RECV counted as SYN_RECV), or 0 where no such socket is
- * found.  A wildcard local address (local_any) matches any address of
- * local's port.  Returns 0, or -1 with errno when the kernel could not be asked.
+ * Looks up the socket from local to peer and the one from peer to local,
+ * as the kernel delivers segments: *ours and *theirs get their states
+ * (net/tcp_state.h numbering, TCP_NEW_SYN_RECV counted as SYN_RECV), or 0
+ * where no such socket is here.  Before the peer's socket for us exists,
+ * its listener answers: LISTEN.  Both ends must be one family (IPv4, or
+ * IPv6).  Returns 0, or -1 with errno when the kernel could not be asked.
  */
-int conn_states(const struct seg_end *local, bool local_any, const struct seg_end *peer, int *ours,
-		int *theirs);
+int conn_states(const struct seg_end *local, const struct seg_end *peer, int *ours, int *theirs);
 
 #endif

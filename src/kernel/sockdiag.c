@@ -151,6 +151,47 @@ int sockdiag_dump(int family, unsigned states, bool want_info, tcp_sock_fn *fn, 
 	return sockdiag_dump_port(family, states, want_info, -1, fn, ctx);
 }
 
+/* Sends req (nlmsg_len bytes) and hands each socket of the answer to fn until it is complete. */
+static int ask(void *req, bool dump, tcp_sock_fn *fn, void *ctx)
+{
+	struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
+	struct nlmsghdr *nlh = req;
+	/* long alignment keeps the netlink headers in the buffer aligned */
+	static long buf[DIAG_RECV_MAX / sizeof(long)];
+	int rc = -1;
+
+	int fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
+	if (fd < 0)
+		return -1;
+	if (sendto(fd, req, nlh->nlmsg_len, 0, (struct sockaddr *)&kernel, sizeof(kernel)) < 0)
+		goto out;
+	for (;;) {
+		struct iovec iov = { buf, sizeof(buf) };
+		struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
+		ssize_t n = recvmsg(fd, &mh, 0);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			goto out;
+		if (n == 0 || (mh.msg_flags & MSG_TRUNC)) {
+			errno = EPROTO;
+			goto out;
+		}
+		int done = sockdiag_parse(buf, (size_t)n, fn, ctx);
+		if (done < 0)
+			goto out;
+		/* A lookup's answer is one message, with no NLMSG_DONE after it. */
+		if (done > 0 || !dump)
+			break;
+	}
+	rc = 0;
+out:;
+	int err = errno;
+	close(fd);
+	errno = err;
+	return rc;
+}
+
 int sockdiag_dump_port(int family, unsigned states, bool want_info, int port, tcp_sock_fn *fn,
 		       void *ctx)
 {
@@ -160,14 +201,7 @@ int sockdiag_dump_port(int family, unsigned states, bool want_info, int port, tc
 		struct rtattr filter;
 		char bytecode[DIAG_BYTECODE_PORT_LEN];
 	} msg;
-	struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
-	/* long alignment keeps the netlink headers in the buffer aligned */
-	static long buf[DIAG_RECV_MAX / sizeof(long)];
-	int rc = -1;
 
-	int fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
-	if (fd < 0)
-		return -1;
 	memset(&msg, 0, sizeof(msg));
 	msg.nlh.nlmsg_len = NLMSG_LENGTH(sizeof(msg.req));
 	msg.nlh.nlmsg_type = SOCK_DIAG_BY_FAMILY;
@@ -185,30 +219,33 @@ int sockdiag_dump_port(int family, unsigned states, bool want_info, int port, tc
 		msg.filter.rta_len = (unsigned short)RTA_LENGTH(bc);
 		msg.nlh.nlmsg_len = NLMSG_ALIGN(msg.nlh.nlmsg_len) + RTA_ALIGN(msg.filter.rta_len);
 	}
-	if (sendto(fd, &msg, msg.nlh.nlmsg_len, 0, (struct sockaddr *)&kernel, sizeof(kernel)) < 0)
-		goto out;
-	for (;;) {
-		struct iovec iov = { buf, sizeof(buf) };
-		struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
-		ssize_t n = recvmsg(fd, &mh, 0);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			goto out;
-		if (n == 0 || (mh.msg_flags & MSG_TRUNC)) {
-			errno = EPROTO;
-			goto out;
-		}
-		int done = sockdiag_parse(buf, (size_t)n, fn, ctx);
-		if (done < 0)
-			goto out;
-		if (done > 0)
-			break;
-	}
-	rc = 0;
-out:;
-	int err = errno;
-	close(fd);
-	errno = err;
-	return rc;
+	return ask(&msg, true, fn, ctx);
+}
+
+int sockdiag_find(int family, const uint8_t *local, int local_port, const uint8_t *peer, int peer_port,
+		  tcp_sock_fn *fn, void *ctx)
+{
+	struct {
+		struct nlmsghdr nlh;
+		struct inet_diag_req_v2 req;
+	} msg;
+	size_t alen = family == AF_INET ? 4 : 16;
+
+	memset(&msg, 0, sizeof(msg));
+	msg.nlh.nlmsg_len = NLMSG_LENGTH(sizeof(msg.req));
+	msg.nlh.nlmsg_type = SOCK_DIAG_BY_FAMILY;
+	msg.nlh.nlmsg_flags = NLM_F_REQUEST;
+	msg.nlh.nlmsg_seq = 1;
+	msg.req.sdiag_family = (__u8)family;
+	msg.req.sdiag_protocol = IPPROTO_TCP;
+	msg.req.idiag_states = ~0u;
+	msg.req.id.idiag_sport = htons((uint16_t)local_port);
+	msg.req.id.idiag_dport = htons((uint16_t)peer_port);
+	memcpy(msg.req.id.idiag_src, local, alen);
+	memcpy(msg.req.id.idiag_dst, peer, alen);
+	msg.req.id.idiag_cookie[0] = msg.req.id.idiag_cookie[1] = INET_DIAG_NOCOOKIE;
+	if (ask(&msg, false, fn, ctx) == 0)
+		return 0;
+	/* No such socket is an answer, not a failure. */
+	return errno == ENOENT ? 0 : -1;
 }

@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "kernel/tcp_sock.h"
 
@@ -21,6 +22,17 @@ int sockdiag_dump(int family, unsigned states, bool want_info, tcp_sock_fn *fn, 
  */
 int sockdiag_dump_port(int family, unsigned states, bool want_info, int port, tcp_sock_fn *fn,
 		       void *ctx);
+
+/*
+ * Looks up the one socket from local (an address of family's size, in
+ * network order, and a port) to peer, as the kernel would deliver a
+ * segment from peer to it: the connected socket, else a listener of the
+ * local port.  Calls fn for it if there is one.  Returns 0 (found or not),
+ * or -1 with errno set.  A hash lookup: it costs the same however many
+ * sockets the host has.
+ */
+int sockdiag_find(int family, const uint8_t *local, int local_port, const uint8_t *peer, int peer_port,
+		  tcp_sock_fn *fn, void *ctx);
 
 /*
  * Parses one buffer of netlink messages as a sock_diag dump returns them,

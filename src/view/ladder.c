@@ -102,6 +102,27 @@ static void ladder_time(int64_t ns, char *buf, size_t size)
 		snprintf(buf, size, "long");
 }
 
+static void flush(struct ladder *l, struct textbuf *out);
+
+bool ladder_holding(const struct ladder *l)
+{
+	return l->fin_held || l->held || l->run_shown > 0;
+}
+
+void ladder_flush(struct ladder *l, struct textbuf *out)
+{
+	flush(l, out);
+}
+
+char *ladder_stamp(int64_t t_ns, char *buf, size_t size)
+{
+	char t[16];
+
+	ladder_time(t_ns, t, sizeof(t));
+	snprintf(buf, size, "%*s%*s", TIME_W, t, OUR_COL - TIME_W, "");
+	return buf;
+}
+
 /*
  * Appends a laid-out line; a timed one shows t_ns in its time column
  * unless the line before showed the same time.

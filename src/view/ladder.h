@@ -110,6 +110,18 @@ void ladder_call(struct ladder *l, int64_t t_ns, const char *call, struct textbu
  */
 void ladder_state(struct ladder *l, enum ladder_side side, int tcp_state, int64_t t_ns, struct textbuf *out);
 
+/* Whether rows are held back (a FIN's, a folded run's) that ladder_flush would write. */
+bool ladder_holding(const struct ladder *l);
+
+/* Writes the rows held back, before a line from elsewhere (another event) comes between. */
+void ladder_flush(struct ladder *l, struct textbuf *out);
+
+/*
+ * How an event line starts among the ladder's rows: its time in the time
+ * column, then the text where our column starts.  Returns buf.
+ */
+char *ladder_stamp(int64_t t_ns, char *buf, size_t size);
+
 /* Ends the ladder: the held-back rows of a run, then each side's last sampled state if no row showed it. */
 void ladder_finish(struct ladder *l, struct textbuf *out);
 

@@ -112,7 +112,9 @@ static void vreport_event(const struct report *r, int64_t at_ns, const char *eve
 	int64_t t_ns = at_ns - r->t0_ns;
 	int n = 0;
 
-	if (r->stamp) {
+	if (r->stamp && r->stamp_fn) {
+		n = (int)strlen(r->stamp_fn(t_ns, human, sizeof(human)));
+	} else if (r->stamp) {
 		char t[32];
 		n = snprintf(human, sizeof(human), "t+%-10s ", format_elapsed(t_ns, t, sizeof(t)));
 	}
@@ -153,6 +155,8 @@ void report_event(const struct report *r, const char *event, const struct field 
 		return;
 	/* What the source saw before now comes first, then this event's own time. */
 	report_drain_source(r);
+	if (r->source && r->source->settle)
+		r->source->settle(r->source);
 	va_start(ap, human_fmt);
 	vreport_event(r, now_ns(), event, fields, human_fmt, ap);
 	va_end(ap);

@@ -26,6 +26,8 @@ struct event_source {
 	 * where they happened (the ladder); NULL: not interested.
 	 */
 	void (*call)(struct event_source *s, int64_t at_ns, const char *call, long long bytes);
+	/* Before another event's line: what the source holds back is printed first (NULL: nothing held). */
+	void (*settle)(struct event_source *s);
 };
 
 struct report {
@@ -36,6 +38,8 @@ struct report {
 	int64_t t0_ns;   /* events carry "t", seconds since this moment */
 	bool batch;      /* leave flushing to the caller (an event loop flushes once a round) */
 	bool stamp;      /* a timeline: human lines start with "t+MS", ms since t0 */
+	/* With stamp: how a line starts instead ("  0.031 ms  " among the ladder's rows); NULL: "t+MS". */
+	char *(*stamp_fn)(int64_t t_ns, char *buf, size_t size);
 	struct event_source *source;   /* NULL: none */
 	/*
 	 * Where data and events share one terminal: true while the data shown

@@ -11,6 +11,8 @@
 #include "net/capture.h"
 #include "net/segment.h"
 #include "view/trace_format.h"
+#include "view/ladder.h"
+#include "view/trace_ladder.h"
 
 #define FINISH_GRACE_NS 200000000LL
 #define IFNAME_CACHE 8
@@ -20,7 +22,9 @@ struct trace {
 	struct report *r;
 	struct capture *capture;
 	bool segments;                /* print "segment" events */
-	bool ladder;                  /* draw the ladder */
+	struct trace_ladder *ladder;  /* --ladder: draw it; NULL: not asked for */
+	/* A call of ours reported while the capture still held segments from before it began. */
+	struct { bool set; int64_t at_ns; const char *call; long long bytes; } pending;
 	const char *pcap_path;        /* NULL: no file */
 	long long dumped;             /* segments written to it */
 	bool following, have_peer, local_any, clock_started;
@@ -35,9 +39,11 @@ static bool end_matches(const struct seg_end *e, const struct seg_end *want, boo
 }
 
 /*
- * Whether s belongs to what we follow, and whether we sent it.  Following
- * a listening port, the peer may be anyone, so the way the frame went
- * decides: a segment this host sends to port P elsewhere is not to us.
+ * Whether s belongs to what we follow, and whether we sent it.  The way
+ * the frame went decides too: following a listening port, a segment this
+ * host sends to port P elsewhere is not to us; and where both ends of a
+ * veth pair are ours, each frame shows twice, leaving one interface and
+ * arriving on the other, of which only the first copy is our segment.
  * On loopback every frame shows once, as received.
  */
 static bool follows(const struct trace *t, const struct tcp_segment *s, bool *out)
@@ -47,13 +53,13 @@ static bool follows(const struct trace *t, const struct tcp_segment *s, bool *ou
 
 	if (!t->following)
 		return false;
-	if (end_matches(&s->src, &t->local, t->local_any) &&
-	    (t->have_peer ? seg_end_equal(&s->dst, &t->peer) : from_us)) {
+	if (from_us && end_matches(&s->src, &t->local, t->local_any) &&
+	    (!t->have_peer || seg_end_equal(&s->dst, &t->peer))) {
 		*out = true;
 		return true;
 	}
-	if (end_matches(&s->dst, &t->local, t->local_any) &&
-	    (t->have_peer ? seg_end_equal(&s->src, &t->peer) : to_us)) {
+	if (to_us && end_matches(&s->dst, &t->local, t->local_any) &&
+	    (!t->have_peer || seg_end_equal(&s->src, &t->peer))) {
 		*out = false;
 		return true;
 	}
@@ -74,6 +80,12 @@ static const char *ifname(struct trace *t, int index)
 	return t->ifnames[slot].name;
 }
 
+static void put_pending_call(struct trace *t)
+{
+	t->pending.set = false;
+	trace_ladder_call(t->ladder, t->pending.at_ns, t->pending.call, t->pending.bytes);
+}
+
 static void on_segment(void *ctx, const struct tcp_segment *s, int64_t at, const struct capture_frame *frame)
 {
 	struct trace *t = ctx;
@@ -88,11 +100,12 @@ static void on_segment(void *ctx, const struct tcp_segment *s, int64_t at, const
 	}
 	/* Always: t->conn learns from each segment when the connection is over (trace_finish). */
 	trace_segment_event(&t->conn, s, at, out, ifname(t, s->ifindex), t->r->verbose, &ev);
+	if (t->pending.set && at >= t->pending.at_ns)
+		put_pending_call(t);
 	if (t->segments)
 		report_event_at(t->r, at, "segment", ev.f, "%s", ev.human);
-	if (t->ladder) {
-		/* --ladder: the ladder's row for this segment goes here (not drawn yet). */
-	}
+	if (t->ladder)
+		trace_ladder_segment(t->ladder, s, at, out);
 }
 
 static void drain(struct event_source *src)
@@ -100,6 +113,28 @@ static void drain(struct event_source *src)
 	struct trace *t = (struct trace *)src;
 
 	capture_dispatch(t->capture);
+}
+
+static void settle(struct event_source *src)
+{
+	trace_ladder_settle(((struct trace *)src)->ladder);
+}
+
+/*
+ * A call of ours, for the ladder: the segments captured before it began
+ * come first, then the call, then those it caused.
+ */
+static void on_call(struct event_source *src, int64_t at_ns, const char *call, long long bytes)
+{
+	struct trace *t = (struct trace *)src;
+
+	t->pending.set = true;
+	t->pending.at_ns = at_ns;
+	t->pending.call = call;
+	t->pending.bytes = bytes;
+	drain(src);
+	if (t->pending.set)
+		put_pending_call(t);
 }
 
 /* The options that asked for the capture, for its messages: "--trace", "--pcap", "--ladder and --pcap". */
@@ -166,11 +201,18 @@ int trace_open(struct report *r, const struct trace_settings *ts, struct trace *
 		return -1;
 	}
 	t->r = r;
-	t->segments = ts->segments;
-	t->ladder = ts->ladder;
+	/* --json draws no picture: --ladder gives the segments, with the states and calls. */
+	t->segments = ts->segments || (ts->ladder && r->json);
+	if (ts->ladder && (t->ladder = trace_ladder_new(r)) == NULL)
+		report_error(r, "--ladder: %s; carrying on without the ladder", strerror(ENOMEM));
+	/* The other events' lines keep to the ladder's time column. */
+	if (t->ladder && !r->json)
+		r->stamp_fn = ladder_stamp;
 	t->pcap_path = ts->pcap_path;
 	t->source.fd = capture_fd(t->capture);
 	t->source.drain = drain;
+	t->source.call = t->ladder ? on_call : NULL;
+	t->source.settle = t->ladder ? settle : NULL;
 	r->source = &t->source;
 	*out = t;
 	return 0;
@@ -198,6 +240,8 @@ void trace_follow(struct trace *t, const struct sockaddr *local, const struct so
 	if (!same)
 		memset(&t->conn, 0, sizeof(t->conn));
 	t->following = true;
+	if (t->ladder)
+		trace_ladder_follow(t->ladder, same, &t->local, t->have_peer ? &t->peer : NULL);
 
 	capture_filter_text(&t->local, t->local_any, t->have_peer ? &t->peer : NULL, filter, sizeof(filter));
 	if (capture_set_filter(t->capture, filter, why, sizeof(why)) < 0)
@@ -206,6 +250,9 @@ void trace_follow(struct trace *t, const struct sockaddr *local, const struct so
 		t->r->t0_ns = now_ns();
 		t->clock_started = true;
 	}
+	/* The ladder marks the call each follow comes before (dialing) or after (accepting). */
+	if (t->ladder && peer)
+		on_call(&t->source, now_ns(), dialing ? "connect()" : "accept()", -1);
 }
 
 void trace_finish(struct trace *t)
@@ -220,10 +267,12 @@ void trace_finish(struct trace *t)
 		drain(&t->source);
 		int64_t left = deadline - now_ns();
 		if (trace_conn_over(c) || left <= 0)
-			return;
+			break;
 		struct pollfd p = { .fd = t->source.fd, .events = POLLIN };
 		poll(&p, 1, (int)((left + 999999) / 1000000));
 	}
+	if (t->ladder)
+		trace_ladder_end(t->ladder);
 }
 
 /* Closes --pcap's file: how many segments it holds, or the write that failed. */
@@ -245,6 +294,10 @@ void trace_close(struct trace *t)
 	if (t == NULL)
 		return;
 	drain(&t->source);
+	if (t->ladder) {
+		trace_ladder_end(t->ladder);
+		trace_ladder_free(t->ladder);
+	}
 	t->r->source = NULL;
 	long long dropped = capture_dropped(t->capture);
 	if (dropped > 0) {
