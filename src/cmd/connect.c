@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "base/clock.h"
 #include "cmd/connect_probe.h"
 #include "cmd/interrupt.h"
 #include "net/relay.h"
@@ -116,7 +117,9 @@ int cmd_connect(int argc, char **argv, const struct options *o)
 	status = session_relay(&r, d.fd, &d.names, &io, &so, d.late_err, NULL);
 	interrupt_release();
 	relay_io_free(&io);
+	int64_t began = now_ns();
 	close(d.fd);
+	report_call(&r, began, "close()", -1);
 	trace_finish(trace);
 	trace_close(trace);
 	interrupt_reraise();

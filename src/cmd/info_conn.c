@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cmd/info.h"
+#include "base/clock.h"
 #include "view/info_format.h"
 #include "view/info_print.h"
 #include "kernel/procnet.h"
@@ -57,14 +58,18 @@ static int report_negotiated(const struct report *r, int fd, bool we_opened)
  * Ends the connection with FIN, not RST: bytes the peer sent (a banner)
  * are read and dropped first, since closing with unread data sends RST.
  */
-static void close_politely(int fd)
+static void close_politely(const struct report *r, int fd)
 {
 	char sink[4096];
+	int64_t began = now_ns();
 
 	shutdown(fd, SHUT_WR);
+	report_call(r, began, "shutdown(SHUT_WR)", -1);
 	while (recv(fd, sink, sizeof(sink), MSG_DONTWAIT) > 0)
 		;
+	began = now_ns();
 	close(fd);
+	report_call(r, began, "close()", -1);
 }
 
 int info_connect(const char *host, const char *port_text, const struct options *o)
@@ -92,7 +97,7 @@ int info_connect(const char *host, const char *port_text, const struct options *
 			status = EXIT_NETWORK;
 		} else {
 			status = report_negotiated(&r, d.fd, true);
-			close_politely(d.fd);
+			close_politely(&r, d.fd);
 		}
 	}
 	trace_finish(trace);

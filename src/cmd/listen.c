@@ -153,7 +153,9 @@ int cmd_listen(int argc, char **argv, const struct options *o)
 		interrupt_catch();
 		status = session_relay(&r, cfd, &names, &io, &so, 0, &end);
 		interrupt_release();
+		int64_t began = now_ns();
 		close(cfd);
+		report_call(&r, began, "close()", -1);
 		trace_finish(trace);
 		/* With -k one client's trouble is its own, but a broken stdout ends us. */
 		if (end == END_INPUT_ERROR || end == END_OUTPUT_ERROR || interrupt_signal)

@@ -326,6 +326,7 @@ int shutdown_watch_shutdown(struct shutdown_watch *w, int how)
 	/* Taken before the FIN goes: the reset it may bring comes within microseconds. */
 	if (tcpinfo_read(w->fd, &w->at_shutdown) < 0)
 		memset(&w->at_shutdown, 0, sizeof(w->at_shutdown));
+	int64_t began = now_ns();
 	if (shutdown(w->fd, how) < 0) {
 		int err = errno;
 		/* ENOTCONN: a RST came since the last look; tell it first. */
@@ -338,6 +339,9 @@ int shutdown_watch_shutdown(struct shutdown_watch *w, int how)
 	}
 	w->rd_shut = how != SHUT_WR;
 	w->wr_shut = how != SHUT_RD;
+	char call[32];
+	snprintf(call, sizeof(call), "shutdown(%s)", how_name(how));
+	report_call(w->r, began, call, -1);
 	struct field f[] = { F_STR("how", how_name(how)), F_END };
 	report_event(w->r, "shutdown", f, "shutdown(%s): %s", how_name(how), what[how]);
 
@@ -406,12 +410,14 @@ int shutdown_watch_close(struct shutdown_watch *w, bool abort)
 			 unread);
 	else
 		snprintf(what, sizeof(what), "close(): %s", sends_fin ? "our FIN is on its way; " : "");
+	int64_t began = now_ns();
 	int rc = abort ? sock_close_rst(w->fd) : close(w->fd);
 	w->fd = -1;
 	if (rc < 0 && abort) {
 		report_error(w->r, "setsockopt(SO_LINGER): %s", strerror(errno));
 		return -1;
 	}
+	report_call(w->r, began, abort ? "close() RST" : "close()", -1);
 
 	int found = socklist_find(&w->local.addr, &w->peer.addr, &s);
 	if (found > 0) {

@@ -14,7 +14,7 @@
 #include "view/ladder.h"
 
 /* Our sends drawn per connection; later ones would only cut the folding of a transfer. */
-#define SEND_MARKS 4
+#define SEND_MARKS 2
 /* Calls made before the connection's first segment (connect(), accept()), held until it starts. */
 #define EARLY_CALLS 4
 
@@ -30,6 +30,7 @@ struct trace_ladder {
 	struct ladder ladder;
 	bool drawing;              /* the ladder has its two ends */
 	bool have_ends;            /* before that: the ends followed */
+	bool listening;            /* what is followed is our listening port */
 	struct seg_end local, peer;
 	int sends;                 /* sends drawn in this connection */
 	struct early_call early[EARLY_CALLS];
@@ -124,7 +125,8 @@ static void draw_call(struct trace_ladder *tl, int64_t at_ns, const char *text, 
 }
 
 /* The first segment of a connection names both ends: the picture starts. */
-static void start(struct trace_ladder *tl, const struct tcp_segment *s, bool out, struct textbuf *buf)
+static void start(struct trace_ladder *tl, const struct tcp_segment *s, int64_t at_ns, bool out,
+		  struct textbuf *buf)
 {
 	const struct seg_end *us = out ? &s->src : &s->dst, *peer = out ? &s->dst : &s->src;
 
@@ -135,6 +137,14 @@ static void start(struct trace_ladder *tl, const struct tcp_segment *s, bool out
 	tl->last[0] = tl->last[1] = 0;
 	if (!tl->r->json)
 		ladder_header(&tl->ladder, buf);
+	/* Our listening socket was there before the client's SYN: the server side's first state. */
+	if (tl->listening && !out && (s->flags & (TCPF_SYN | TCPF_ACK)) == TCPF_SYN) {
+		tl->last[LADDER_US] = TCP_LISTEN;
+		if (tl->r->json)
+			state_event(tl, LADDER_US, TCP_LISTEN, at_ns);
+		else
+			ladder_state(&tl->ladder, LADDER_US, TCP_LISTEN, since_start(tl, at_ns), buf);
+	}
 	for (int i = 0; i < tl->n_early; i++) {
 		const struct early_call *e = &tl->early[i];
 		if (e->peer_state) {
@@ -156,6 +166,7 @@ void trace_ladder_follow(struct trace_ladder *tl, bool same_connection, const st
 		return;
 	trace_ladder_end(tl);
 	tl->have_ends = peer != NULL;
+	tl->listening = peer == NULL;
 	tl->local = *local;
 	if (peer)
 		tl->peer = *peer;
@@ -177,7 +188,7 @@ void trace_ladder_segment(struct trace_ladder *tl, const struct tcp_segment *s, 
 	struct textbuf buf = textbuf_on(tl->lines, sizeof(tl->lines));
 
 	if (!tl->drawing)
-		start(tl, s, out, &buf);
+		start(tl, s, at_ns, out, &buf);
 	/* The kernel's word on both sockets, where the connection changes state. */
 	if (s->flags & (TCPF_SYN | TCPF_FIN | TCPF_RST))
 		sample(tl, now_ns(), &buf);
@@ -218,8 +229,10 @@ void trace_ladder_call(struct trace_ladder *tl, int64_t at_ns, const char *call,
 		}
 		return;
 	}
+	/* Where a FIN held back got to comes first; then what the call changed (FIN_WAIT1 after shutdown()). */
+	if (!send)
+		sample(tl, at_ns, &buf);
 	draw_call(tl, at_ns, text, &buf);
-	/* What the call changed: FIN_WAIT1 after shutdown(), the close's states. */
 	if (!send)
 		sample(tl, now_ns(), &buf);
 	print(tl, &buf);
