@@ -124,6 +124,7 @@ probe_7000          tcptool connect -z 127.0.0.1 6999-7001
 probe_count3        tcptool connect -c 3 -i 200ms 127.0.0.1 7000
 trace_lo_listen     tcptool -q listen -b 127.0.0.1 9911 < /dev/null > /dev/null &
 trace_lo_connect    echo hello | tcptool connect --half-close --trace 127.0.0.1 9911
+ladder_lo_connect   echo hello | tcptool connect --half-close --ladder 127.0.0.1 9911
 # README.md: The middle of a connection
 slow_reader         tcptool listen -b 127.0.0.1 --read-rate 100k 9000 > /dev/null
 interval_connect    tcptool connect -i 1s --half-close 127.0.0.1 9000 < disk.iso
@@ -423,6 +424,11 @@ EOF
 	ex_run trace_lo_connect
 	assert_equal "$ex_rc" 0
 	[[ -n $why ]] || ex_check trace_lo_connect "$ex_out"
+	# The README's ladder is drawn in a UTF-8 locale, as most terminals are.
+	ex_bg_quiet q2 trace_lo_listen 9911
+	LC_ALL=C.UTF-8 ex_run ladder_lo_connect
+	assert_equal "$ex_rc" 0
+	[[ -n $why ]] || ex_check ladder_lo_connect "$ex_out"
 	need_tool jq jq
 	ex_run trace_table
 	assert_equal "$ex_rc" 0

@@ -45,6 +45,9 @@ How output compares (what "the same shape" means):
     a line, "..." stands for any text left out ("rests ...", "(nothing
     listens there: ...)").  "^C" is the terminal's echo of Control-C, not
     output, and is left out.
+  * In a --ladder picture, the rows (lines with a rail) and the other
+    lines are each in order, and a state's '*' does not count: whether a
+    sample caught the state is a matter of microseconds.
   * The shutdown timeline's "state NAME:" lines are optional on both
     sides: the state is sampled (see the man page), so a short one may not
     show.  A state line that shows on both sides must still match.
@@ -253,6 +256,16 @@ STATE_RE = re.compile(r"^t\+\S+ (?:ms|s) state ([A-Z_0-9]+):")
 SEGMENT_RE = re.compile(r"^t\+\S+ (?:ms|s) [A-Z]+(?:-[A-Z]+)? \S+ > \S+ ")
 
 
+# A row of a --ladder picture: it has a rail (box drawing, or ASCII's " | ").
+RAIL_RE = re.compile(r"[\u2502\u2506]|\s\|(?:\s|-|<|$)")
+STATE_MARK_RE = re.compile(r"\b([A-Z][A-Z_0-9]+)\*")
+
+
+def unstar(line):
+    """A ladder line without the '*' that marks an inferred state."""
+    return STATE_MARK_RE.sub(r"\1", line)
+
+
 def squeeze(line):
     return " ".join(line.split())
 
@@ -366,6 +379,18 @@ def compare(shown_lines, real_lines, wild, mode):
             return "--any-order takes no '...' line"
         if not pair_off(shown, real_lines):
             return "the real lines do not pair off with the shown ones"
+        return None
+    if any(RAIL_RE.search(s.sq) for s in shown):
+        # A ladder: its rows in order, the event lines in order, each side
+        # apart as in a trace; a state's '*' (no sample confirmed it) is
+        # a matter of microseconds too.
+        shown = [Shown(unstar(s.text), wild) for s in shown]
+        real = [unstar(r) for r in real_lines]
+        for name, keep in (("rows", True), ("events", False)):
+            sh = [s for s in shown if s.ellipsis or bool(RAIL_RE.search(s.sq)) == keep]
+            re_ = [r for r in real if bool(RAIL_RE.search(r)) == keep]
+            if not match_in_order(sh, re_):
+                return "the real ladder's %s do not have the shown %s' shape" % (name, name)
         return None
     if any(SEGMENT_RE.match(s.sq) for s in shown):
         # A trace: the segments in the order they crossed the wire, the
