@@ -1,10 +1,10 @@
 /* tcptool trace FILE's lines: the capture, its connections, one connection's segments. */
 #include "view/trace_file.h"
 
+#include <langinfo.h>
+#include <locale.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "base/textbuf.h"
 
@@ -131,28 +131,16 @@ void trace_file_report_segment(const struct report *r, struct trace_conn *tc, co
 	report_event_at(r, t_ns, "segment", ev.f, "%s", ev.human);
 }
 
-/* Whether the locale that the environment names (LC_ALL, LC_CTYPE, LANG, the first set) is UTF-8. */
+/* Box drawing only where the locale's character set is UTF-8, as the live ladder decides. */
 static bool utf8_locale(void)
 {
-	static const char *const vars[] = { "LC_ALL", "LC_CTYPE", "LANG" };
+	char saved[64];
+	const char *cur = setlocale(LC_CTYPE, NULL);
 
-	for (size_t i = 0; i < sizeof(vars) / sizeof(vars[0]); i++) {
-		const char *v = getenv(vars[i]);
-		if (v == NULL || *v == '\0')
-			continue;
-		const char *dot = strchr(v, '.');
-		return dot && (strncasecmp(dot + 1, "utf-8", 5) == 0 || strncasecmp(dot + 1, "utf8", 4) == 0);
-	}
-	return false;
-}
-
-/* Prints what a ladder call wrote: whole lines, for people only. */
-static void put_ladder(const struct report *r, const char *text)
-{
-	if (!r->quiet && text[0]) {
-		fputs(text, r->out);
-		fflush(r->out);
-	}
+	snprintf(saved, sizeof(saved), "%s", cur ? cur : "C");
+	bool utf8 = setlocale(LC_CTYPE, "") && strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
+	setlocale(LC_CTYPE, saved);
+	return utf8;
 }
 
 void trace_file_ladder_start(const struct report *r, struct ladder *l, const struct conn *c)
@@ -162,7 +150,7 @@ void trace_file_ladder_start(const struct report *r, struct ladder *l, const str
 
 	ladder_init(l, &c->a, &c->b, !utf8_locale(), false, r->verbose);
 	ladder_header(l, &out);
-	put_ladder(r, text);
+	report_picture(r, text);
 }
 
 void trace_file_ladder_segment(const struct report *r, struct ladder *l, const struct conn *c,
@@ -172,7 +160,7 @@ void trace_file_ladder_segment(const struct report *r, struct ladder *l, const s
 	struct textbuf out = textbuf_on(text, sizeof(text));
 
 	ladder_segment(l, s, t_ns - c->first_ns, &out);
-	put_ladder(r, text);
+	report_picture(r, text);
 }
 
 void trace_file_ladder_finish(const struct report *r, struct ladder *l)
@@ -181,7 +169,7 @@ void trace_file_ladder_finish(const struct report *r, struct ladder *l)
 	struct textbuf out = textbuf_on(text, sizeof(text));
 
 	ladder_finish(l, &out);
-	put_ladder(r, text);
+	report_picture(r, text);
 }
 
 void trace_file_report_empty(const struct report *r, const char *path, const struct capture_file_stats *st)
