@@ -157,3 +157,20 @@ EOF
 	assert_equal "$(grep -c ' close() ' "$(D lad)")" 2
 	row "$(D lad)" 'probe 2: connected to 127\.0\.0\.1:' >/dev/null
 }
+
+@test "--ladder to a peer in another network namespace: its states inferred, ours from the kernel" {
+	need_capture
+	two_hosts 10.204.0
+	start_bg l "${IN_B[@]}" "$TCPTOOL" listen --json -b 10.204.0.2 0
+	port=$(wait_for_port l)
+	run -0 --separate-stderr env LC_ALL=C.UTF-8 timeout 10 "${IN_A[@]}" "$TCPTOOL" connect --ladder \
+		--half-close --send hi 10.204.0.2 "$port"
+	echo "$stderr" >"$(D lad)"
+	fits "$(D lad)"
+	# sock_diag answers for this namespace only: the peer's side is inferred, and marked.
+	row "$(D lad)" ' ESTABLISHED +│── ACK ack=B\+1 .*▶│ ESTABLISHED\*$' >/dev/null
+	row "$(D lad)" '│◀── SYN-ACK seq=B ack=A\+1 .*│ SYN_RECV\*$' >/dev/null
+	run -1 grep -E '│ LISTEN$' "$(D lad)"
+	# One copy of each segment: the veth's two ends are in two namespaces.
+	assert_equal "$(grep -c '│── SYN seq=A ' "$(D lad)")" 1
+}
