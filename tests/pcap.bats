@@ -159,6 +159,9 @@ frames() {
 	assert_equal "$stderr" "tcptool: --pcap: cannot create '$BATS_TEST_TMPDIR': Is a directory"
 	run -1 --separate-stderr tt shutdown --pcap "$(D no/x.pcap)" 127.0.0.1 "$port"
 	assert_equal "$stderr" "tcptool: --pcap: cannot create '$(D no/x.pcap)': No such file or directory"
+	run -1 --separate-stderr tt connect -c 2 --pcap "$(D no/x.pcap)" 127.0.0.1 "$port"
+	assert_output ""
+	assert_equal "$stderr" "tcptool: --pcap: cannot create '$(D no/x.pcap)': No such file or directory"
 	# listen says so before it prints where it listens, and accepts nobody.
 	run -1 --separate-stderr tt listen --pcap "$(D no/x.pcap)" -b 127.0.0.1 0
 	assert_equal "$stderr" "tcptool: --pcap: cannot create '$(D no/x.pcap)': No such file or directory"

@@ -354,7 +354,10 @@ int connect_probe(const char *host, const char *ports, const struct options *o)
 	report_init(&r, stdout, o->json, o->quiet, o->verbose);
 	/* --trace: a timeline from the first SYN, the probes' lines among the segments. */
 	r.stamp = o->trace || o->pcap_path;
-	pr.trace = settings_trace_open(o, &r);
+	if (settings_trace_start(o, &r, &pr.trace) < 0) {
+		free(set);
+		return EXIT_NETWORK;
+	}
 	struct dial_settings dial = settings_dial(o);
 	status = session_resolve_dial(&r, host, pr.port, &dial, &peers, &source, NULL);
 	if (status) {

@@ -97,11 +97,3 @@ int settings_trace_start(const struct options *o, struct report *r, struct trace
 	privileges_capture_open(r);
 	return rc;
 }
-
-struct trace *settings_trace_open(const struct options *o, struct report *r)
-{
-	struct trace *trace;
-
-	settings_trace_start(o, r, &trace);
-	return trace;
-}

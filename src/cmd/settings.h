@@ -50,7 +50,4 @@ struct report;
  */
 int settings_trace_start(const struct options *o, struct report *r, struct trace **trace);
 
-/* The same, for a caller that carries on when --pcap's file cannot be created. */
-struct trace *settings_trace_open(const struct options *o, struct report *r);
-
 #endif
