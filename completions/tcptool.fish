@@ -116,7 +116,7 @@ complete -c tcptool -n $listen -l discard -d 'count what arrives and drop it wit
 complete -c tcptool -n $listen -l verify -d 'check that what arrives is the --load pattern, then drop it'
 complete -c tcptool -n $listen -l trace -d "show our connection's segments (SYN, ACK, FIN, RST...) among the events; needs CAP_NET_RAW"
 complete -c tcptool -n $listen -l ladder -d 'draw the conversation as a ladder diagram: arrows, both states, our calls (implies --trace)'
-complete -c tcptool -n $listen -l pcap -r -F -d 'also write the segments to FILE as a pcap capture (tcpdump -r, Wireshark)'
+complete -c tcptool -n $listen -l pcap -r -F -d 'write the segments to FILE as a pcap capture too (tcpdump -r, Wireshark)'
 complete -c tcptool -n "$listen; and test (__tcptool_operands) -eq 0" -a '(__tcptool_services)' -d port
 
 # connect [--half-close] [-w DUR] [-s ADDR] [-p PORT] [--send TEXT] [--trace | -z | -c N [-i DUR]] HOST PORT
@@ -137,7 +137,7 @@ complete -c tcptool -n $connect -l discard -d 'count what arrives and drop it wi
 complete -c tcptool -n $connect -l verify -d 'check that what arrives is the --load pattern, then drop it'
 complete -c tcptool -n $connect -l trace -d "show our connection's segments (SYN, ACK, FIN, RST...) among the events; needs CAP_NET_RAW"
 complete -c tcptool -n $connect -l ladder -d 'draw the conversation as a ladder diagram: arrows, both states, our calls (implies --trace)'
-complete -c tcptool -n $connect -l pcap -r -F -d 'also write the segments to FILE as a pcap capture (tcpdump -r, Wireshark)'
+complete -c tcptool -n $connect -l pcap -r -F -d 'write the segments to FILE as a pcap capture too (tcpdump -r, Wireshark)'
 complete -c tcptool -n "$connect; and test (__tcptool_operands) -eq 0" -a '(__fish_print_hostnames)' -d host
 complete -c tcptool -n "$connect; and test (__tcptool_operands) -eq 1" -a '(__tcptool_services)' -d port
 
@@ -167,7 +167,7 @@ complete -c tcptool -n $info -s c -l count -x -d 'with --watch: stop after N blo
 complete -c tcptool -n $info -l system -d "show the kernel's TCP settings, each with what it changes"
 complete -c tcptool -n $info -l trace -d "show our connection's segments (SYN, ACK, FIN, RST...) among the events; needs CAP_NET_RAW"
 complete -c tcptool -n $info -l ladder -d 'draw the conversation as a ladder diagram: arrows, both states, our calls (implies --trace)'
-complete -c tcptool -n $info -l pcap -r -F -d 'also write the segments to FILE as a pcap capture (tcpdump -r, Wireshark)'
+complete -c tcptool -n $info -l pcap -r -F -d 'write the segments to FILE as a pcap capture too (tcpdump -r, Wireshark)'
 complete -c tcptool -n "$info; and __tcptool_info_target; and test (__tcptool_operands) -eq 0" -a '(__fish_print_hostnames)' -d host
 complete -c tcptool -n "$info; and __tcptool_info_target; and test (__tcptool_operands) -eq 1" -a '(__tcptool_services)' -d port
 
@@ -182,7 +182,7 @@ complete -c tcptool -n $shutdown -s s -l source -x -a $addresses -d 'connect fro
 complete -c tcptool -n $shutdown -s p -l source-port -x -d 'connect from local port PORT'
 complete -c tcptool -n $shutdown -l trace -d "show our connection's segments (SYN, ACK, FIN, RST...) among the events; needs CAP_NET_RAW"
 complete -c tcptool -n $shutdown -l ladder -d 'draw the conversation as a ladder diagram: arrows, both states, our calls (implies --trace)'
-complete -c tcptool -n $shutdown -l pcap -r -F -d 'also write the segments to FILE as a pcap capture (tcpdump -r, Wireshark)'
+complete -c tcptool -n $shutdown -l pcap -r -F -d 'write the segments to FILE as a pcap capture too (tcpdump -r, Wireshark)'
 complete -c tcptool -n "$shutdown; and test (__tcptool_operands) -eq 0" -a '(__fish_print_hostnames)' -d host
 complete -c tcptool -n "$shutdown; and test (__tcptool_operands) -eq 1" -a '(__tcptool_services)' -d port
 

@@ -22,10 +22,11 @@ set -euo pipefail
 # in the manual and the README use; nftables (nft: loss in a test's network
 # namespace) and ethtool (segments of MSS size on a veth) for
 # interval_net.bats; libcap2-bin (setcap) for privilege.bats, which gives a
-# copy of tcptool cap_net_raw and runs it as another user.
+# copy of tcptool cap_net_raw and runs it as another user; tcpdump, which
+# reads back what --pcap writes and makes the captures tcptool trace reads.
 essential=(bats bats-support bats-assert python3 iproute2 procps)
 optional=(netbase netcat-openbsd mandoc groff-base bsdextrautils zsh fish shellcheck bash-completion
-	strace libpcap-dev pkg-config jq nftables ethtool libcap2-bin)
+	strace libpcap-dev pkg-config jq nftables ethtool libcap2-bin tcpdump)
 # CI also builds with clang, fuzzes (libFuzzer's runtime), lints, runs
 # valgrind, and runs make bench-smoke, whose measure.sh compares --load with
 # iperf3 (installed without its daemon: debconf's default, non-interactive).

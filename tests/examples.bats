@@ -125,6 +125,8 @@ probe_count3        tcptool connect -c 3 -i 200ms 127.0.0.1 7000
 trace_lo_listen     tcptool -q listen -b 127.0.0.1 9911 < /dev/null > /dev/null &
 trace_lo_connect    echo hello | tcptool connect --half-close --trace 127.0.0.1 9911
 ladder_lo_connect   echo hello | tcptool connect --half-close --ladder 127.0.0.1 9911
+pcap_connect        tcptool connect --pcap hello.pcap --half-close --send hello 127.0.0.1 9911
+trace_file          tcptool trace hello.pcap
 # README.md: The middle of a connection
 slow_reader         tcptool listen -b 127.0.0.1 --read-rate 100k 9000 > /dev/null
 interval_connect    tcptool connect -i 1s --half-close 127.0.0.1 9000 < disk.iso
@@ -429,6 +431,16 @@ EOF
 	LC_ALL=C.UTF-8 ex_run ladder_lo_connect
 	assert_equal "$ex_rc" 0
 	[[ -n $why ]] || ex_check ladder_lo_connect "$ex_out"
+	# The README's capture file, and what tcptool trace reads in it.
+	ex_bg_quiet q3 trace_lo_listen 9911
+	ex_run pcap_connect
+	assert_equal "$ex_rc" 0
+	[[ -n $why ]] || ex_check pcap_connect "$ex_out"
+	ex_run trace_file
+	if [[ -z $why ]]; then
+		assert_equal "$ex_rc" 0
+		ex_check trace_file "$ex_out"
+	fi
 	need_tool jq jq
 	ex_run trace_table
 	assert_equal "$ex_rc" 0

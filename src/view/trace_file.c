@@ -1,11 +1,10 @@
 /* tcptool trace FILE's lines: the capture, its connections, one connection's segments. */
 #include "view/trace_file.h"
 
-#include <langinfo.h>
-#include <locale.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "base/charset.h"
 #include "base/textbuf.h"
 
 /* Room for what one ladder call writes: a header, or the rows a finish lets go. */
@@ -131,24 +130,12 @@ void trace_file_report_segment(const struct report *r, struct trace_conn *tc, co
 	report_event_at(r, t_ns, "segment", ev.f, "%s", ev.human);
 }
 
-/* Box drawing only where the locale's character set is UTF-8, as the live ladder decides. */
-static bool utf8_locale(void)
-{
-	char saved[64];
-	const char *cur = setlocale(LC_CTYPE, NULL);
-
-	snprintf(saved, sizeof(saved), "%s", cur ? cur : "C");
-	bool utf8 = setlocale(LC_CTYPE, "") && strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
-	setlocale(LC_CTYPE, saved);
-	return utf8;
-}
-
 void trace_file_ladder_start(const struct report *r, struct ladder *l, const struct conn *c)
 {
 	static char text[LADDER_TEXT_MAX];
 	struct textbuf out = textbuf_on(text, sizeof(text));
 
-	ladder_init(l, &c->a, &c->b, !utf8_locale(), false, r->verbose);
+	ladder_init(l, &c->a, &c->b, !charset_is_utf8(), false, r->verbose);
 	ladder_header(l, &out);
 	report_picture(r, text);
 }

@@ -1,12 +1,11 @@
 /* --ladder live: segments, calls and sampled states into view/ladder.c, its lines onto the report. */
 #include "view/trace_ladder.h"
 
-#include <langinfo.h>
-#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/charset.h"
 #include "base/clock.h"
 #include "base/textbuf.h"
 #include "kernel/conn_states.h"
@@ -40,25 +39,13 @@ struct trace_ladder {
 	char lines[16 * LADDER_LINE_MAX];
 };
 
-/* Box drawing only where the locale's character set is UTF-8. */
-static bool utf8_locale(void)
-{
-	char saved[64];
-	const char *cur = setlocale(LC_CTYPE, NULL);
-
-	snprintf(saved, sizeof(saved), "%s", cur ? cur : "C");
-	bool utf8 = setlocale(LC_CTYPE, "") && strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
-	setlocale(LC_CTYPE, saved);
-	return utf8;
-}
-
 struct trace_ladder *trace_ladder_new(const struct report *r)
 {
 	struct trace_ladder *tl = calloc(1, sizeof(*tl));
 
 	if (tl) {
 		tl->r = r;
-		tl->ascii = !utf8_locale();
+		tl->ascii = !charset_is_utf8();
 	}
 	return tl;
 }
