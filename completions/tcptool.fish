@@ -99,7 +99,7 @@ complete -c tcptool -n 'not __tcptool_using help' -l json -d 'events as JSON obj
 complete -c tcptool -n 'not __tcptool_using help' -s h -l help -d 'show the help and exit'
 complete -c tcptool -n 'not __tcptool_command' -l version -d 'show the version and exit'
 
-# listen [-b ADDR] [--backlog N] [-k] [--half-close] [-w DUR] [--accept-delay DUR] [-i DUR] [--rate RATE] [--read-rate RATE] [--progress] [--trace] PORT
+# listen [-b ADDR] [--backlog N] [-k] [--half-close] [-w DUR] [--accept-delay DUR] [-i DUR] [--rate RATE] [--read-rate RATE] [--progress] [--trace|--ladder] [--pcap FILE] PORT
 complete -c tcptool -n $listen -s b -l bind -x -a $addresses -d 'listen on ADDR only (default: every address)'
 complete -c tcptool -n $listen -l backlog -x -d 'accept queue length passed to listen() (default 128)'
 complete -c tcptool -n $listen -s k -l keep-open -d 'after a client leaves, accept the next one'
@@ -119,7 +119,7 @@ complete -c tcptool -n $listen -l ladder -d 'draw the conversation as a ladder d
 complete -c tcptool -n $listen -l pcap -r -F -d 'write the segments to FILE as a pcap capture too (tcpdump -r, Wireshark)'
 complete -c tcptool -n "$listen; and test (__tcptool_operands) -eq 0" -a '(__tcptool_services)' -d port
 
-# connect [--half-close] [-w DUR] [-s ADDR] [-p PORT] [--send TEXT] [--trace | -z | -c N [-i DUR]] HOST PORT
+# connect [--half-close] [-w DUR] [-s ADDR] [-p PORT] [--send TEXT] [--trace|--ladder] [--pcap FILE] [-z | -c N [-i DUR]] HOST PORT
 complete -c tcptool -n $connect -l half-close -d 'close each direction on its own: FIN on stdin EOF, keep sending after the peer FIN'
 complete -c tcptool -n $connect -s w -l timeout -x -a $durations -d 'give up after DUR without a connection or without data'
 complete -c tcptool -n $connect -s s -l source -x -a $addresses -d 'connect from local address ADDR'
@@ -152,7 +152,7 @@ complete -c tcptool -n $ack -l reply -x -d 'answer each message with TEXT (defau
 complete -c tcptool -n $ack -l lines -d 'answer each line with TEXT and a newline; stay open'
 complete -c tcptool -n "$server; and test (__tcptool_operands) -eq 0" -a '(__tcptool_services)' -d port
 
-# info [-l|-a] [--port N] [--state NAME] | [-w DUR] [-s ADDR] [-p PORT] [--trace] HOST PORT | --fd N | --system
+# info [-l|-a] [--port N] [--state NAME] | [-w DUR] [-s ADDR] [-p PORT] [--trace|--ladder] [--pcap FILE] HOST PORT | --fd N | --system
 complete -c tcptool -n $info -s w -l timeout -x -a $durations -d 'give up after DUR without a connection or without data'
 complete -c tcptool -n $info -s s -l source -x -a $addresses -d 'connect from local address ADDR'
 complete -c tcptool -n $info -s p -l source-port -x -d 'connect from local port PORT'
@@ -171,7 +171,7 @@ complete -c tcptool -n $info -l pcap -r -F -d 'write the segments to FILE as a p
 complete -c tcptool -n "$info; and __tcptool_info_target; and test (__tcptool_operands) -eq 0" -a '(__fish_print_hostnames)' -d host
 complete -c tcptool -n "$info; and __tcptool_info_target; and test (__tcptool_operands) -eq 1" -a '(__tcptool_services)' -d port
 
-# shutdown [--how rd|wr|rdwr | --rst] [--send TEXT] [--after DUR] [-w DUR] [-s ADDR] [-p PORT] [--trace] HOST PORT
+# shutdown [--how rd|wr|rdwr | --rst] [--send TEXT] [--after DUR] [-w DUR] [-s ADDR] [-p PORT] [--trace|--ladder] [--pcap FILE] HOST PORT
 complete -c tcptool -n $shutdown -l how -x -a 'rd\t"shutdown(SHUT_RD): our reads end at once" wr\t"shutdown(SHUT_WR): send FIN (the default)" rdwr\t"shutdown(SHUT_RDWR): send FIN, no more reads"' -d 'shutdown() which way: rd, wr (the default: send FIN) or rdwr'
 complete -c tcptool -n $shutdown -l rst -d 'abortive close instead: SO_LINGER 0 and close() send RST, not FIN'
 complete -c tcptool -n $shutdown -l send -x -d 'send TEXT first'
