@@ -441,15 +441,19 @@ static void arrow_label(const struct tcp_segment *s, const struct segment_note *
 	else if (n->window == WINDOW_OPENS)
 		snprintf(mark + strlen(mark), sizeof(mark) - strlen(mark), " (window opens)");
 
-	/* drop 0: everything; 1: without mss; 2: nor win (ack when the window is the news); 3: nor ack */
+	/*
+	 * drop 0: everything; 1: without mss; 2: nor win (ack when the window
+	 * is the news); 3: nor ack; 4: and the words "seq=" and "len=", so that
+	 * far into a transfer a mark such as "(retx)" still fits.
+	 */
 	bool window_news = n->window == WINDOW_ZERO || n->window == WINDOW_OPENS;
-	for (int drop = 0; drop <= 3; drop++) {
+	for (int drop = 0; drop <= 4; drop++) {
 		struct textbuf t = textbuf_on(buf, size);
 		textbuf_puts(&t, kind);
 		if (!bare_ack)
-			textbuf_printf(&t, " seq=%s", seq);
+			textbuf_printf(&t, drop < 4 ? " seq=%s" : " %s", seq);
 		if (s->len)
-			textbuf_printf(&t, " len=%u", s->len);
+			textbuf_printf(&t, drop < 4 ? " len=%u" : " +%u", s->len);
 		if (s->flags & TCPF_ACK && drop < (window_news ? 2 : 3))
 			textbuf_printf(&t, " ack=%s", ack);
 		if (!rst && drop < (window_news ? 3 : 2))

@@ -452,6 +452,9 @@ static void test_marks(void)
 	ladder_segment(&d.l, &s, 600000, &d.out);   /* room again */
 	seg(&d, true, a + 4000, b, TCPF_ACK, 4000000, 700);
 	seg(&d, true, a + 4004000, b, TCPF_ACK | TCPF_PSH, 65483, 701);
+	/* Far into a transfer a retransmission keeps its mark: the words go first. */
+	seg(&d, true, a + 879294498, b, TCPF_ACK, 65483, 800);
+	seg(&d, true, a + 879294498, b, TCPF_ACK, 65483, 900);
 	golden(&d,
 		"seq, ack: A+n, B+n count from each end's first number; A sent the first SYN\n"
 		"states: inferred from the segments\n"
@@ -467,7 +470,9 @@ static void test_marks(void)
 		"0.500 ms                 │── ACK seq=A+4000 (window probe) ──────▶│\n"
 		"0.600 ms                 │◀── ACK win=512 (window opens) ─────────│\n"
 		"0.700 ms                 │── DATA seq=A+4001 len=4000000 ────────▶│\n"
-		"0.701 ms                 │── DATA seq=A+4004001 len=65483 ───────▶│\n");
+		"0.701 ms                 │── DATA seq=A+4004001 len=65483 ───────▶│\n"
+		"0.800 ms                 │── DATA seq=A+879294499 len=65483 ─────▶│\n"
+		"0.900 ms                 │── DATA A+879294499 +65483 (retx) ─────▶│\n");
 }
 
 /* Other connections' segments draw nothing; -v folds nothing. */
