@@ -157,7 +157,8 @@ FUZZ_SRCS_segment := src/net/segment.c src/view/trace_format.c src/view/ladder.c
 ifeq ($(PCAP),1)
 FUZZ_TARGETS += capture
 endif
-FUZZ_SRCS_capture := src/net/capture_file.c src/net/conn_table.c $(FUZZ_SRCS_segment) src/view/trace_file.c
+FUZZ_SRCS_capture := src/net/capture_file.c src/net/conn_table.c $(FUZZ_SRCS_segment) src/view/trace_file.c \
+  src/base/charset.c
 FUZZ_FLAGS_capture := $(PCAP_CPPFLAGS)
 FUZZ_LIBS_capture := $(PCAP_LIBS)
 fuzz: $(FUZZ_TARGETS:%=build-fuzz/fuzz_%)
