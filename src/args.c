@@ -512,6 +512,14 @@ static bool apply_option(int id, const char *arg, const char *cmd_name, struct o
 		what = "accept delay";
 		why = parse_duration(arg, &o->accept_delay_ms);
 		break;
+	case 'O': {
+		char msg[600];
+		if (!sockopt_parse(arg, &o->sockopts, msg, sizeof(msg))) {
+			usage_error(cmd_name, "%s", msg);
+			return false;
+		}
+		break;
+	}
 	default:
 		usage_error(cmd_name, "%s: option not handled", cmd_name);
 		return false;
@@ -519,6 +527,27 @@ static bool apply_option(int id, const char *arg, const char *cmd_name, struct o
 	if (why) {
 		usage_error(cmd_name, "invalid %s '%s': %s", what, arg, why);
 		return false;
+	}
+	return true;
+}
+
+/* The -O options that only a listener takes, on a command that connects: a usage error. */
+static bool sockopts_fit(int cmd, const char *cmd_name, const struct sockopt_list *l)
+{
+	if (!(cmd & CMD_DIAL))
+		return true;
+	for (int i = 0; i < l->n; i++) {
+		const struct sockopt_req *q = &l->req[i];
+		if (sockopt_def(q->id)->listener_only) {
+			usage_error(cmd_name, "-O %s: a listener's option (listen, echo, ack), not %s's",
+				    q->text, cmd_name);
+			return false;
+		}
+		if (q->id == SOCKOPT_FASTOPEN && q->has_value) {
+			usage_error(cmd_name, "-O %s: QLEN is a listener's queue; a client takes plain -O fastopen",
+				    q->text);
+			return false;
+		}
 	}
 	return true;
 }
@@ -631,6 +660,8 @@ int args_parse(int cmd, const char *cmd_name, int argc, char **argv, struct opti
 		if (!apply_option(c, optarg, cmd_name, o))
 			return -1;
 	}
+	if (!sockopts_fit(cmd, cmd_name, &o->sockopts))
+		return -1;
 	return optind;
 }
 

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 
 #include "base/exit_status.h"
+#include "net/sockopt.h"
 
 /* Command bits, for the option table: one per line of commands.def, in its order. */
 enum {
@@ -76,6 +77,7 @@ struct options {
 	bool ladder;           /* --ladder: draw them as a ladder */
 	const char *pcap_path; /* --pcap FILE: write them to FILE */
 	long long conn;        /* trace --conn N; 0: not given */
+	struct sockopt_list sockopts;  /* -O NAME[=VALUE] */
 };
 
 void options_init(struct options *o);

@@ -57,7 +57,7 @@ static void print_main_help(void)
 	args_print_help(CMD_TOP, 0);
 	printf("\nDurations (DUR): 250ms, 2s, 1m, 1h; a bare number means seconds.\n"
 	       "Exit status: 0 success, 1 connection failed or broke, 2 usage error,\n"
-	       "3 name not resolved, 4 timed out.\n"
+	       "3 name not resolved, 4 timed out, 5 the kernel refused a socket option.\n"
 	       "\nSee tcptool(1) for the events, JSON keys and examples.\n");
 }
 

@@ -12,6 +12,7 @@ enum {
 	EXIT_USAGE = 2,     /* usage error or invalid argument */
 	EXIT_RESOLVE = 3,   /* name resolution failed */
 	EXIT_TIMEOUT = 4,   /* timed out */
+	EXIT_SOCKOPT = 5,   /* the kernel refused a socket option (-O) */
 };
 
 #endif

@@ -16,6 +16,7 @@
 #include "net/probe.h"
 #include "net/probe_stats.h"
 #include "view/session_dial.h"
+#include "view/sockopt_report.h"
 #include "base/clock.h"
 #include "base/textbuf.h"
 #include "view/explain.h"
@@ -365,12 +366,32 @@ int connect_probe(const char *host, const char *ports, const struct options *o)
 		free(set);
 		return status;
 	}
+	/* -O: refused before the first SYN; what the kernel grants, once for every probe's socket. */
+	if (settings_sockopts(o)) {
+		struct sockopt_results granted;
+		if (sock_try_options(peers->ai_family, &o->sockopts, &granted) < 0) {
+			if (granted.failed >= 0) {
+				status = sockopt_report_refused(&r, &granted);
+			} else {
+				report_error(&r, "socket: %s", strerror(errno));
+				status = EXIT_NETWORK;
+			}
+			trace_close(pr.trace);
+			freeaddrinfo(peers);
+			if (source)
+				freeaddrinfo(source);
+			free(set);
+			return status;
+		}
+		sockopt_report_results(&r, &granted, false, 0);
+	}
 	/* From here on Ctrl-C ends with the summary (during the lookup, it just ends tcptool). */
 	interrupt_catch();
 	struct probe_opts po = {
 		.to = peers,
 		.dial = { .timeout_ms = (int)o->timeout_ms, .source = source, .source_port = o->source_port,
-			  .on_bound = pr.trace ? on_probe_bound : NULL, .ctx = &pr },
+			  .on_bound = pr.trace ? on_probe_bound : NULL, .ctx = &pr,
+			  .sockopts = settings_sockopts(o) },
 		.parallel = parallel_limit(),
 		.stop = &interrupt_signal,
 		.done = on_probe_done,

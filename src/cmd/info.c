@@ -33,6 +33,8 @@ static const char *connect_option(const struct options *o)
 		return o->ladder ? "--ladder" : "--trace";
 	if (o->pcap_path)
 		return "--pcap";
+	if (o->sockopts.n)
+		return "-O";
 	return NULL;
 }
 

@@ -12,6 +12,7 @@
 #include "view/session.h"
 #include "net/sock.h"
 #include "net/tcpinfo.h"
+#include "view/sockopt_report.h"
 #include "view/trace.h"
 #include "base/clock.h"
 #include "cmd/settings.h"
@@ -89,7 +90,11 @@ int cmd_listen(int argc, char **argv, const struct options *o)
 
 	report_init(&r, stderr, o->json, o->quiet, o->verbose);
 	r.stamp = o->trace || o->pcap_path;
-	int lfd = sock_listen(o->bind_addr, port, o->family, o->backlog, &gai_err);
+	struct sockopt_results granted;
+	int lfd = sock_listen_opts(o->bind_addr, port, o->family, o->backlog, settings_sockopts(o), &granted,
+				   &gai_err);
+	if (lfd < 0 && granted.failed >= 0)
+		return sockopt_report_refused(&r, &granted);
 	if (lfd < 0)
 		return session_listen_failed(&r, o->bind_addr, port, gai_err);
 	struct trace *trace;
@@ -102,6 +107,7 @@ int cmd_listen(int argc, char **argv, const struct options *o)
 	if (sock_local(lfd, &listening) < 0)
 		listening.addr.ss_family = AF_UNSPEC;
 	session_report_listening(&r, lfd, o->backlog);
+	sockopt_report_results(&r, &granted, true, 0);
 
 	bool load = o->load_bytes || o->load_ms;
 	if (relay_io_init(&io, load ? -1 : STDIN_FILENO, STDOUT_FILENO, NULL, 0) < 0 ||
@@ -141,6 +147,16 @@ int cmd_listen(int argc, char **argv, const struct options *o)
 		if (sock_local(cfd, &local) == 0)
 			trace_follow(trace, (struct sockaddr *)&local.addr, (struct sockaddr *)&peer, false);
 		session_report_accepted(&r, &names, 0);
+		/* Again what an accepted socket does not inherit; the rest read back. */
+		if (settings_sockopts(o)) {
+			sockopt_results_init(&granted);
+			if (sockopt_apply(cfd, &o->sockopts, SOCKOPT_AFTER_ACCEPT, &granted) < 0) {
+				status = sockopt_report_refused(&r, &granted);
+				close(cfd);
+				break;
+			}
+			sockopt_report_results(&r, &granted, false, 0);
+		}
 		session_report_tcp_info(&r, cfd);
 		/* Each client gets the whole --load. */
 		if (load && settings_relay_io(&io, o) < 0) {

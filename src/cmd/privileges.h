@@ -18,12 +18,14 @@ struct report;
  * CAP_NET_BIND_SERVICE for a port to bind (listen, echo and ack but on
  * port 0; -p); CAP_DAC_READ_SEARCH and CAP_SYS_PTRACE for the socket list
  * of info and info --watch, which name the owners of other users' sockets
- * from /proc/PID/fd.  Returns 0, or -1 with errno.
+ * from /proc/PID/fd; CAP_NET_RAW for -O bind-device and CAP_NET_ADMIN for
+ * -O congestion, until the sockets are set up.  Returns 0, or -1 with errno.
  */
 int privileges_start(int command, int argc, char **argv, const struct options *o);
 
 /*
- * The capture is open, or none was asked for: CAP_NET_RAW goes.  A
+ * The capture is open, or none was asked for: CAP_NET_RAW goes, unless
+ * -O bind-device still needs it for the sockets to come.  A
  * failure is told on r and ends tcptool (EXIT_NETWORK): a run that
  * believes itself unprivileged must not go on privileged.
  */

@@ -10,7 +10,13 @@ struct dial_settings settings_dial(const struct options *o)
 	return (struct dial_settings){
 		.family = o->family, .timeout_ms = o->timeout_ms,
 		.source_addr = o->source_addr, .source_port = o->source_port,
+		.sockopts = settings_sockopts(o),
 	};
+}
+
+const struct sockopt_list *settings_sockopts(const struct options *o)
+{
+	return o->sockopts.n ? &o->sockopts : NULL;
 }
 
 /* The servers bind inside server_run: once it listens, every capability goes. */
@@ -34,6 +40,7 @@ struct server_config settings_server(const struct options *o, int port, size_t r
 		.want_names = !o->quiet,  /* names only the events show */
 		.tick_ms = o->quiet ? -1 : o->interval_ms,  /* -q shows no interval lines: no ticks */
 		.on_event = server_event, .event_ctx = view,
+		.sockopts = settings_sockopts(o),
 	};
 }
 

@@ -11,12 +11,15 @@
 #include "view/session.h"
 #include "view/session_dial.h"
 
-/* -4/-6, -w, -s and -p: how connect, info HOST PORT, shutdown and the probes dial. */
+/* -4/-6, -w, -s, -p and -O: how connect, info HOST PORT, shutdown and the probes dial. */
 struct dial_settings settings_dial(const struct options *o);
+
+/* -O's socket options, or NULL when none was given. */
+const struct sockopt_list *settings_sockopts(const struct options *o);
 
 /*
  * -b, -4/-6, --backlog, --max-conns (default SERVER_MAX_CONNS_DEFAULT),
- * --idle-timeout, -i and -q for echo and ack, which read up to read_size bytes
+ * --idle-timeout, -i, -O and -q for echo and ack, which read up to read_size bytes
  * at a time and tell what happens to view.
  */
 struct server_config settings_server(const struct options *o, int port, size_t read_size,

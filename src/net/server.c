@@ -43,6 +43,7 @@ struct server {
 	struct server_tally iv, run;
 	int64_t next_tick;
 	struct server_event ev;          /* the one being told: cfg and stats set once */
+	struct sockopt_results opts;     /* -O on the listener, then on the client just accepted */
 };
 
 /*
@@ -454,6 +455,11 @@ static void conn_open(struct server *s, int fd, const struct sockaddr_storage *p
 	}
 	if (s->cfg->nodelay)
 		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &(int){ 1 }, sizeof(int));
+	/* What clients do not inherit from the listener, again; the rest read back for the events. */
+	if (s->cfg->sockopts) {
+		sockopt_results_init(&s->opts);
+		sockopt_apply(fd, s->cfg->sockopts, SOCKOPT_AFTER_ACCEPT, &s->opts);
+	}
 	/* The names are for the event stream: with -q, spare the system call and the formatting. */
 	if (s->cfg->want_names) {
 		sock_name((const struct sockaddr *)peer, c->names.peer, sizeof(c->names.peer));
@@ -468,7 +474,9 @@ static void conn_open(struct server *s, int fd, const struct sockaddr_storage *p
 		s->st.peak = s->st.open;
 	tally_opened(&s->iv, s->st.open);
 	tally_opened(&s->run, s->st.open);
+	s->ev.sockopts = s->cfg->sockopts ? &s->opts : NULL;
 	emit_conn(s, SERVER_ACCEPTED, c, SERVER_END_FIN);
+	s->ev.sockopts = NULL;
 }
 
 static void accept_ready(struct server *s)
@@ -691,7 +699,9 @@ int server_run(const struct server_config *cfg, const struct server_ops *ops)
 	s.now = s.st.started_ns = now_ns();
 	s.iv.start_ns = s.run.start_ns = s.now;
 	s.next_tick = s.now + (cfg->tick_ms > 0 ? cfg->tick_ms * 1000000 : 0);
-	s.lfd = sock_listen(cfg->bind_addr, cfg->port, cfg->family, cfg->backlog, &gai_err);
+	s.lfd = sock_listen_opts(cfg->bind_addr, cfg->port, cfg->family, cfg->backlog, cfg->sockopts,
+				 &s.opts, &gai_err);
+	s.ev.sockopts = cfg->sockopts ? &s.opts : NULL;
 	if (s.lfd < 0) {
 		s.ev.gai_err = gai_err;
 		emit_err(&s, SERVER_LISTEN_FAILED, errno);
@@ -699,6 +709,7 @@ int server_run(const struct server_config *cfg, const struct server_ops *ops)
 	}
 	s.ev.fd = s.lfd;
 	emit(&s, SERVER_LISTENING);
+	s.ev.sockopts = NULL;
 
 	s.scratch = malloc(cfg->read_size);
 	s.epfd = epoll_create1(EPOLL_CLOEXEC);

@@ -18,6 +18,7 @@
 
 #include "net/relay.h"
 #include "net/sock.h"
+#include "net/sockopt.h"
 
 #define SERVER_MAX_CONNS_DEFAULT 1024
 #define SERVER_READ_MAX (64 * 1024)  /* the most one read takes from a client */
@@ -85,6 +86,12 @@ struct server_config {
 	long long tick_ms;
 	server_event_fn *on_event;
 	void *event_ctx;
+	/*
+	 * -O: set on the listener before its bind and listen, and again on
+	 * each client after accept() where clients do not inherit them; NULL:
+	 * none.
+	 */
+	const struct sockopt_list *sockopts;
 };
 
 /* How a connection ended. */
@@ -153,6 +160,12 @@ struct server_event {
 	uint64_t fd_limit;               /* FD_LIMIT */
 	long long room;                  /* FD_LIMIT */
 	const struct server_tally *tally;  /* TICK, TOTAL */
+	/*
+	 * With cfg->sockopts: LISTENING, what the kernel granted the listener;
+	 * LISTEN_FAILED, the option it refused, where failed >= 0; ACCEPTED,
+	 * the client's.  NULL otherwise.
+	 */
+	const struct sockopt_results *sockopts;
 };
 
 /*

@@ -138,8 +138,9 @@ void sock_names(int fd, struct sock_names *n)
 		sock_name((struct sockaddr *)&ep.addr, n->peer, sizeof(n->peer));
 }
 
-/* socket, SO_REUSEADDR, [IPV6_V6ONLY], bind, listen.  -1 with errno. */
-static int listen_on(const struct sockaddr *sa, socklen_t len, int v6only, int backlog)
+/* socket, SO_REUSEADDR, [IPV6_V6ONLY], [-O], bind, [-O], listen.  -1 with errno. */
+static int listen_on(const struct sockaddr *sa, socklen_t len, int v6only, int backlog,
+		     const struct sockopt_list *opts, struct sockopt_results *res)
 {
 	int one = 1;
 	int fd = socket(sa->sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_TCP);
@@ -151,7 +152,13 @@ static int listen_on(const struct sockaddr *sa, socklen_t len, int v6only, int b
 	if (sa->sa_family == AF_INET6 &&
 	    setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &v6only, sizeof(v6only)) < 0)
 		goto fail;
-	if (bind(fd, sa, len) < 0 || listen(fd, backlog) < 0)
+	if (opts && sockopt_apply(fd, opts, SOCKOPT_BEFORE_BIND, res) < 0)
+		goto fail;
+	if (bind(fd, sa, len) < 0)
+		goto fail;
+	if (opts && sockopt_apply(fd, opts, SOCKOPT_BEFORE_LISTEN, res) < 0)
+		goto fail;
+	if (listen(fd, backlog) < 0)
 		goto fail;
 	return fd;
 fail:
@@ -160,6 +167,18 @@ fail:
 
 int sock_listen(const char *bind_addr, int port, int family, int backlog, int *gai_err)
 {
+	return sock_listen_opts(bind_addr, port, family, backlog, NULL, NULL, gai_err);
+}
+
+int sock_listen_opts(const char *bind_addr, int port, int family, int backlog,
+		     const struct sockopt_list *opts, struct sockopt_results *out, int *gai_err)
+{
+	struct sockopt_results scratch;
+	struct sockopt_results *res = out ? out : &scratch;
+
+	if (opts && opts->n == 0)
+		opts = NULL;
+	sockopt_results_init(res);
 	*gai_err = 0;
 	if (bind_addr == NULL) {
 		struct sockaddr_in6 any6 = { .sin6_family = AF_INET6, .sin6_port = htons((uint16_t)port),
@@ -167,26 +186,28 @@ int sock_listen(const char *bind_addr, int port, int family, int backlog, int *g
 		struct sockaddr_in any4 = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port),
 					    .sin_addr.s_addr = htonl(INADDR_ANY) };
 		if (family != AF_INET) {
-			int fd = listen_on((struct sockaddr *)&any6, sizeof(any6), family == AF_INET6, backlog);
+			int fd = listen_on((struct sockaddr *)&any6, sizeof(any6), family == AF_INET6, backlog,
+					   opts, res);
 			/* Without IPv6 in the kernel, the dual-stack socket becomes IPv4 only. */
 			if (fd >= 0 || family == AF_INET6 || errno != EAFNOSUPPORT)
 				return fd;
 		}
-		return listen_on((struct sockaddr *)&any4, sizeof(any4), 0, backlog);
+		return listen_on((struct sockaddr *)&any4, sizeof(any4), 0, backlog, opts, res);
 	}
 
-	struct addrinfo *res;
-	*gai_err = sock_resolve(bind_addr, port, family, true, &res, NULL);
+	struct addrinfo *addrs;
+	*gai_err = sock_resolve(bind_addr, port, family, true, &addrs, NULL);
 	if (*gai_err)
 		return -1;
 	int fd = -1;
-	for (struct addrinfo *ai = res; ai; ai = ai->ai_next) {
-		fd = listen_on(ai->ai_addr, ai->ai_addrlen, 1, backlog);
-		if (fd >= 0)
+	for (struct addrinfo *ai = addrs; ai; ai = ai->ai_next) {
+		fd = listen_on(ai->ai_addr, ai->ai_addrlen, 1, backlog, opts, res);
+		/* A refused option would be refused on the next address too. */
+		if (fd >= 0 || res->failed >= 0)
 			break;
 	}
 	int saved = errno;
-	freeaddrinfo(res);
+	freeaddrinfo(addrs);
 	errno = saved;
 	return fd;
 }
@@ -235,10 +256,20 @@ int sock_connect_start(const struct sockaddr *to, socklen_t len, const struct di
 		       int64_t *started_ns)
 {
 	int fd = socket(to->sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_TCP);
+	struct sockopt_results scratch;
+	const struct sockopt_list *opts = o->sockopts && o->sockopts->n ? o->sockopts : NULL;
+	struct sockopt_results *res = o->sockopt_out ? o->sockopt_out : &scratch;
 
 	if (fd < 0)
 		return -1;
+	if (opts) {
+		sockopt_results_init(res);
+		if (sockopt_apply(fd, opts, SOCKOPT_BEFORE_BIND, res) < 0)
+			goto fail;
+	}
 	if ((o->source || o->source_port >= 0 || o->on_bound) && bind_source(fd, to->sa_family, o) < 0)
+		goto fail;
+	if (opts && sockopt_apply(fd, opts, SOCKOPT_BEFORE_CONNECT, res) < 0)
 		goto fail;
 	if (o->on_bound)
 		o->on_bound(o->ctx, fd, to);
@@ -247,6 +278,20 @@ int sock_connect_start(const struct sockaddr *to, socklen_t len, const struct di
 		return fd;
 fail:
 	return close_keeping_errno(fd);
+}
+
+int sock_try_options(int family, const struct sockopt_list *opts, struct sockopt_results *res)
+{
+	int fd = socket(family, SOCK_STREAM | SOCK_CLOEXEC, IPPROTO_TCP);
+
+	sockopt_results_init(res);
+	if (fd < 0)
+		return -1;
+	if (sockopt_apply(fd, opts, SOCKOPT_BEFORE_BIND, res) < 0 ||
+	    sockopt_apply(fd, opts, SOCKOPT_BEFORE_CONNECT, res) < 0)
+		return close_keeping_errno(fd);
+	close(fd);
+	return 0;
 }
 
 int sock_error(int fd)
@@ -345,6 +390,9 @@ int sock_dial(const struct addrinfo *to, const struct dial_opts *o, int64_t *too
 		int rc = fd < 0 ? -1 : finish_connect(fd, o->timeout_ms, late_err);
 		int64_t took = now_ns() - t0;
 
+		/* The kernel refused an option: no SYN left, and no other address would fare better. */
+		if (fd < 0 && o->sockopt_out && o->sockopt_out->failed >= 0)
+			return -1;
 		if (rc == 0 && sock_self_connected(fd)) {
 			/* Nothing listens there, so no RST came either: it counts as refused. */
 			rc = -1;

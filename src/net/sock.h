@@ -14,6 +14,8 @@
 #include <netinet/tcp.h>
 #include <sys/socket.h>
 
+#include "net/sockopt.h"
+
 /* Longest name sock_name() writes: "[v6%scope]:65535". */
 #define SOCK_NAME_MAX (INET6_ADDRSTRLEN + IF_NAMESIZE + 10)
 
@@ -65,6 +67,23 @@ void sock_names(int fd, struct sock_names *n);
 int sock_listen(const char *bind_addr, int port, int family, int backlog,
 		int *gai_err);
 
+/*
+ * sock_listen with socket options (-O): those for before bind() (reuseport,
+ * bind-device), then the rest before listen(), each read back into *res.
+ * When the kernel refuses one, returns -1 with its errno and res->failed
+ * set.  opts and res may be NULL.
+ */
+int sock_listen_opts(const char *bind_addr, int port, int family, int backlog,
+		     const struct sockopt_list *opts, struct sockopt_results *res, int *gai_err);
+
+/*
+ * Tries socket options on a fresh, unconnected TCP socket of family, as a
+ * client's socket gets them, then closes it: 0 with what the kernel
+ * granted in *res, or -1 with errno and res->failed set when it refused
+ * one.  For callers that set them on many sockets later (the probes).
+ */
+int sock_try_options(int family, const struct sockopt_list *opts, struct sockopt_results *res);
+
 /* True when a listening socket accepts IPv4 as well as IPv6. */
 bool sock_is_dual_stack(int fd);
 
@@ -85,6 +104,14 @@ struct dial_opts {
 	 */
 	void (*on_bound)(void *ctx, int fd, const struct sockaddr *to);
 	void *ctx;
+	/*
+	 * -O: set on each socket, before its bind and before its connect; NULL:
+	 * none.  What the kernel made of them on the last socket goes to
+	 * *sockopt_out (may be NULL).  A refusal ends the dial at once, before
+	 * any SYN: -1 with the refusal's errno, and sockopt_out->failed set.
+	 */
+	const struct sockopt_list *sockopts;
+	struct sockopt_results *sockopt_out;
 };
 
 /*

@@ -8,6 +8,7 @@
 
 #include "view/info_print.h"
 #include "view/session.h"
+#include "view/sockopt_report.h"
 #include "base/exit_status.h"
 
 void server_report_init(struct server_report *v, const struct report *r)
@@ -264,6 +265,10 @@ static void report_failure(struct server_report *v, const struct server_event *e
 	v->status = EXIT_NETWORK;
 	switch (ev->type) {
 	case SERVER_LISTEN_FAILED:
+		if (ev->sockopts && ev->sockopts->failed >= 0) {
+			v->status = sockopt_report_refused(r, ev->sockopts);
+			break;
+		}
 		errno = ev->err;
 		v->status = session_listen_failed(r, ev->cfg->bind_addr, ev->cfg->port, ev->gai_err);
 		break;
@@ -284,6 +289,8 @@ __attribute__((noinline)) static bool report(struct server_report *v, const stru
 	switch (ev->type) {
 	case SERVER_LISTENING:
 		session_report_listening(r, ev->fd, ev->cfg->backlog);
+		if (ev->sockopts)
+			sockopt_report_results(r, ev->sockopts, true, 0);
 		report_limits(r, ev->cfg);
 		report_tally_legend(r, ev->cfg);
 		break;
@@ -292,6 +299,9 @@ __attribute__((noinline)) static bool report(struct server_report *v, const stru
 		break;
 	case SERVER_ACCEPTED:
 		session_report_accepted(r, &ev->conn->names, ev->conn->id);
+		/* Every client has the listener's options: its own are worth lines with -v. */
+		if (ev->sockopts && r->verbose > 0)
+			sockopt_report_results(r, ev->sockopts, false, ev->conn->id);
 		break;
 	case SERVER_PEER_FIN:
 		report_peer_fin(r, ev->conn);

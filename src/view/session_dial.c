@@ -2,6 +2,7 @@
 #include "view/session_dial.h"
 
 #include "view/explain.h"
+#include "view/sockopt_report.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -120,6 +121,8 @@ int session_dial(const struct report *r, const char *host, int port, const struc
 		return status;
 
 	struct dial_ctx dctx = { r, trace, count_addresses(peers), "?" };
+	struct sockopt_results granted;
+	sockopt_results_init(&granted);
 	struct dial_opts dopts = {
 		.timeout_ms = (int)o->timeout_ms,
 		.source = source,
@@ -127,14 +130,21 @@ int session_dial(const struct report *r, const char *host, int port, const struc
 		.on_attempt = on_attempt,
 		.on_bound = trace ? on_bound : NULL,
 		.ctx = &dctx,
+		.sockopts = o->sockopts,
+		.sockopt_out = &granted,
 	};
 	d->fd = sock_dial(peers, &dopts, &d->handshake_ns, &d->late_err);
+	if (d->fd < 0 && granted.failed >= 0) {
+		status = sockopt_report_refused(r, &granted);
+		goto out;
+	}
 	if (d->fd < 0) {
 		int err = errno;
 		report_dial_failed(r, host, port, o, err);
 		status = err == ETIMEDOUT ? EXIT_TIMEOUT : EXIT_NETWORK;
 		goto out;
 	}
+	sockopt_report_results(r, &granted, false, 0);
 	sock_names(d->fd, &d->names);
 	/* A peer that already reset has no name left in the kernel. */
 	if (strcmp(d->names.peer, "?") == 0)

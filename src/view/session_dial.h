@@ -17,6 +17,7 @@ struct dial_settings {
 	long long timeout_ms;    /* how long each address's handshake may take; -1: no limit */
 	const char *source_addr; /* -s: the address to connect from; NULL: any */
 	int source_port;         /* -p: the port to connect from; -1: any */
+	const struct sockopt_list *sockopts;  /* -O: set on the socket before it connects; NULL: none */
 };
 
 /* A connection made by session_dial. */
@@ -38,7 +39,9 @@ int session_resolve_dial(const struct report *r, const char *host, int port,
 
 /*
  * Resolves host and connects to port as the settings say (-4, -6, -w, -s,
- * -p), reporting failed addresses and the failure itself.  With trace
+ * -p, -O), reporting failed addresses and the failure itself, and once
+ * connected what the kernel granted of each -O option (sockopt events).
+ * A refused option ends it before any SYN (EXIT_SOCKOPT).  With trace
  * (may be NULL), each address tried is traced from before its SYN.
  * Returns 0 with *d filled, or the exit status.
  */
