@@ -14,6 +14,7 @@
 #include "kernel/procnet.h"
 #include "view/report.h"
 #include "view/session_dial.h"
+#include "view/sockopt_report.h"
 #include "net/sock.h"
 #include "kernel/sockdiag.h"
 #include "kernel/socklist.h"
@@ -52,6 +53,15 @@ static int report_negotiated(const struct report *r, int fd, bool we_opened)
 		return EXIT_NETWORK;
 	}
 	return EXIT_OK;
+}
+
+/* The socket's options as rows, or a sockopts event; returns the exit status. */
+static int report_options(const struct report *r, int fd)
+{
+	if (sockopt_report_current(r, fd) == 0)
+		return EXIT_OK;
+	report_error(r, "%s", strerror(errno));
+	return EXIT_NETWORK;
 }
 
 /*
@@ -97,6 +107,9 @@ int info_connect(const char *host, const char *port_text, const struct options *
 			status = EXIT_NETWORK;
 		} else {
 			status = report_negotiated(&r, d.fd, true);
+			/* -v: the socket's options too, -O's among them. */
+			if (status == EXIT_OK && o->verbose > 0)
+				status = report_options(&r, d.fd);
 			close_politely(&r, d.fd);
 		}
 	}
@@ -266,5 +279,6 @@ int info_fd(const struct options *o)
 	/* Only the text rows show byte counts, and not a listener's. */
 	bool accepted = !listening && !r.json && !r.quiet && local_port != 0 &&
 			was_accepted(local_port);
-	return report_negotiated(&r, fd, !accepted);
+	int status = report_negotiated(&r, fd, !accepted);
+	return status == EXIT_OK ? report_options(&r, fd) : status;
 }
