@@ -306,6 +306,23 @@ PROBES='(probes := [e for e in seg if e["dir"] == "out" and e["kind"] == "ACK" a
 	python3 -c "import sys; sys.exit(not $took >= 2.0)" || fail "ended after $took s, before the 2 s user timeout"
 }
 
+@test "-O user-timeout=2s: a peer that stops reading ends the connection after about 2 s of closed window, exit 4" {
+	# Its kernel answers every window probe, so without the option the
+	# sender would wait for ever; with it, the probes count as data
+	# unacknowledged (Linux 5.1 and later).
+	start_bg p python3 "$SOPEER" stalled-reader 127.0.0.1
+	port=$(wait_for_port p)
+	start_bg c "$TCPTOOL" --json connect -O user-timeout=2s --load 1G 127.0.0.1 "$port"
+	assert_bg_exit c 4 150
+	check_events "$(D c.err)" \
+		'"Connection timed out" in one("error")["message"]' \
+		'one("closed")["bytes_out"] < 10**9'
+	local took
+	took=$(elapsed "$(D c.err)" connected error)
+	echo "# the connection ended $took s after it was made" >&3
+	python3 -c "import sys; sys.exit(not $took >= 2.0)" || fail "ended after $took s, before the 2 s user timeout"
+}
+
 @test "-O fastopen: the second connection's data rides on its SYN" {
 	need_capture
 	two_hosts 10.205.0

@@ -8,6 +8,10 @@ to stderr (as tcptool does) and serve one client.
                         socket back in "pingpong" mode, where an ACK waits
                         for the delayed-ACK timer (40 ms and more) instead
                         of leaving at once; print the bytes read
+  stalled-reader [ADDR] accept, then never read: the window closes once the
+                        receive buffer is full, and the kernel goes on
+                        answering the sender's window probes; sleep until
+                        killed
   trickle N GAP         write N bytes "x" to stdout one at a time, GAP
                         seconds apart (a writer of many small pieces)
 """
@@ -45,6 +49,13 @@ def lazy_acker(addr):
     conn.close()
 
 
+def stalled_reader(addr):
+    conn = serve(addr)
+    print("accepted", flush=True)
+    time.sleep(3600)
+    conn.close()
+
+
 def trickle(n, gap):
     out = sys.stdout.buffer
     for _ in range(n):
@@ -59,6 +70,8 @@ def main(argv):
     mode, args = argv[0], argv[1:]
     if mode == "lazy-acker":
         lazy_acker(args[0] if args else "127.0.0.1")
+    elif mode == "stalled-reader":
+        stalled_reader(args[0] if args else "127.0.0.1")
     elif mode == "trickle":
         trickle(int(args[0]), float(args[1]))
     else:
