@@ -146,11 +146,13 @@ lint:
 # FUZZ_SECONDS, starting from its seed corpus in tests/fuzz/corpus/NAME.
 FUZZ_CC ?= clang
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS := sockdiag args report segment
+FUZZ_TARGETS := sockdiag args report segment sockopt
 FUZZ_SRCS_sockdiag := src/kernel/sockdiag.c src/kernel/procnet.c src/net/tcpinfo.c src/kernel/socklist.c \
   src/kernel/owners.c src/kernel/diag_bytecode.c
 FUZZ_SRCS_args := src/args.c src/args_hint.c src/net/sock.c src/net/sockopt.c src/net/tcp_state.c src/base/clock.c
 FUZZ_SRCS_report := src/view/report.c src/net/sock.c src/net/sockopt.c src/base/clock.c src/base/format.c src/base/textbuf.c
+FUZZ_SRCS_sockopt := src/net/sockopt.c src/view/sockopt_report.c src/view/report.c src/base/clock.c \
+  src/base/format.c src/base/textbuf.c
 FUZZ_SRCS_segment := src/net/segment.c src/view/trace_format.c src/view/ladder.c src/view/report.c src/net/sock.c src/net/sockopt.c \
   src/base/clock.c src/base/format.c src/base/textbuf.c src/net/tcp_state.c
 # tcptool trace's reading of a capture file, after libpcap's: with libpcap only.

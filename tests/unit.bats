@@ -109,6 +109,10 @@ setup() {
 	run -0 "$TCPTOOL_UNIT" trace_file
 }
 
+@test "unit: sockopt.c: -O's parser (values, comma lists, errors), setting and reading back on a socket, the events' texts and refusals" {
+	run -0 "$TCPTOOL_UNIT" sockopt
+}
+
 @test "unit: every group of the runner has a test here; every tests/unit/test_X.c is group X, of a src/.../X.c" {
 	run -0 "$TCPTOOL_UNIT"
 	local g f x

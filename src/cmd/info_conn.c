@@ -14,7 +14,7 @@
 #include "kernel/procnet.h"
 #include "view/report.h"
 #include "view/session_dial.h"
-#include "view/sockopt_report.h"
+#include "view/sockopt_info.h"
 #include "net/sock.h"
 #include "kernel/sockdiag.h"
 #include "kernel/socklist.h"

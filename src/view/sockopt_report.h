@@ -1,7 +1,7 @@
 /*
  * What -O came to, as the user sees it: one sockopt event per option (what
  * the kernel granted, and with -v what it changes), the one line of a
- * refusal with what would fix it, and info's rows of a socket's options.
+ * refusal with what would fix it.
  */
 #ifndef TCPTOOL_SOCKOPT_REPORT_H
 #define TCPTOOL_SOCKOPT_REPORT_H
@@ -11,7 +11,6 @@
 #include <stdint.h>
 
 #include "net/sockopt.h"
-#include "view/info_format.h"
 #include "view/report.h"
 
 /*
@@ -42,19 +41,12 @@ void sockopt_report_results(const struct report *r, const struct sockopt_results
 /* Reports the refusal res->failed names as an error; returns EXIT_SOCKOPT. */
 int sockopt_report_refused(const struct report *r, const struct sockopt_results *res);
 
-/*
- * info's rows of values read from a socket: one per option read (v[id],
- * valid where ok[id]), the value with its unit and what it means.  Pure.
- * Returns the number of rows written (at most max).
- */
-size_t sockopt_info_rows(const struct sockopt_value *v, const bool *ok, int family, bool listener,
-			 struct info_row *rows, size_t max);
+/* A value as an event shows it: "on", "131072", "0x10", "5000 ms", "5 s", "bbr". */
+char *sockopt_value_text(enum sockopt_id id, bool listener, const struct sockopt_value *v, char *buf,
+			 size_t size);
 
-/*
- * fd's current socket options, for info: explained rows, or with --json
- * one "sockopts" event.  Returns 0, or -1 with errno when the rows cannot
- * be printed.
- */
-int sockopt_report_current(const struct report *r, int fd);
+/* What x's option at value g means, for the end of a line.  fastopen_sysctl: -1 when unknown. */
+void sockopt_meaning(const struct sockopt_result *x, const struct sockopt_value *g, bool listener,
+		     int fastopen_sysctl, char *buf, size_t size);
 
 #endif

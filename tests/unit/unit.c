@@ -48,6 +48,7 @@ static const struct {
 	{ "measure_report", test_measure_report },
 	{ "conn_table", test_conn_table },
 	{ "trace_file", test_trace_file },
+	{ "sockopt", test_sockopt },
 };
 
 int main(int argc, char **argv)

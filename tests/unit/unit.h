@@ -57,5 +57,6 @@ void test_watch_report(void);
 void test_info_watch(void);
 void test_conn_table(void);
 void test_trace_file(void);
+void test_sockopt(void);
 
 #endif
