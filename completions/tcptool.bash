@@ -41,6 +41,32 @@ _tcptool_fds()
     mapfile -t COMPREPLY < <(compgen -W "${fds[*]}" -- "$1")
 }
 
+# COMPREPLY := the socket option names (-O) that complete the last piece of
+# the comma list in $1, with the congestion control algorithms this kernel
+# has after "congestion=" and the interfaces after "bind-device=".
+_tcptool_sockopts()
+{
+    local head='' last=$1 names w
+    names='nodelay cork quickack sndbuf= rcvbuf= mss= congestion= keepalive keepalive= user-timeout= linger= fastopen ttl= tos= reuseport bind-device= notsent-lowat= defer-accept= window-clamp='
+    [[ $1 == *,* ]] && head=${1%,*}, last=${1##*,}
+    case $last in
+    congestion=*)
+        w=$(cat /proc/sys/net/ipv4/tcp_available_congestion_control 2>/dev/null)
+        mapfile -t COMPREPLY < <(compgen -P congestion= -W "${w:-reno cubic bbr}" -- "${last#congestion=}")
+        ;;
+    bind-device=*)
+        w=$(ls /sys/class/net 2>/dev/null)
+        mapfile -t COMPREPLY < <(compgen -P bind-device= -W "$w" -- "${last#bind-device=}")
+        ;;
+    *=*) COMPREPLY=() ;;
+    *) mapfile -t COMPREPLY < <(compgen -W "$names" -- "$last") ;;
+    esac
+    COMPREPLY=("${COMPREPLY[@]/#/$head}")
+    # A name that takes a value: the cursor stays after its '='.
+    [[ ${COMPREPLY[0]} == *= ]] && compopt -o nospace 2>/dev/null
+    return 0
+}
+
 # COMPREPLY := the TCP state names that complete the last of the
 # comma-separated names in $1 ("established,time-w").
 _tcptool_states()
@@ -59,16 +85,16 @@ _tcptool()
     local common='-4 -6 -v --verbose -q --quiet --json -h --help'
     local top="$common --version"
     local relay_opts='-i --interval --rate --read-rate --progress --no-progress --load --discard --verify'
-    local trace_opts='--trace --ladder --pcap'
+    local trace_opts='--trace --ladder --pcap -O --sockopt'
     local listen_opts="-b --bind --backlog -k --keep-open --accept-delay --half-close -w --timeout $trace_opts $relay_opts"
     local connect_opts="--half-close -w --timeout -s --source -p --source-port --send -z --zero-io -c --count $trace_opts $relay_opts"
-    local echo_opts='-b --bind --backlog --max-conns --idle-timeout -i --interval'
+    local echo_opts='-b --bind --backlog --max-conns --idle-timeout -i --interval -O --sockopt'
     local ack_opts="$echo_opts --reply --lines"
     local info_opts="-w --timeout -s --source -p --source-port -l --listening -a --all --port --state --fd --system $trace_opts --watch -i --interval -c --count"
     local shutdown_opts="--how --rst --send --after -i --interval -w --timeout -s --source -p --source-port $trace_opts"
     local file_opts='--ladder --conn'
     local commands='listen connect echo ack info shutdown trace'
-    local with_value='--pcap|--conn|-b|--bind|--backlog|--accept-delay|-w|--timeout|-s|--source|-p|--source-port|--send|-c|--count|-i|--interval|--max-conns|--idle-timeout|--reply|--port|--state|--fd|--how|--after|--rate|--read-rate|--load'
+    local with_value='-O|--sockopt|--pcap|--conn|-b|--bind|--backlog|--accept-delay|-w|--timeout|-s|--source|-p|--source-port|--send|-c|--count|-i|--interval|--max-conns|--idle-timeout|--reply|--port|--state|--fd|--how|--after|--rate|--read-rate|--load'
     local directions='rd wr rdwr'
     local durations='500ms 1s 5s 30s'
     local rates='100k 1M 10M 100M 1G'
@@ -123,6 +149,7 @@ _tcptool()
             --state) _tcptool_states "$value" ;;
             --fd) _tcptool_fds "$value" ;;
             --pcap) mapfile -t COMPREPLY < <(compgen -f -- "$value") ;;
+            -O | --sockopt) _tcptool_sockopts "$value" ;;
             esac
             [[ $cur == --*=* ]] && COMPREPLY=("${COMPREPLY[@]/#/$opt=}")
             _tcptool_ltrim

@@ -32,7 +32,7 @@ function __tcptool_operands
             set n (math $n + 1)
         else if test "$t" = --
             set dashdash 1
-        else if contains -- $t -b --bind --backlog --accept-delay -w --timeout -s --source -p --source-port --send -c --count -i --interval --max-conns --idle-timeout --reply --port --state --fd --how --after --rate --read-rate --load --pcap --conn
+        else if contains -- $t -b --bind --backlog --accept-delay -w --timeout -s --source -p --source-port --send -c --count -i --interval --max-conns --idle-timeout --reply --port --state --fd --how --after --rate --read-rate --load --pcap --conn -O --sockopt
             set skip 1
         end
     end
@@ -48,6 +48,36 @@ end
 function __tcptool_states
     printf '%s\n' established syn-sent syn-recv fin-wait-1 fin-wait-2 time-wait \
         close close-wait last-ack listen closing
+end
+
+# The socket options of -O, after the comma list typed so far; the
+# algorithms this kernel has after congestion=, the interfaces after bind-device=.
+function __tcptool_sockopts
+    set -l tok (commandline -ct)
+    set -l head (string replace -r '[^,]*$' '' -- $tok)
+    set -l last (string replace -r '.*,' '' -- $tok)
+    switch $last
+        case 'congestion=*'
+            set -l algs (string split ' ' -- (cat /proc/sys/net/ipv4/tcp_available_congestion_control 2>/dev/null))
+            test -n "$algs[1]"; or set algs reno cubic bbr
+            for a in $algs
+                printf '%scongestion=%s\n' $head $a
+            end
+        case 'bind-device=*'
+            for i in /sys/class/net/*
+                printf '%sbind-device=%s\n' $head (basename $i)
+            end
+        case '*=*'
+        case '*'
+            for n in nodelay\t'TCP_NODELAY: no Nagle' cork\t'TCP_CORK' quickack\t'TCP_QUICKACK' \
+                    sndbuf=\t'SO_SNDBUF' rcvbuf=\t'SO_RCVBUF' mss=\t'TCP_MAXSEG' congestion=\t'TCP_CONGESTION' \
+                    keepalive\t'SO_KEEPALIVE' keepalive=\t'IDLE,INTVL,COUNT' user-timeout=\t'TCP_USER_TIMEOUT' \
+                    linger=\t'SO_LINGER' fastopen\t'TCP Fast Open' ttl=\t'IP_TTL' tos=\t'IP_TOS' \
+                    reuseport\t'SO_REUSEPORT' bind-device=\t'SO_BINDTODEVICE' notsent-lowat=\t'TCP_NOTSENT_LOWAT' \
+                    defer-accept=\t'TCP_DEFER_ACCEPT' window-clamp=\t'TCP_WINDOW_CLAMP'
+                printf '%s%s\n' $head $n
+            end
+    end
 end
 
 # The descriptors of this shell that are sockets, for info --fd.
@@ -117,6 +147,7 @@ complete -c tcptool -n $listen -l verify -d 'check that what arrives is the --lo
 complete -c tcptool -n $listen -l trace -d "show our connection's segments (SYN, ACK, FIN, RST...) among the events; needs CAP_NET_RAW"
 complete -c tcptool -n $listen -l ladder -d 'draw the conversation as a ladder diagram: arrows, both states, our calls (implies --trace)'
 complete -c tcptool -n $listen -l pcap -r -F -d 'write the segments to FILE as a pcap capture too (tcpdump -r, Wireshark)'
+complete -c tcptool -n $listen -s O -l sockopt -x -a '(__tcptool_sockopts)' -d 'set a socket option, read back what the kernel grants (repeat, or a comma list)'
 complete -c tcptool -n "$listen; and test (__tcptool_operands) -eq 0" -a '(__tcptool_services)' -d port
 
 # connect [--half-close] [-w DUR] [-s ADDR] [-p PORT] [--send TEXT] [--trace|--ladder] [--pcap FILE] [-z | -c N [-i DUR]] HOST PORT
@@ -138,11 +169,13 @@ complete -c tcptool -n $connect -l verify -d 'check that what arrives is the --l
 complete -c tcptool -n $connect -l trace -d "show our connection's segments (SYN, ACK, FIN, RST...) among the events; needs CAP_NET_RAW"
 complete -c tcptool -n $connect -l ladder -d 'draw the conversation as a ladder diagram: arrows, both states, our calls (implies --trace)'
 complete -c tcptool -n $connect -l pcap -r -F -d 'write the segments to FILE as a pcap capture too (tcpdump -r, Wireshark)'
+complete -c tcptool -n $connect -s O -l sockopt -x -a '(__tcptool_sockopts)' -d 'set a socket option, read back what the kernel grants (repeat, or a comma list)'
 complete -c tcptool -n "$connect; and test (__tcptool_operands) -eq 0" -a '(__fish_print_hostnames)' -d host
 complete -c tcptool -n "$connect; and test (__tcptool_operands) -eq 1" -a '(__tcptool_services)' -d port
 
 # echo and ack [-b ADDR] [--backlog N] [--max-conns N] [--idle-timeout DUR] PORT
 # ack also [--reply TEXT] [--lines]
+complete -c tcptool -n $server -s O -l sockopt -x -a '(__tcptool_sockopts)' -d 'set a socket option, read back what the kernel grants (repeat, or a comma list)'
 complete -c tcptool -n $server -s b -l bind -x -a $addresses -d 'listen on ADDR only (default: every address)'
 complete -c tcptool -n $server -l backlog -x -d 'accept queue length passed to listen() (default 128)'
 complete -c tcptool -n $server -l max-conns -x -d 'serve N clients at once, more wait in the queue (default 1024)'
@@ -168,6 +201,7 @@ complete -c tcptool -n $info -l system -d "show the kernel's TCP settings, each 
 complete -c tcptool -n $info -l trace -d "show our connection's segments (SYN, ACK, FIN, RST...) among the events; needs CAP_NET_RAW"
 complete -c tcptool -n $info -l ladder -d 'draw the conversation as a ladder diagram: arrows, both states, our calls (implies --trace)'
 complete -c tcptool -n $info -l pcap -r -F -d 'write the segments to FILE as a pcap capture too (tcpdump -r, Wireshark)'
+complete -c tcptool -n $info -s O -l sockopt -x -a '(__tcptool_sockopts)' -d 'set a socket option, read back what the kernel grants (repeat, or a comma list)'
 complete -c tcptool -n "$info; and __tcptool_info_target; and test (__tcptool_operands) -eq 0" -a '(__fish_print_hostnames)' -d host
 complete -c tcptool -n "$info; and __tcptool_info_target; and test (__tcptool_operands) -eq 1" -a '(__tcptool_services)' -d port
 
@@ -183,6 +217,7 @@ complete -c tcptool -n $shutdown -s p -l source-port -x -d 'connect from local p
 complete -c tcptool -n $shutdown -l trace -d "show our connection's segments (SYN, ACK, FIN, RST...) among the events; needs CAP_NET_RAW"
 complete -c tcptool -n $shutdown -l ladder -d 'draw the conversation as a ladder diagram: arrows, both states, our calls (implies --trace)'
 complete -c tcptool -n $shutdown -l pcap -r -F -d 'write the segments to FILE as a pcap capture too (tcpdump -r, Wireshark)'
+complete -c tcptool -n $shutdown -s O -l sockopt -x -a '(__tcptool_sockopts)' -d 'set a socket option, read back what the kernel grants (repeat, or a comma list)'
 complete -c tcptool -n "$shutdown; and test (__tcptool_operands) -eq 0" -a '(__fish_print_hostnames)' -d host
 complete -c tcptool -n "$shutdown; and test (__tcptool_operands) -eq 1" -a '(__tcptool_services)' -d port
 
