@@ -10,7 +10,7 @@ const char *explain_errno(int err, enum explain_phase phase)
 	case ECONNREFUSED: return "nothing listens there: the peer answered the SYN with RST";
 	case ETIMEDOUT:
 		return phase == PHASE_CONNECT ? "the SYN got no answer"
-					      : "the peer stopped acknowledging our data";
+					      : "the peer stopped answering: our data or probes went unacknowledged too long";
 	case ECONNRESET: return "the peer aborted the connection with RST";
 	case EPIPE: return "the connection can no longer carry data from us";
 	case EHOSTUNREACH: return "no route to the host";
