@@ -91,6 +91,19 @@ measure_listen      tcptool listen -k --discard -b 127.0.0.1 5001 &
 measure_load        tcptool connect --load 4Gi 127.0.0.1 5001 2>&1 | tail -1
 measure_listen_r    tcptool listen -k --load 2s -b 127.0.0.1 5002 &
 measure_discard     tcptool connect --discard 127.0.0.1 5002 < /dev/null 2>&1 | tail -1
+so_echo             tcptool -q echo -b 127.0.0.1 9020 &
+so_mss              tcptool connect -O mss=536 --trace --half-close --send hi 127.0.0.1 9020 2>&1 | grep SYN
+so_reno             tcptool info -O congestion=reno 127.0.0.1 9020 | grep reno
+so_rcvbuf_listen    tcptool -q listen -O rcvbuf=4k --discard -b 127.0.0.1 9021 &
+so_rcvbuf_jq        tcptool --json connect --load 1s --rate 256k -i 250ms 127.0.0.1 9021 2>&1 | jq -r 'select(.event == "total") | .peer_window'
+so_linger_listen    tcptool -q listen -k -b 127.0.0.1 9022 < /dev/null > /dev/null 2>&1 &
+so_linger_rst       tcptool --json connect -O linger=0 -w 500ms --trace 127.0.0.1 9022 < /dev/null 2>&1 | jq -r 'select(.event == "segment") | .kind' | paste -sd ' '
+so_linger_fin       tcptool --json connect -w 500ms --trace 127.0.0.1 9022 < /dev/null 2>&1 | jq -r 'select(.event == "segment") | .kind' | paste -sd ' '
+so_time_wait        tcptool info --state time-wait --port 9022
+so_ka_listen        tcptool -q listen -b 127.0.0.1 9023 < /dev/null > /dev/null &
+so_ka_probes        tcptool connect -O keepalive=1,1,3 -w 2500ms --trace 127.0.0.1 9023 < /dev/null 2>&1 | grep 'seq=A ack'
+so_ut_listen        tcptool -q listen --read-rate 1k -b 127.0.0.1 9024 > /dev/null 2>&1 &
+so_ut_connect       tcptool -q connect -O user-timeout=2s --load 1G 127.0.0.1 9024; echo "exit $?"
 # README.md: Examples
 listen_any          tcptool listen 0
 oneshot_readme      tcptool connect --half-close --send 'Hi there, server' 127.0.0.1 2456
@@ -584,4 +597,45 @@ EOF
 	((ex_rc == 0)) || fail "exit $ex_rc: $(cat "$ex_out")"
 	grep -q '^measured over .*: sent 4.29 GB (' "$ex_out" || fail "$(cat "$ex_out")"
 	ex_done
+}
+
+@test "socket options in the man page: mss, congestion, rcvbuf, linger, keepalive, user-timeout" {
+	# They run, and parse, everywhere; the traced ones' shapes need a capture.
+	local why=""
+	if "$TCPTOOL" --version | grep -q '^capture: none'; then
+		why="needs a build with libpcap (package libpcap-dev)"
+	elif [[ $(id -u) != 0 ]]; then
+		why="capturing needs root (CAP_NET_RAW)"
+	fi
+	need_tool jq jq
+	ex_bg_quiet s so_echo 9020
+	ex_run so_mss
+	assert_equal "$ex_rc" 0
+	[[ -n $why ]] || ex_check so_mss "$ex_out"
+	ex_run so_reno
+	assert_equal "$ex_rc" 0
+	ex_check so_reno "$ex_out"
+	ex_bg_quiet s2 so_rcvbuf_listen 9021
+	ex_run so_rcvbuf_jq
+	assert_equal "$ex_rc" 0
+	ex_check so_rcvbuf_jq "$ex_out"
+	ex_bg_quiet s3 so_linger_listen 9022
+	ex_run so_linger_rst
+	assert_equal "$ex_rc" 0
+	[[ -n $why ]] || ex_check so_linger_rst "$ex_out"
+	ex_run so_linger_fin
+	assert_equal "$ex_rc" 0
+	[[ -n $why ]] || ex_check so_linger_fin "$ex_out"
+	ex_run so_time_wait
+	assert_equal "$ex_rc" 0
+	ex_check so_time_wait "$ex_out"
+	ex_bg_quiet s4 so_ka_listen 9023
+	ex_run so_ka_probes
+	[[ -n $why ]] || ex_check so_ka_probes "$ex_out"
+	ex_bg_quiet s5 so_ut_listen 9024
+	ex_run so_ut_connect
+	assert_equal "$ex_rc" 0
+	ex_check so_ut_connect "$ex_out"
+	ex_done
+	[[ -z $why ]] || skip "$why"
 }
