@@ -147,6 +147,8 @@ interval_jq         tcptool --json connect -i 1s --half-close 127.0.0.1 9000 < d
 rate_progress       tcptool connect --rate 10M --half-close 127.0.0.1 9000 < disk.iso
 echo_interval       tcptool echo -i 1s 7000
 watch_port          tcptool info --watch --port 9000
+# README.md: Socket options by name
+so_readme           tcptool connect -O nodelay,rcvbuf=64k,keepalive=10,2,3 --half-close --send hi 127.0.0.1 9020 > /dev/null
 # README.md: Measuring TCP
 readme_discard      tcptool listen -k --discard -b 127.0.0.1 5001 &
 readme_load         tcptool connect --load 4Gi 127.0.0.1 5001
@@ -615,6 +617,10 @@ EOF
 	ex_run so_reno
 	assert_equal "$ex_rc" 0
 	ex_check so_reno "$ex_out"
+	# The README's, against the same server.
+	ex_run so_readme
+	assert_equal "$ex_rc" 0
+	ex_check so_readme "$ex_out"
 	ex_bg_quiet s2 so_rcvbuf_listen 9021
 	ex_run so_rcvbuf_jq
 	assert_equal "$ex_rc" 0
