@@ -345,13 +345,13 @@ except ConnectionResetError:
 	wait_for_line e.out "^connection from $from "
 }
 
-@test "--fd --json: an fd object, then negotiated" {
+@test "--fd --json: an fd object, then negotiated, then the socket options" {
 	start_server e echo -b 127.0.0.1 0
 	exec 7<>"/dev/tcp/127.0.0.1/$port"
 	tt --json info --fd 7 >"$(D events)"
 	exec 7>&-
 	json_check "$(D events)" \
-		'list(ev) == ["fd", "negotiated"]' \
+		'list(ev) == ["fd", "negotiated", "sockopts"]' \
 		'ev["fd"][0]["fd"] == 7 and ev["fd"][0]["family"] == "ipv4" and ev["fd"][0]["type"] == "stream"' \
 		'ev["fd"][0]["protocol"] == "tcp" and ev["fd"][0]["listening"] is False' \
 		"ev['fd'][0]['peer'] == '127.0.0.1:$port'" \

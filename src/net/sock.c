@@ -173,7 +173,7 @@ int sock_listen(const char *bind_addr, int port, int family, int backlog, int *g
 int sock_listen_opts(const char *bind_addr, int port, int family, int backlog,
 		     const struct sockopt_list *opts, struct sockopt_results *out, int *gai_err)
 {
-	struct sockopt_results scratch;
+	struct sockopt_results scratch = { .failed = -1 };
 	struct sockopt_results *res = out ? out : &scratch;
 
 	if (opts && opts->n == 0)
@@ -256,7 +256,7 @@ int sock_connect_start(const struct sockaddr *to, socklen_t len, const struct di
 		       int64_t *started_ns)
 {
 	int fd = socket(to->sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_TCP);
-	struct sockopt_results scratch;
+	struct sockopt_results scratch = { .failed = -1 };
 	const struct sockopt_list *opts = o->sockopts && o->sockopts->n ? o->sockopts : NULL;
 	struct sockopt_results *res = o->sockopt_out ? o->sockopt_out : &scratch;
 

@@ -66,7 +66,7 @@ int sockopt_by_name(const char *name)
 	if (n >= sizeof(norm))
 		return -1;
 	for (size_t i = 0; i <= n; i++)
-		norm[i] = name[i] == '_' ? '-' : name[i];
+		norm[i] = (char)(name[i] == '_' ? '-' : name[i]);
 	for (int id = 0; id < SOCKOPT_COUNT; id++)
 		if (strcmp(defs[id].name, norm) == 0)
 			return id;
@@ -410,59 +410,53 @@ static bool list_put(struct sockopt_list *l, const struct sockopt_req *req)
 	return true;
 }
 
+/* Parses one NAME[=VALUE] piece into out; false with why. */
+static bool add_piece(const char *piece, struct sockopt_list *out, char *why, size_t size)
+{
+	struct sockopt_req req;
+
+	if (!parse_one(piece, &req, why, size))
+		return false;
+	if (!list_put(out, &req)) {
+		snprintf(why, size, "-O %s: too many socket options (at most %d)", piece, SOCKOPT_MAX);
+		return false;
+	}
+	return true;
+}
+
 bool sockopt_parse(const char *arg, struct sockopt_list *l, char *why, size_t size)
 {
 	struct sockopt_list out = *l;
 	char piece[SOCKOPT_TEXT_MAX];
 	size_t len = 0;
-	bool have = false;
 
 	/* Each comma piece that starts with a digit joins the one before it. */
 	for (const char *p = arg;; p++) {
 		size_t n = strcspn(p, ",");
-		bool continues = have && n > 0 && isdigit((unsigned char)*p);
-		if (!continues && have) {
-			struct sockopt_req req;
-			if (!parse_one(piece, &req, why, size))
-				return false;
-			if (!list_put(&out, &req)) {
-				snprintf(why, size, "-O %s: too many socket options (at most %d)", piece,
-					 SOCKOPT_MAX);
-				return false;
-			}
-			have = false;
-		}
+		bool continues = p != arg && n > 0 && isdigit((unsigned char)*p);
+		if (p != arg && !continues && !add_piece(piece, &out, why, size))
+			return false;
 		if (n == 0) {
 			snprintf(why, size, "-O %s: an empty item in the list", arg);
 			return false;
 		}
-		size_t need = (continues ? len + 1 : 0) + n;
-		if (need >= sizeof(piece)) {
-			snprintf(why, size, "-O %.*s...: too long", 40, arg);
+		if ((continues ? len + 1 : 0) + n >= sizeof(piece)) {
+			snprintf(why, size, "-O %.40s...: too long", arg);
 			return false;
 		}
-		if (continues) {
+		if (continues)
 			piece[len++] = ',';
-		} else {
+		else
 			len = 0;
-		}
 		memcpy(piece + len, p, n);
 		len += n;
 		piece[len] = '\0';
-		have = true;
 		p += n;
 		if (*p == '\0')
 			break;
 	}
-	if (have) {
-		struct sockopt_req req;
-		if (!parse_one(piece, &req, why, size))
-			return false;
-		if (!list_put(&out, &req)) {
-			snprintf(why, size, "-O %s: too many socket options (at most %d)", piece, SOCKOPT_MAX);
-			return false;
-		}
-	}
+	if (!add_piece(piece, &out, why, size))
+		return false;
 	*l = out;
 	return true;
 }

@@ -184,7 +184,10 @@ static void test_table(void)
 	CHECK_STR(sockopt_kernel_name(SOCKOPT_FASTOPEN, AF_INET, true), "TCP_FASTOPEN");
 	for (int id = 0; id < SOCKOPT_COUNT; id++) {
 		const struct sockopt_def *d = sockopt_def((enum sockopt_id)id);
-		CHECK(d && d->name && d->kernel && d->syntax);
+		CHECK(d != NULL);
+		if (d == NULL)
+			continue;
+		CHECK(d->name && d->kernel && d->syntax);
 		CHECK_INT(sockopt_by_name(d->name), id);
 	}
 	CHECK(sockopt_def(SOCKOPT_DEFER_ACCEPT)->listener_only);
