@@ -350,7 +350,8 @@ PROBES='(probes := [e for e in seg if e["dir"] == "out" and e["kind"] == "ACK" a
 		'(ev := one("sockopt"))["option"] == "TCP_FASTOPEN_CONNECT" and ev["granted"] == 1' \
 		'(syn := kind("SYN", "out")[0])["len"] == 0 and syn.get("fastopen")' \
 		'kind("SYN-ACK", "in")[0].get("fastopen")' \
-		'kind("DATA", "out")[0]["len"] == 5'
+		'kind("DATA", "out")[0]["len"] == 5' \
+		'"handshake_ms" in one("connected") and not one("connected").get("deferred")'
 	check_events "$(D l1.err)" \
 		'(ev := one("sockopt"))["option"] == "TCP_FASTOPEN" and ev["socket"] == "listener" and ev["granted"] == 16' \
 		'one("tcp_info")["syn_data"] is False'
@@ -359,7 +360,9 @@ PROBES='(probes := [e for e in seg if e["dir"] == "out" and e["kind"] == "ACK" a
 	check_events "$(D c2.json)" \
 		'(syn := kind("SYN", "out")[0])["len"] == 5 and syn.get("fastopen")' \
 		'kind("SYN-ACK", "in")[0]["rel_ack"] == 6' \
-		'not kind("DATA", "out")'
+		'not kind("DATA", "out")' \
+		'one("connected")["deferred"] is True and "handshake_ms" not in one("connected")' \
+		'evs.index(one("connected")) < evs.index(syn)'
 	check_events "$(D l2.err)" 'one("tcp_info")["syn_data"] is True'
 }
 

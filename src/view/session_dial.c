@@ -2,6 +2,8 @@
 #include "view/session_dial.h"
 
 #include "view/explain.h"
+#include "net/tcpinfo.h"
+#include "net/tcp_state.h"
 #include "view/sockopt_report.h"
 
 #include <errno.h>
@@ -165,6 +167,17 @@ void session_report_connected(const struct report *r, const char *host, const st
 
 	format_ms(d->handshake_ns, hs, sizeof(hs));
 	format_ms(d->resolve_ns, rs, sizeof(rs));
+	/* -O fastopen with a cookie: connect() returned before any SYN, which waits for the first data. */
+	struct tcp_summary ti;
+	if (tcpinfo_read(d->fd, &ti) == 0 && ti.state == TCP_SYN_SENT) {
+		struct field g[] = {
+			F_STR("local", n->local), F_STR("peer", n->peer), F_STR("host", named ? host : NULL),
+			F_BOOL("deferred", true), F_END,
+		};
+		report_event(r, "connected", g, "connect() to %s from %s returned at once: TCP Fast Open "
+			     "holds the SYN back to carry the first data (no handshake time yet)", n->peer, n->local);
+		return;
+	}
 	struct field f[] = {
 		F_STR("local", n->local), F_STR("peer", n->peer), F_STR("host", named ? host : NULL),
 		F_MS("handshake_ms", d->handshake_ns),
