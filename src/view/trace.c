@@ -228,6 +228,8 @@ void trace_follow(struct trace *t, const struct sockaddr *local, const struct so
 		return;
 	/* Segments of what we followed before are printed under its rules. */
 	drain(&t->source);
+	bool was_port = t->following && !t->have_peer;
+	int old_port = t->local.port;
 	seg_end_of(local, &t->local, &t->local_any);
 	t->have_peer = peer != NULL;
 	if (peer)
@@ -243,8 +245,15 @@ void trace_follow(struct trace *t, const struct sockaddr *local, const struct so
 	if (t->ladder)
 		trace_ladder_follow(t->ladder, same, &t->local, t->have_peer ? &t->peer : NULL);
 
+	/*
+	 * A listener narrowing to the client it accepted keeps the port's
+	 * filter, which passes that client too: a new filter would flush the
+	 * frames captured since the drain above, the client's first data
+	 * among them.  follows() narrows instead.
+	 */
+	bool narrowing = was_port && t->have_peer && t->local.port == old_port;
 	capture_filter_text(&t->local, t->local_any, t->have_peer ? &t->peer : NULL, filter, sizeof(filter));
-	if (capture_set_filter(t->capture, filter, why, sizeof(why)) < 0)
+	if (!narrowing && capture_set_filter(t->capture, filter, why, sizeof(why)) < 0)
 		report_error(t->r, "--trace: filter '%s': %s", filter, why);
 	if (dialing && !t->clock_started) {
 		t->r->t0_ns = now_ns();
