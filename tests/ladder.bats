@@ -117,8 +117,12 @@ row() {
 		127.0.0.1 "$port"
 	echo "$stderr" >"$(D lad)"
 	fits "$(D lad)"
-	(($(wc -l <"$(D lad)") < 45)) || fail "$(wc -l <"$(D lad)") lines for 20 MB"
-	row "$(D lad)" '┆ +[0-9]+ data segments, [0-9.]+ [kM]B, [0-9]+ ACKs +┆' >/dev/null
+	# Each retransmission breaks a run, and a loaded machine makes a few:
+	# a bound of a screenful, with the segments mostly in folds.
+	(($(wc -l <"$(D lad)") < 80)) || fail "$(wc -l <"$(D lad)") lines for 20 MB"
+	local folded
+	folded=$(awk '/┆/ && / data segment/ { for (k = 1; k < NF; k++) if ($(k + 1) == "data") n += $k } END { print n + 0 }' "$(D lad)")
+	((folded >= 150)) || fail "only ${folded:-0} data segments folded: $(cat "$(D lad)")"
 	# Our sendfile() calls are drawn at the start only.
 	(($(grep -c ' sendfile() ' "$(D lad)") <= 2)) || fail "too many call rows"
 	# -v draws every segment.

@@ -426,7 +426,7 @@ static void release_fin_before(struct ladder *l, const struct tcp_segment *s, st
 static void arrow_label(const struct tcp_segment *s, const struct segment_note *n, char *buf, size_t size)
 {
 	const char *kind = trace_segment_kind(s);
-	bool bare_ack = strcmp(kind, "ACK") == 0 && n->window != WINDOW_PROBE;
+	bool bare_ack = strcmp(kind, "ACK") == 0 && n->window != WINDOW_PROBE && n->window != WINDOW_KEEPALIVE;
 	bool rst = s->flags & TCPF_RST;
 	char seq[24], ack[24], mark[40] = "";
 
@@ -438,6 +438,8 @@ static void arrow_label(const struct tcp_segment *s, const struct segment_note *
 		snprintf(mark + strlen(mark), sizeof(mark) - strlen(mark), " (zero window)");
 	else if (n->window == WINDOW_PROBE)
 		snprintf(mark + strlen(mark), sizeof(mark) - strlen(mark), " (window probe)");
+	else if (n->window == WINDOW_KEEPALIVE)
+		snprintf(mark + strlen(mark), sizeof(mark) - strlen(mark), " (keepalive)");
 	else if (n->window == WINDOW_OPENS)
 		snprintf(mark + strlen(mark), sizeof(mark) - strlen(mark), " (window opens)");
 

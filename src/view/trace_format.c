@@ -111,23 +111,32 @@ static bool note_segment(struct trace_conn *c, const struct tcp_segment *s, int6
 
 /*
  * A zero window closes the sender's way; the sender then probes with a
- * bare segment one below what the receiver acknowledged (which also looks
- * like a keepalive, hence the closed window as a condition), until a
- * segment advertises room again.  Learns the window from s.
+ * bare segment one below what the receiver acknowledged, until a segment
+ * advertises room again.  The same segment with the window open (or with
+ * one byte of nothing, as some stacks send) is a keepalive probe: it asks
+ * only for an ACK.  Learns the window from s.
  */
 static enum window_note note_window(const struct tcp_segment *s, struct trace_side *from,
 				    const struct trace_side *to)
 {
 	enum window_note note = WINDOW_NONE;
 
-	if (!from || s->flags & (TCPF_SYN | TCPF_RST) || !(s->flags & TCPF_ACK))
+	if (!from || !(s->flags & TCPF_ACK))
 		return note;
+	/* A SYN-ACK's ack counts: a keepalive before any other segment is one below it. */
+	if (s->flags & (TCPF_SYN | TCPF_RST)) {
+		if (!(s->flags & TCPF_RST)) {
+			from->have_ack = true;
+			from->last_ack = s->ack;
+		}
+		return note;
+	}
 	if (s->win == 0)
 		note = WINDOW_ZERO;
 	else if (from->window_closed)
 		note = WINDOW_OPENS;
-	else if (s->len == 0 && to && to->window_closed && to->have_ack && s->seq == to->last_ack - 1)
-		note = WINDOW_PROBE;
+	else if (s->len <= 1 && to && to->have_ack && s->seq == to->last_ack - 1)
+		note = to->window_closed && s->len == 0 ? WINDOW_PROBE : WINDOW_KEEPALIVE;
 	from->window_closed = s->win == 0;
 	from->have_ack = true;
 	from->last_ack = s->ack;
@@ -232,6 +241,8 @@ void trace_segment_event(struct trace_conn *c, const struct tcp_segment *s, int6
 		textbuf_printf(&h, " (window probe)");
 	else if (window == WINDOW_OPENS)
 		textbuf_printf(&h, " (window opens)");
+	else if (window == WINDOW_KEEPALIVE)
+		textbuf_printf(&h, " (keepalive probe)");
 
 	struct field *f = ev->f;
 	f[nf++] = F_STR("dir", out ? "out" : "in");
@@ -271,5 +282,7 @@ void trace_segment_event(struct trace_conn *c, const struct tcp_segment *s, int6
 		f[nf++] = F_BOOL("window_probe", true);
 	else if (window == WINDOW_OPENS)
 		f[nf++] = F_BOOL("window_opens", true);
+	else if (window == WINDOW_KEEPALIVE)
+		f[nf++] = F_BOOL("keepalive_probe", true);
 	f[nf] = F_END;
 }

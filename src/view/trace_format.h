@@ -42,8 +42,11 @@ struct trace_conn {
 /* True once nothing more is to come: a RST, or both FINs sent and acknowledged. */
 bool trace_conn_over(const struct trace_conn *c);
 
-/* What a segment does to flow control, as the trace tells it. */
-enum window_note { WINDOW_NONE, WINDOW_ZERO, WINDOW_PROBE, WINDOW_OPENS };
+/*
+ * What a segment does to flow control, as the trace tells it; and the
+ * keepalive probe, which has a window probe's shape with the window open.
+ */
+enum window_note { WINDOW_NONE, WINDOW_ZERO, WINDOW_PROBE, WINDOW_OPENS, WINDOW_KEEPALIVE };
 
 /* What one segment told the trace, beyond its own fields. */
 struct segment_note {

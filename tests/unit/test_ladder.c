@@ -450,6 +450,8 @@ static void test_marks(void)
 	seg(&d, true, a + 3999, b, TCPF_ACK, 0, 500);   /* the probe */
 	s.win = 512;
 	ladder_segment(&d.l, &s, 600000, &d.out);   /* room again */
+	/* A keepalive probe: the window probe's shape, with the window open. */
+	seg(&d, true, a + 3999, b, TCPF_ACK, 0, 650);
 	seg(&d, true, a + 4000, b, TCPF_ACK, 4000000, 700);
 	seg(&d, true, a + 4004000, b, TCPF_ACK | TCPF_PSH, 65483, 701);
 	/* Far into a transfer a retransmission keeps its mark: the words go first. */
@@ -469,6 +471,7 @@ static void test_marks(void)
 		"0.310 ms                 │◀── ACK ack=A+4001 win=0 (zero window) ─│\n"
 		"0.500 ms                 │── ACK seq=A+4000 (window probe) ──────▶│\n"
 		"0.600 ms                 │◀── ACK win=512 (window opens) ─────────│\n"
+		"0.650 ms                 │── ACK seq=A+4000 ack=B+1 (keepalive) ─▶│\n"
 		"0.700 ms                 │── DATA seq=A+4001 len=4000000 ────────▶│\n"
 		"0.701 ms                 │── DATA seq=A+4004001 len=65483 ───────▶│\n"
 		"0.800 ms                 │── DATA seq=A+879294499 len=65483 ─────▶│\n"

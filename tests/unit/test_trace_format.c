@@ -270,11 +270,21 @@ static void test_zero_window(void)
 	event(&c, &s, &ev, json, sizeof(json));
 	CHECK_CONTAINS(ev.human, "(window opens)");
 	CHECK_CONTAINS(json, "\"window_opens\":true");
-	/* The same bare segment with the window open is a keepalive, not a probe. */
+	/* The same bare segment with the window open is a keepalive probe, not a window probe. */
 	s = seg(true, 2000, 5001, TCPF_ACK, 0);
 	event(&c, &s, &ev, json, sizeof(json));
-	CHECK(strstr(ev.human, "probe") == NULL);
+	CHECK_CONTAINS(ev.human, "seq=A+1000 ack=B+1 win=502 (keepalive probe)");
+	CHECK(strstr(ev.human, "window probe") == NULL);
 	CHECK(strstr(json, "window_") == NULL);
+	CHECK_CONTAINS(json, "\"keepalive_probe\":true");
+	/* Some stacks' keepalives carry one byte of nothing. */
+	s = seg(true, 2000, 5001, TCPF_ACK, 1);
+	event(&c, &s, &ev, json, sizeof(json));
+	CHECK_CONTAINS(ev.human, "(keepalive probe)");
+	/* An ordinary ACK is neither. */
+	s = seg(true, 2001, 5001, TCPF_ACK, 0);
+	event(&c, &s, &ev, json, sizeof(json));
+	CHECK(strstr(ev.human, "probe") == NULL);
 }
 
 void test_trace_format(void)
