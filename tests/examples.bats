@@ -612,11 +612,17 @@ EOF
 	need_tool jq jq
 	ex_bg_quiet s so_echo 9020
 	ex_run so_mss
-	assert_equal "$ex_rc" 0
-	[[ -n $why ]] || ex_check so_mss "$ex_out"
+	# Without a capture grep finds no SYN line, and says so with status 1.
+	if [[ -z $why ]]; then
+		assert_equal "$ex_rc" 0
+		ex_check so_mss "$ex_out"
+	fi
 	ex_run so_reno
-	assert_equal "$ex_rc" 0
-	ex_check so_reno "$ex_out"
+	# Without CAP_NET_ADMIN only net.ipv4.tcp_allowed_congestion_control's algorithms may be chosen.
+	if [[ $(id -u) == 0 ]] || grep -qw reno /proc/sys/net/ipv4/tcp_allowed_congestion_control; then
+		assert_equal "$ex_rc" 0
+		ex_check so_reno "$ex_out"
+	fi
 	# The README's, against the same server.
 	ex_run so_readme
 	assert_equal "$ex_rc" 0
