@@ -156,7 +156,9 @@ EOF
 	run -0 env LC_ALL=C.UTF-8 timeout 10 "$TCPTOOL" connect -c 2 -i 50ms --ladder 127.0.0.1 "$port"
 	echo "$output" >"$(D lad)"
 	fits "$(D lad)"
-	assert_equal "$(grep -c '^seq, ack: A+n' "$(D lad)")" 2
+	# The legend once, each probe's ends and columns over its own ladder.
+	assert_equal "$(grep -c '^seq, ack: A+n' "$(D lad)")" 1
+	assert_equal "$(grep -c '^    time  us  ' "$(D lad)")" 2
 	assert_equal "$(grep -c '│── SYN seq=A ' "$(D lad)")" 2
 	assert_equal "$(grep -c ' close() ' "$(D lad)")" 2
 	row "$(D lad)" 'probe 2: connected to 127\.0\.0\.1:' >/dev/null

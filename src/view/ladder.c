@@ -361,10 +361,15 @@ static void fold_text(const struct ladder *l, char *buf, size_t size)
 	}
 }
 
-/* The rows of the run held back: a line for the folded ones, then the last one as it was. */
+/*
+ * The rows of the run held back: a line for the folded ones (the row
+ * itself when only one would fold), then the last one as it was.
+ */
 static void flush_run(struct ladder *l, struct textbuf *out)
 {
-	if (l->fold_data || l->fold_acks) {
+	if (l->fold_data + l->fold_acks == 1) {
+		emit(l, out, l->single_line, true, l->single_ns);
+	} else if (l->fold_data || l->fold_acks) {
 		struct ladder_row r;
 		char text[96];
 		row_clear(&r);
@@ -513,12 +518,16 @@ static int name_start(int len, int rail)
 
 void ladder_header(struct ladder *l, struct textbuf *out)
 {
-	char us[SOCK_NAME_MAX], peer[SOCK_NAME_MAX];
-	struct ladder_row r;
-
 	textbuf_puts(out, "seq, ack: A+n, B+n count from each end's first number; A sent the first SYN\n");
 	textbuf_puts(out, l->kernel_states ? "states: the kernel's; * inferred from the segments: too brief to sample\n"
 					   : "states: inferred from the segments\n");
+	ladder_names(l, out);
+}
+
+void ladder_names(struct ladder *l, struct textbuf *out)
+{
+	char us[SOCK_NAME_MAX], peer[SOCK_NAME_MAX];
+	struct ladder_row r;
 
 	seg_end_name(&l->us.end, us, sizeof(us));
 	seg_end_name(&l->peer.end, peer, sizeof(peer));
@@ -591,8 +600,13 @@ void ladder_segment(struct ladder *l, const struct tcp_segment *s, int64_t t_ns,
 		emit_row(l, out, &r, true, t_ns);
 		return;
 	}
-	if (l->held)
+	if (l->held) {
+		if (l->fold_data + l->fold_acks == 0) {
+			memcpy(l->single_line, l->held_line, sizeof(l->single_line));
+			l->single_ns = l->held_ns;
+		}
 		fold_count(l, l->held_data, l->held_len);
+	}
 	row_line(&r, l->held_line, sizeof(l->held_line));
 	l->held = true;
 	l->held_data = s->len > 0;

@@ -60,6 +60,9 @@ struct ladder {
 	uint32_t held_len;
 	char held_line[LADDER_LINE_MAX];
 	int64_t held_ns;
+	/* The first row folded: drawn as it was when it is the only one. */
+	char single_line[LADDER_LINE_MAX];
+	int64_t single_ns;
 	uint64_t fold_data, fold_bytes, fold_acks;
 	/* A FIN's row waits for what comes next to tell whether its receiver got it. */
 	bool fin_held;
@@ -84,6 +87,9 @@ void ladder_init(struct ladder *l, const struct seg_end *us, const struct seg_en
 
 /* A legend, then the two ends' names over their rails and the columns' heads. */
 void ladder_header(struct ladder *l, struct textbuf *out);
+
+/* The header without its legend: the next ladder of a run that drew one already. */
+void ladder_names(struct ladder *l, struct textbuf *out);
 
 /*
  * Segment s at t_ns (ns since the trace's start): from us when s->src is

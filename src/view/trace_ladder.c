@@ -28,6 +28,7 @@ struct trace_ladder {
 	bool ascii;
 	struct ladder ladder;
 	bool drawing;              /* the ladder has its two ends */
+	bool legend_shown;         /* the first ladder's legend serves the next ones (-c, -k) */
 	bool have_ends;            /* before that: the ends followed */
 	bool listening;            /* what is followed is our listening port */
 	struct seg_end local, peer;
@@ -122,8 +123,11 @@ static void start(struct trace_ladder *tl, const struct tcp_segment *s, int64_t 
 	tl->sends = 0;
 	tl->peer_here = false;
 	tl->last[0] = tl->last[1] = 0;
-	if (!tl->r->json)
+	if (!tl->r->json && tl->legend_shown)
+		ladder_names(&tl->ladder, buf);
+	else if (!tl->r->json)
 		ladder_header(&tl->ladder, buf);
+	tl->legend_shown = true;
 	/* Our listening socket was there before the client's SYN: the server side's first state. */
 	if (tl->listening && !out && (s->flags & (TCPF_SYN | TCPF_ACK)) == TCPF_SYN) {
 		tl->last[LADDER_US] = TCP_LISTEN;

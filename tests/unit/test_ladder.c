@@ -167,6 +167,24 @@ static void test_fold(void)
 		"12.06 ms                 │── ACK ack=B+2 win=512 ────────────────▶│ CLOSED\n");
 }
 
+/* A run one row longer than what is shown whole folds nothing: that row is drawn as it is. */
+static void test_fold_one(void)
+{
+	struct drawing d;
+	uint32_t a = ISN_US + 1;
+
+	start(&d, false, false, 0);
+	handshake(&d);
+	for (int k = 0; k < 5; k++) {
+		seg(&d, true, a, ISN_PEER + 1, TCPF_ACK, 100, 100 + k * 10);
+		a += 100;
+	}
+	call(&d, 200, "close()");
+	CHECK(strstr(d.text, "┆") == NULL);
+	CHECK_CONTAINS(d.text, "0.130 ms                 │── DATA seq=A+301 len=100 ack=B+1 ─────▶│\n"
+			       "0.140 ms                 │── DATA seq=A+401 len=100 ack=B+1 ─────▶│\n");
+}
+
 /*
  * shutdown(SHUT_WR): our FIN, then the peer still sends until its own.
  * Each FIN's receiver is drawn in its new state on the FIN's row, once
@@ -555,6 +573,7 @@ void test_ladder(void)
 {
 	test_handshake();
 	test_fold();
+	test_fold_one();
 	test_half_close();
 	test_peer_closes_first();
 	test_simultaneous_close();
