@@ -90,17 +90,18 @@ int cmd_listen(int argc, char **argv, const struct options *o)
 
 	report_init(&r, stderr, o->json, o->quiet, o->verbose);
 	r.stamp = o->trace || o->pcap_path;
+	/* The capture opens first: CAP_NET_RAW goes before -b's name is looked up. */
+	struct trace *trace;
+	if (settings_trace_start(o, &r, &trace) < 0)
+		return EXIT_NETWORK;
 	struct sockopt_results granted;
 	int lfd = sock_listen_opts(o->bind_addr, port, o->family, o->backlog, settings_sockopts(o), &granted,
 				   &gai_err);
-	if (lfd < 0 && granted.failed >= 0)
-		return sockopt_report_refused(&r, &granted);
-	if (lfd < 0)
-		return session_listen_failed(&r, o->bind_addr, port, gai_err);
-	struct trace *trace;
-	if (settings_trace_start(o, &r, &trace) < 0) {
-		close(lfd);
-		return EXIT_NETWORK;
+	if (lfd < 0) {
+		status = granted.failed >= 0 ? sockopt_report_refused(&r, &granted)
+					     : session_listen_failed(&r, o->bind_addr, port, gai_err);
+		trace_close(trace);
+		return status;
 	}
 	privileges_setup_done(&r);
 	struct endpoint listening;
