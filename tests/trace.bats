@@ -14,40 +14,6 @@ teardown() {
 	_common_teardown
 }
 
-# check_events FILE EXPR...: every line of FILE is a JSON event; each Python
-# expression must hold.  In scope: evs (the events in order), seg (the
-# segment events), one(NAME) (the one event of that name), kind(KIND, DIR)
-# (the segments of that kind, and direction "out" or "in").  Names bound
-# with := carry over to the next expressions.
-check_events() {
-	python3 - "$@" <<'EOF'
-import json, sys
-path, exprs = sys.argv[1], sys.argv[2:]
-evs = [json.loads(l) for l in open(path) if l.strip()]
-seg = [e for e in evs if e["event"] == "segment"]
-def one(name):
-    found = [e for e in evs if e["event"] == name]
-    assert len(found) == 1, f"{len(found)} {name} events"
-    return found[0]
-def kind(k, d=None):
-    return [e for e in seg if e["kind"] == k and (d is None or e["dir"] == d)]
-def plus(a, n):
-    return (a + n) % 2**32
-scope = dict(globals())
-for x in exprs:
-    try:
-        ok = eval(x, scope)
-    except Exception as err:
-        ok = False
-        x += f"  ({err!r})"
-    if not ok:
-        print("# does not hold: " + x, file=sys.stderr)
-        for e in evs:
-            print("#   " + json.dumps(e), file=sys.stderr)
-        sys.exit(1)
-EOF
-}
-
 # The handshake's three segments, each answering the one before.
 HANDSHAKE=(
 	'[e["kind"] for e in seg[:3]] == ["SYN", "SYN-ACK", "ACK"]'

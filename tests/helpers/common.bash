@@ -390,3 +390,9 @@ need_openbsd_nc() {
 	[[ -x $NC ]] || skip "needs nc (package netcat-openbsd)"
 	"$NC" -h 2>&1 | grep -q 'OpenBSD netcat' || skip "needs nc (package netcat-openbsd): $NC is another netcat"
 }
+
+# check_events FILE EXPR...: the JSON events of FILE against Python
+# expressions (helpers/check_events.py says what is in scope).
+check_events() {
+	python3 "$BATS_TEST_DIRNAME/helpers/check_events.py" "$@"
+}
